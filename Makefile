@@ -1,0 +1,32 @@
+# jdarknet: `make` builds ./jdarknet and fetches the data it needs; `make test` runs the tests.
+MVN ?= mvn -B -q
+JAR := target/jdarknet.jar
+SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
+SAMPLE_DATA := data/imagenet.shortnames.list data/imagenet.labels.list data/dog.jpg data/eagle.jpg data/giraffe.jpg data/horses.jpg
+
+.PHONY: all data demo test clean
+
+all: jdarknet data
+
+$(JAR): $(SOURCES)
+	$(MVN) package -DskipTests
+
+jdarknet: $(JAR) scripts/jdarknet.sh
+	cp scripts/jdarknet.sh jdarknet
+	chmod +x jdarknet
+
+data: $(SAMPLE_DATA)
+
+$(SAMPLE_DATA):
+	scripts/get-data.sh
+
+# Classifies the sample images with the tiny network: pretrained weights when they can be
+# downloaded, else seeded random weights (and it says so).
+demo: all
+	scripts/demo.sh
+
+test: all
+	$(MVN) test
+
+clean:
+	rm -rf target jdarknet

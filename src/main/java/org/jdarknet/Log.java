@@ -1,0 +1,51 @@
+package org.jdarknet;
+
+import java.io.PrintStream;
+
+/**
+ * Diagnostics go to stderr so that stdout carries only results and can be piped, as darknet does
+ * with its predictions. {@link #setVerbose} turns on detail meant for debugging.
+ */
+public final class Log {
+    private static volatile boolean verbose;
+    private static volatile boolean quiet;
+    private static final PrintStream ERR = System.err;
+
+    private Log() {
+    }
+
+    public static void setVerbose(boolean on) {
+        verbose = on;
+    }
+
+    public static boolean verbose() {
+        return verbose;
+    }
+
+    /** Silences info and warnings (errors still print); used by tests and machine-readable output. */
+    public static void setQuiet(boolean on) {
+        quiet = on;
+    }
+
+    public static void info(String message) {
+        if (!quiet) {
+            ERR.println(message);
+        }
+    }
+
+    public static void detail(String message) {
+        if (verbose && !quiet) {
+            ERR.println(message);
+        }
+    }
+
+    public static void warn(String message) {
+        if (!quiet) {
+            ERR.println("warning: " + message);
+        }
+    }
+
+    public static void error(String message) {
+        ERR.println("error: " + message);
+    }
+}

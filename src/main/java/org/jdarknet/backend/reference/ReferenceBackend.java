@@ -1,0 +1,291 @@
+package org.jdarknet.backend.reference;
+
+import java.util.Arrays;
+import org.jdarknet.backend.Activation;
+import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.BatchNorm;
+import org.jdarknet.backend.Convolution;
+import org.jdarknet.backend.ConvolutionSpec;
+import org.jdarknet.backend.Epilogue;
+import org.jdarknet.backend.PoolSpec;
+import org.jdarknet.backend.Shape;
+import org.jdarknet.backend.Tensor;
+
+/**
+ * The readable oracle: single-threaded Java loops over NCHW arrays that repeat darknet's
+ * arithmetic operation for operation, so that its outputs are bit-identical to the C darknet's
+ * wherever darknet itself is deterministic. Every faster backend is tested against this one.
+ */
+public final class ReferenceBackend implements Backend {
+
+    @Override
+    public String name() {
+        return "reference";
+    }
+
+    @Override
+    public String description() {
+        return "reference (plain Java, darknet's exact arithmetic), 1 thread";
+    }
+
+    @Override
+    public Tensor allocate(Shape shape) {
+        return new ArrayTensor(shape);
+    }
+
+    @Override
+    public void upload(float[] values, Tensor tensor) {
+        float[] data = ArrayTensor.of(tensor).data();
+        if (values.length != data.length) {
+            throw new IllegalArgumentException("upload of " + values.length + " values into a tensor of " + tensor.shape());
+        }
+        System.arraycopy(values, 0, data, 0, data.length);
+    }
+
+    @Override
+    public float[] download(Tensor tensor) {
+        return ArrayTensor.of(tensor).data().clone();
+    }
+
+    @Override
+    public void fill(Tensor tensor, float value) {
+        Arrays.fill(ArrayTensor.of(tensor).data(), value);
+    }
+
+    @Override
+    public void copy(Tensor source, Tensor destination) {
+        float[] from = ArrayTensor.of(source).data();
+        float[] to = ArrayTensor.of(destination).data();
+        if (from.length != to.length) {
+            throw new IllegalArgumentException("copy between " + source.shape() + " and " + destination.shape());
+        }
+        System.arraycopy(from, 0, to, 0, from.length);
+    }
+
+    @Override
+    public Convolution convolution(ConvolutionSpec spec) {
+        return new ReferenceConvolution(spec, this);
+    }
+
+    /**
+     * Darknet's {@code gemm_nt} as its build vectorises it: four partial sums (lane j takes every
+     * k with k mod 4 = j), combined as (l0 + l2) + (l1 + l3), then the remainder added one by one.
+     */
+    @Override
+    public void connected(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
+        float[] x = ArrayTensor.of(input).data();
+        float[] w = ArrayTensor.of(weights).data();
+        float[] y = ArrayTensor.of(output).data();
+        int batch = input.shape().n();
+        int inputs = input.shape().itemSize();
+        int outputs = output.shape().itemSize();
+        int vectorEnd = inputs - inputs % 4;
+        for (int b = 0; b < batch; b++) {
+            for (int o = 0; o < outputs; o++) {
+                int xRow = b * inputs;
+                int wRow = o * inputs;
+                float l0 = 0;
+                float l1 = 0;
+                float l2 = 0;
+                float l3 = 0;
+                for (int i = 0; i < vectorEnd; i += 4) {
+                    l0 += x[xRow + i] * w[wRow + i];
+                    l1 += x[xRow + i + 1] * w[wRow + i + 1];
+                    l2 += x[xRow + i + 2] * w[wRow + i + 2];
+                    l3 += x[xRow + i + 3] * w[wRow + i + 3];
+                }
+                float sum = (l0 + l2) + (l1 + l3);
+                for (int i = vectorEnd; i < inputs; i++) {
+                    sum += x[xRow + i] * w[wRow + i];
+                }
+                y[b * outputs + o] = 0f + sum;
+            }
+        }
+        apply(epilogue, output);
+    }
+
+    @Override
+    public void apply(Epilogue epilogue, Tensor tensor) {
+        float[] x = ArrayTensor.of(tensor).data();
+        Shape shape = tensor.shape();
+        int spatial = shape.h() * shape.w();
+        if (epilogue.batchNorm() != null) {
+            normalize(epilogue.batchNorm(), x, shape, spatial);
+        }
+        if (epilogue.biases() != null) {
+            float[] biases = ArrayTensor.of(epilogue.biases()).data();
+            forEachChannel(shape, spatial, (channel, from, to) -> {
+                float bias = biases[channel];
+                for (int i = from; i < to; i++) {
+                    x[i] += bias;
+                }
+            });
+        }
+        activate(epilogue.activation(), x);
+    }
+
+    /** Darknet's order: normalise every value, then multiply by the channel's scale. */
+    private static void normalize(BatchNorm bn, float[] x, Shape shape, int spatial) {
+        float[] mean = ArrayTensor.of(bn.mean()).data();
+        float[] variance = ArrayTensor.of(bn.variance()).data();
+        float[] scales = ArrayTensor.of(bn.scales()).data();
+        forEachChannel(shape, spatial, (channel, from, to) -> {
+            for (int i = from; i < to; i++) {
+                x[i] = bn.style().normalize(x[i], mean[channel], variance[channel]);
+            }
+            float scale = scales[channel];
+            for (int i = from; i < to; i++) {
+                x[i] *= scale;
+            }
+        });
+    }
+
+    private static void activate(Activation activation, float[] x) {
+        if (activation == Activation.LINEAR) {
+            return;
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = activation.apply(x[i]);
+        }
+    }
+
+    @Override
+    public void maxPool(PoolSpec spec, Tensor input, Tensor output) {
+        float[] in = ArrayTensor.of(input).data();
+        float[] out = ArrayTensor.of(output).data();
+        Shape is = spec.input();
+        int outH = spec.outputHeight();
+        int outW = spec.outputWidth();
+        int planes = is.n() * is.c();
+        for (int plane = 0; plane < planes; plane++) {
+            int inPlane = plane * is.h() * is.w();
+            int outPlane = plane * outH * outW;
+            for (int y = 0; y < outH; y++) {
+                for (int x = 0; x < outW; x++) {
+                    float max = -Float.MAX_VALUE;
+                    for (int dy = 0; dy < spec.size(); dy++) {
+                        int iy = spec.offset() + y * spec.stride() + dy;
+                        for (int dx = 0; dx < spec.size(); dx++) {
+                            int ix = spec.offset() + x * spec.stride() + dx;
+                            if (iy >= 0 && iy < is.h() && ix >= 0 && ix < is.w()) {
+                                float value = in[inPlane + iy * is.w() + ix];
+                                if (value > max) {
+                                    max = value;
+                                }
+                            }
+                        }
+                    }
+                    out[outPlane + y * outW + x] = max;
+                }
+            }
+        }
+    }
+
+    /** Sequential float sum, then multiplied by {@code 1f/(h*w)} as darknet's fast-math build does. */
+    @Override
+    public void averagePool(Tensor input, Tensor output) {
+        float[] in = ArrayTensor.of(input).data();
+        float[] out = ArrayTensor.of(output).data();
+        int spatial = input.shape().h() * input.shape().w();
+        float inverse = 1f / spatial;
+        for (int plane = 0; plane < out.length; plane++) {
+            float sum = 0;
+            for (int i = 0; i < spatial; i++) {
+                sum += in[plane * spatial + i];
+            }
+            out[plane] = sum * inverse;
+        }
+    }
+
+    @Override
+    public void shortcut(Tensor from, float alpha, float beta, Tensor output) {
+        float[] add = ArrayTensor.of(from).data();
+        float[] out = ArrayTensor.of(output).data();
+        Shape a = from.shape();
+        Shape o = output.shape();
+        int stride = Math.max(1, a.w() / o.w());
+        int sample = Math.max(1, o.w() / a.w());
+        int minW = Math.min(a.w(), o.w());
+        int minH = Math.min(a.h(), o.h());
+        int minC = Math.min(a.c(), o.c());
+        for (int b = 0; b < o.n(); b++) {
+            for (int k = 0; k < minC; k++) {
+                for (int j = 0; j < minH; j++) {
+                    for (int i = 0; i < minW; i++) {
+                        int outIndex = i * sample + o.w() * (j * sample + o.h() * (k + o.c() * b));
+                        int addIndex = i * stride + a.w() * (j * stride + a.h() * (k + a.c() * b));
+                        out[outIndex] = alpha * out[outIndex] + beta * add[addIndex];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void copyChannels(Tensor source, Tensor destination, int offset) {
+        float[] from = ArrayTensor.of(source).data();
+        float[] to = ArrayTensor.of(destination).data();
+        int itemFrom = source.shape().itemSize();
+        int itemTo = destination.shape().itemSize();
+        int start = offset * destination.shape().h() * destination.shape().w();
+        for (int b = 0; b < source.shape().n(); b++) {
+            System.arraycopy(from, b * itemFrom, to, b * itemTo + start, itemFrom);
+        }
+    }
+
+    /** {@code e = exp(x/t - max/t)}, float sum in order, then {@code e * (1/sum)}. */
+    @Override
+    public void softmax(Tensor input, int groups, float temperature, Tensor output) {
+        float[] in = ArrayTensor.of(input).data();
+        float[] out = ArrayTensor.of(output).data();
+        int groupSize = input.shape().itemSize() / groups;
+        for (int start = 0; start < in.length; start += groupSize) {
+            float largest = -Float.MAX_VALUE;
+            for (int i = start; i < start + groupSize; i++) {
+                largest = Math.max(largest, in[i]);
+            }
+            float sum = 0;
+            for (int i = start; i < start + groupSize; i++) {
+                float e = (float) Math.exp(in[i] / temperature - largest / temperature);
+                sum += e;
+                out[i] = e;
+            }
+            float inverse = 1f / sum;
+            for (int i = start; i < start + groupSize; i++) {
+                out[i] *= inverse;
+            }
+        }
+    }
+
+    @Override
+    public void crop(Tensor input, int top, int left, boolean flip, float scale, float shift, Tensor output) {
+        float[] in = ArrayTensor.of(input).data();
+        float[] out = ArrayTensor.of(output).data();
+        Shape is = input.shape();
+        Shape os = output.shape();
+        int index = 0;
+        for (int plane = 0; plane < os.n() * os.c(); plane++) {
+            for (int y = 0; y < os.h(); y++) {
+                for (int x = 0; x < os.w(); x++) {
+                    int column = flip ? is.w() - left - x - 1 : x + left;
+                    out[index++] = in[(plane * is.h() + y + top) * is.w() + column] * scale + shift;
+                }
+            }
+        }
+    }
+
+    /** Visits each (item, channel) plane as a range of flat indices, with its channel number. */
+    private static void forEachChannel(Shape shape, int spatial, ChannelRange action) {
+        for (int b = 0; b < shape.n(); b++) {
+            for (int c = 0; c < shape.c(); c++) {
+                int from = (b * shape.c() + c) * spatial;
+                action.visit(c, from, from + spatial);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface ChannelRange {
+        void visit(int channel, int from, int to);
+    }
+}

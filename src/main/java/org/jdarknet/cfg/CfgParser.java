@@ -1,0 +1,135 @@
+package org.jdarknet.cfg;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Darknet's cfg grammar: {@code [section]} headers, {@code key=value} lines, {@code #} and
+ * {@code ;} comment lines, whitespace ignored, CRLF accepted.
+ *
+ * <p>Darknet strips every whitespace character from a line; we do the same for keys and section
+ * names but only trim values, so that a path with a space in it survives. A {@code #} after a value
+ * starts a comment (darknet would make it part of the value and, for numbers, silently ignore it).
+ */
+public final class CfgParser {
+    /** Section names darknet accepts, mapped to the canonical name jdarknet uses. */
+    private static final Map<String, String> SECTION_ALIASES = Map.ofEntries(
+            Map.entry("net", "net"), Map.entry("network", "net"),
+            Map.entry("conv", "convolutional"), Map.entry("convolutional", "convolutional"),
+            Map.entry("conn", "connected"), Map.entry("connected", "connected"),
+            Map.entry("max", "maxpool"), Map.entry("maxpool", "maxpool"),
+            Map.entry("avg", "avgpool"), Map.entry("avgpool", "avgpool"),
+            Map.entry("soft", "softmax"), Map.entry("softmax", "softmax"),
+            Map.entry("shortcut", "shortcut"), Map.entry("route", "route"),
+            Map.entry("cost", "cost"), Map.entry("dropout", "dropout"),
+            Map.entry("batchnorm", "batchnorm"), Map.entry("crop", "crop"));
+
+    /** Sections darknet knows but jdarknet does not implement: named as such in the error. */
+    private static final List<String> UNSUPPORTED_DARKNET_SECTIONS = List.of(
+            "deconv", "deconvolutional", "local", "activation", "logistic", "l2norm", "rnn", "gru",
+            "lstm", "crnn", "detection", "region", "yolo", "iseg", "reorg", "upsample", "lrn",
+            "normalization");
+
+    private CfgParser() {
+    }
+
+    /** Reads a sectioned cfg file. The result is never empty: a file without sections is an error. */
+    public static List<CfgSection> parseSections(Path file) {
+        List<CfgSection> sections = new ArrayList<>();
+        List<String> lines = readLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            int lineNumber = i + 1;
+            String line = withoutComment(lines.get(i));
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.charAt(0) == '[') {
+                sections.add(new CfgSection(file, sectionType(file, lineNumber, line), lineNumber));
+            } else if (sections.isEmpty()) {
+                throw new CfgException(file, lineNumber, null, "option '" + line + "' before the first [section]");
+            } else {
+                sections.get(sections.size() - 1).add(option(file, lineNumber, line));
+            }
+        }
+        if (sections.isEmpty()) {
+            throw new CfgException(file, "no [sections] found; is this a darknet .cfg file?");
+        }
+        return sections;
+    }
+
+    /** Reads a flat {@code key=value} file such as a darknet {@code .data} file, as one section. */
+    public static CfgSection parseFlat(Path file, String name) {
+        CfgSection section = new CfgSection(file, name, 0);
+        List<String> lines = readLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = withoutComment(lines.get(i));
+            if (!line.isEmpty()) {
+                section.add(option(file, i + 1, line));
+            }
+        }
+        return section;
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            if (text.startsWith("\uFEFF")) {
+                text = text.substring(1);
+            }
+            return text.lines().toList();
+        } catch (NoSuchFileException e) {
+            throw new CfgException(file, "file not found");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new CfgException(file, "not a text file (invalid UTF-8)");
+        } catch (IOException e) {
+            throw new CfgException(file, "cannot read: " + e.getMessage());
+        }
+    }
+
+    /** Strips whitespace and comments; a line that is only a comment becomes empty. */
+    private static String withoutComment(String raw) {
+        String line = raw.strip();
+        if (line.isEmpty() || line.charAt(0) == '#' || line.charAt(0) == ';') {
+            return "";
+        }
+        int hash = line.indexOf('#');
+        return hash < 0 ? line : line.substring(0, hash).strip();
+    }
+
+    private static String sectionType(Path file, int lineNumber, String line) {
+        String compact = line.replaceAll("\\s+", "");
+        if (!compact.endsWith("]")) {
+            throw new CfgException(file, lineNumber, null, "section header '" + line + "' has no closing ']'");
+        }
+        String name = compact.substring(1, compact.length() - 1);
+        String canonical = SECTION_ALIASES.get(name);
+        if (canonical != null) {
+            return canonical;
+        }
+        if (UNSUPPORTED_DARKNET_SECTIONS.contains(name)) {
+            throw new CfgException(file, lineNumber, null,
+                    "[" + name + "] is a darknet layer that jdarknet does not implement (classifier layers only)");
+        }
+        throw new CfgException(file, lineNumber, null, "unknown section [" + name + "]; known: "
+                + String.join(", ", new java.util.TreeSet<>(SECTION_ALIASES.keySet())));
+    }
+
+    private static CfgOption option(Path file, int lineNumber, String line) {
+        int equals = line.indexOf('=');
+        if (equals < 0) {
+            throw new CfgException(file, lineNumber, null, "expected key=value, found '" + line + "'");
+        }
+        String key = line.substring(0, equals).replaceAll("\\s+", "");
+        String value = line.substring(equals + 1).strip();
+        if (key.isEmpty()) {
+            throw new CfgException(file, lineNumber, null, "missing key before '=' in '" + line + "'");
+        }
+        return new CfgOption(key, value, lineNumber);
+    }
+}

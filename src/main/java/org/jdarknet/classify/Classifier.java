@@ -1,0 +1,101 @@
+package org.jdarknet.classify;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdarknet.Log;
+import org.jdarknet.backend.Backend;
+import org.jdarknet.image.FloatImage;
+import org.jdarknet.image.ImageLoader;
+import org.jdarknet.image.Preprocessing;
+import org.jdarknet.net.Network;
+import org.jdarknet.weights.WeightsReader;
+
+/**
+ * The Java API behind {@code jdarknet classify}: a network with its weights and class names,
+ * answering "what is in this image?" as darknet's classifier does.
+ *
+ * <pre>{@code
+ * try (Classifier classifier = Classifier.load(cfg, weights, Labels.read(names), new ReferenceBackend())) {
+ *     for (Prediction p : classifier.classify(Path.of("data/dog.jpg"), 5)) { ... }
+ * }
+ * }</pre>
+ */
+public final class Classifier implements AutoCloseable {
+    private final Network network;
+    private final Labels labels;
+    private Preprocessing preprocessing = Preprocessing.LETTERBOX;
+
+    private Classifier(Network network, Labels labels) {
+        this.network = network;
+        this.labels = labels;
+    }
+
+    /** Builds the cfg's network for one image at a time and loads all of {@code weights} into it. */
+    public static Classifier load(Path cfg, Path weights, Labels labels, Backend backend) {
+        Network network = Network.build(cfg, backend, 1);
+        try {
+            WeightsReader.load(network, weights);
+        } catch (RuntimeException e) {
+            network.close();
+            throw e;
+        }
+        return wrap(network, labels);
+    }
+
+    /** Wraps a network whose weights are already in place (random weights, a training run, ...). */
+    public static Classifier wrap(Network network, Labels labels) {
+        int outputs = network.outputLayer().outputShape().itemSize();
+        if (labels.size() < outputs && labels.file() != null) {
+            Log.warn(labels.file() + ": " + labels.size() + " names for " + outputs
+                    + " outputs; the rest are shown as numbers");
+        }
+        return new Classifier(network, labels);
+    }
+
+    public void setPreprocessing(Preprocessing preprocessing) {
+        this.preprocessing = preprocessing;
+    }
+
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    public List<Prediction> classify(Path image, int top) {
+        return classify(ImageLoader.load(image), top);
+    }
+
+    public List<Prediction> classify(FloatImage image, int top) {
+        return topPredictions(probabilities(image), top);
+    }
+
+    /** The network's outputs (softmax probabilities for a classifier) for one image. */
+    public float[] probabilities(FloatImage image) {
+        return network.output(input(image));
+    }
+
+    /** The exact tensor the network receives for {@code image}, after preprocessing. */
+    public float[] input(FloatImage image) {
+        int width = network.config().width();
+        int height = network.config().height();
+        return preprocessing.apply(image, width, height).data();
+    }
+
+    /** The {@code top} largest outputs, in darknet's order. */
+    public List<Prediction> topPredictions(float[] probabilities, int top) {
+        List<Prediction> predictions = new ArrayList<>();
+        for (int index : TopK.of(probabilities, top)) {
+            predictions.add(new Prediction(index, labels.name(index), probabilities[index]));
+        }
+        return predictions;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    @Override
+    public void close() {
+        network.close();
+    }
+}

@@ -1,0 +1,28 @@
+package org.jdarknet.cli;
+
+import org.jdarknet.Log;
+import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.Backends;
+import picocli.CommandLine.Option;
+
+/** {@code --backend} and {@code --threads}, shared by every command that computes. */
+final class BackendOptions {
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
+            description = "Where to compute: auto, reference, cpu, cuda (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "CPU threads (default: one per core).")
+    int threads;
+
+    @Option(names = "-gpu", paramLabel = "N", hidden = true,
+            description = "Darknet's spelling: use GPU N (same as --backend cuda).")
+    Integer gpu;
+
+    Backend create() {
+        String name = gpu != null ? "cuda" : backend;
+        Backend created = Backends.create(name, threads);
+        Log.detail("backend: " + created.description());
+        return created;
+    }
+}

@@ -1,0 +1,94 @@
+package org.jdarknet.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import org.jdarknet.classify.Prediction;
+
+/** Writes predictions to stdout in the chosen {@link OutputFormat}. */
+final class PredictionPrinter {
+    private final PrintStream out;
+    private final OutputFormat format;
+    private final boolean labelEachImage;
+    private boolean headerWritten;
+
+    PredictionPrinter(PrintStream out, OutputFormat format, boolean labelEachImage) {
+        this.out = out;
+        this.format = format;
+        this.labelEachImage = labelEachImage;
+    }
+
+    void print(String image, List<Prediction> predictions, double seconds) {
+        switch (format) {
+            case text -> printText(image, predictions);
+            case csv -> printCsv(image, predictions);
+            case json -> printJson(image, predictions, seconds);
+        }
+        out.flush();
+    }
+
+    private void printText(String image, List<Prediction> predictions) {
+        if (labelEachImage) {
+            out.println(image + ":");
+        }
+        for (Prediction prediction : predictions) {
+            out.println(CFormat.percentLine(prediction.probability(), prediction.label()));
+        }
+    }
+
+    private void printCsv(String image, List<Prediction> predictions) {
+        if (!headerWritten) {
+            out.println("image,rank,index,label,probability");
+            headerWritten = true;
+        }
+        int rank = 1;
+        for (Prediction prediction : predictions) {
+            out.println(String.join(",", csvField(image), Integer.toString(rank++),
+                    Integer.toString(prediction.index()), csvField(prediction.label()),
+                    Float.toString(prediction.probability())));
+        }
+    }
+
+    private void printJson(String image, List<Prediction> predictions, double seconds) {
+        StringBuilder json = new StringBuilder("{\"image\":").append(jsonString(image))
+                .append(",\"seconds\":").append(String.format(Locale.ROOT, "%.6f", seconds))
+                .append(",\"predictions\":[");
+        for (int i = 0; i < predictions.size(); i++) {
+            Prediction prediction = predictions.get(i);
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"rank\":").append(i + 1)
+                    .append(",\"index\":").append(prediction.index())
+                    .append(",\"label\":").append(jsonString(prediction.label()))
+                    .append(",\"probability\":").append(prediction.probability()).append('}');
+        }
+        out.println(json.append("]}"));
+    }
+
+    private static String csvField(String text) {
+        if (text.contains(",") || text.contains("\"") || text.contains("\n")) {
+            return '"' + text.replace("\"", "\"\"") + '"';
+        }
+        return text;
+    }
+
+    static String jsonString(String text) {
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> quoted.append("\\\"");
+                case '\\' -> quoted.append("\\\\");
+                case '\n' -> quoted.append("\\n");
+                case '\r' -> quoted.append("\\r");
+                case '\t' -> quoted.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        quoted.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        quoted.append(c);
+                    }
+                }
+            }
+        }
+        return quoted.append('"').toString();
+    }
+}

@@ -1,0 +1,16 @@
+package org.jdarknet.image;
+
+import java.nio.file.Path;
+
+/** An image that cannot be read or decoded, named by its path. */
+public class ImageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public ImageException(Path path, String message) {
+        super(path + ": " + message);
+    }
+
+    public ImageException(Path path, String message, Throwable cause) {
+        super(path + ": " + message, cause);
+    }
+}

@@ -1,0 +1,122 @@
+package org.jdarknet.image;
+
+/**
+ * Darknet's image geometry: its own bilinear resize (two float passes, horizontal then vertical,
+ * corners aligned) and the crops and boxes built on it. Every function repeats darknet's integer
+ * and float arithmetic so that the network sees exactly the input darknet would give it.
+ */
+public final class Resize {
+
+    private Resize() {
+    }
+
+    /** Darknet's {@code resize_image}: bilinear with the first and last pixels mapped onto each other. */
+    public static FloatImage bilinear(FloatImage image, int width, int height) {
+        FloatImage horizontal = FloatImage.filled(width, image.height(), image.channels(), 0);
+        float widthScale = (float) (image.width() - 1) / (width - 1);
+        for (int k = 0; k < image.channels(); k++) {
+            for (int r = 0; r < image.height(); r++) {
+                for (int c = 0; c < width; c++) {
+                    float value;
+                    if (c == width - 1 || image.width() == 1) {
+                        value = image.get(image.width() - 1, r, k);
+                    } else {
+                        float sx = c * widthScale;
+                        int ix = (int) sx;
+                        float dx = sx - ix;
+                        value = (1 - dx) * image.get(ix, r, k) + dx * image.get(ix + 1, r, k);
+                    }
+                    horizontal.set(c, r, k, value);
+                }
+            }
+        }
+        FloatImage resized = FloatImage.filled(width, height, image.channels(), 0);
+        float heightScale = (float) (image.height() - 1) / (height - 1);
+        for (int k = 0; k < image.channels(); k++) {
+            for (int r = 0; r < height; r++) {
+                float sy = r * heightScale;
+                int iy = (int) sy;
+                float dy = sy - iy;
+                for (int c = 0; c < width; c++) {
+                    resized.set(c, r, k, (1 - dy) * horizontal.get(c, iy, k));
+                }
+                if (r == height - 1 || image.height() == 1) {
+                    continue;
+                }
+                for (int c = 0; c < width; c++) {
+                    resized.set(c, r, k, resized.get(c, r, k) + dy * horizontal.get(c, iy + 1, k));
+                }
+            }
+        }
+        return resized;
+    }
+
+    /**
+     * Darknet's {@code letterbox_image}: resized to fit inside width×height keeping the aspect
+     * ratio, centred on a grey (0.5) canvas.
+     */
+    public static FloatImage letterbox(FloatImage image, int width, int height) {
+        int newWidth;
+        int newHeight;
+        if ((float) width / image.width() < (float) height / image.height()) {
+            newWidth = width;
+            newHeight = image.height() * width / image.width();
+        } else {
+            newHeight = height;
+            newWidth = image.width() * height / image.height();
+        }
+        FloatImage resized = bilinear(image, newWidth, newHeight);
+        FloatImage boxed = FloatImage.filled(width, height, image.channels(), 0.5f);
+        embed(resized, boxed, (width - newWidth) / 2, (height - newHeight) / 2);
+        return boxed;
+    }
+
+    /** Darknet's {@code resize_min}: the shorter side becomes {@code min}, aspect kept. */
+    public static FloatImage resizeMin(FloatImage image, int min) {
+        int width = image.width();
+        int height = image.height();
+        if (width < height) {
+            height = height * min / width;
+            width = min;
+        } else {
+            width = width * min / height;
+            height = min;
+        }
+        if (width == image.width() && height == image.height()) {
+            return image;
+        }
+        return bilinear(image, width, height);
+    }
+
+    /** Darknet's {@code crop_image}: a window at (dx, dy); coordinates outside repeat the edge. */
+    public static FloatImage crop(FloatImage image, int dx, int dy, int width, int height) {
+        FloatImage cropped = FloatImage.filled(width, height, image.channels(), 0);
+        for (int k = 0; k < image.channels(); k++) {
+            for (int j = 0; j < height; j++) {
+                for (int i = 0; i < width; i++) {
+                    int r = Math.max(0, Math.min(image.height() - 1, j + dy));
+                    int c = Math.max(0, Math.min(image.width() - 1, i + dx));
+                    cropped.set(i, j, k, image.get(c, r, k));
+                }
+            }
+        }
+        return cropped;
+    }
+
+    /** Darknet's {@code center_crop_image}: the largest centred square, resized to width×height. */
+    public static FloatImage centerCrop(FloatImage image, int width, int height) {
+        int side = Math.min(image.width(), image.height());
+        FloatImage square = crop(image, (image.width() - side) / 2, (image.height() - side) / 2, side, side);
+        return bilinear(square, width, height);
+    }
+
+    private static void embed(FloatImage source, FloatImage destination, int dx, int dy) {
+        for (int k = 0; k < source.channels(); k++) {
+            for (int y = 0; y < source.height(); y++) {
+                for (int x = 0; x < source.width(); x++) {
+                    destination.set(dx + x, dy + y, k, source.get(x, y, k));
+                }
+            }
+        }
+    }
+}

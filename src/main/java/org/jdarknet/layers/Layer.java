@@ -1,0 +1,47 @@
+package org.jdarknet.layers;
+
+import java.util.List;
+import org.jdarknet.backend.Shape;
+import org.jdarknet.backend.Tensor;
+
+/**
+ * One darknet layer: it reads the previous layer's output (and, for routes and shortcuts, earlier
+ * layers' outputs) and computes its own through backend operations. Layers never see raw floats.
+ */
+public interface Layer extends AutoCloseable {
+
+    /** Darknet's short name for the layer type as its layer table prints it: conv, max, avg, res, ... */
+    String kind();
+
+    /** Position in the network, counted from 0 after {@code [net]}, as darknet numbers layers. */
+    int index();
+
+    Shape inputShape();
+
+    Shape outputShape();
+
+    /** The layer's output after {@link #forward}. */
+    Tensor output();
+
+    /** Computes {@link #output()} from {@code input}, the previous layer's output (or the image). */
+    void forward(Tensor input);
+
+    /** Learned values in darknet's weights-file order; empty for layers without any. */
+    default List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /** Floating-point operations per image, as darknet counts them. */
+    default long flops() {
+        return 0;
+    }
+
+    /** The row describing this layer in darknet's layer table, without the index. */
+    String summary();
+
+    /** What the weights file holds for this layer ({@code dontload}, {@code dontloadscales}, ...). */
+    LayerOptions options();
+
+    @Override
+    void close();
+}

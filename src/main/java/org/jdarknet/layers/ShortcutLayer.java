@@ -1,0 +1,83 @@
+package org.jdarknet.layers;
+
+import org.jdarknet.backend.Activation;
+import org.jdarknet.backend.Epilogue;
+import org.jdarknet.backend.Shape;
+import org.jdarknet.backend.Tensor;
+import org.jdarknet.cfg.CfgSection;
+
+/**
+ * {@code [shortcut]}: the residual connection {@code act(alpha*previous + beta*from)}. When
+ * {@code from} has another shape darknet neither refuses nor projects: it adds the common channels
+ * at every k-th cell, where k is the ratio of the widths. pjreddie's resnet cfgs rely on this.
+ */
+public final class ShortcutLayer extends AbstractLayer {
+    private final Layer from;
+    private final float alpha;
+    private final float beta;
+    private final Epilogue activation;
+
+    private ShortcutLayer(BuildContext context, Layer from, Activation activation, float alpha, float beta,
+                          LayerOptions options) {
+        super(context, context.input(), options);
+        this.from = from;
+        this.alpha = alpha;
+        this.beta = beta;
+        this.activation = Epilogue.activation(activation);
+    }
+
+    public static ShortcutLayer parse(CfgSection section, BuildContext context) {
+        int[] reference = section.getIntList("from");
+        if (reference.length != 1) {
+            throw reference.length == 0 ? section.error("from", "[shortcut] needs from=<layer>")
+                    : section.error("from", "[shortcut] takes exactly one layer");
+        }
+        Layer from = context.reference(section, "from", reference[0]);
+        requireSampleable(section, from.outputShape(), context.input());
+        Activation activation = context.activation(section, Activation.LINEAR);
+        return new ShortcutLayer(context, from, activation,
+                section.getFloat("alpha", 1), section.getFloat("beta", 1), LayerOptions.parse(section));
+    }
+
+    /**
+     * Darknet steps through the larger output every {@code w_larger/w_smaller} cells and asserts
+     * that the heights give the same ratio; we check that assertion while parsing.
+     */
+    private static void requireSampleable(CfgSection section, Shape from, Shape to) {
+        boolean sameStride = Math.max(1, from.w() / to.w()) == Math.max(1, from.h() / to.h());
+        boolean sameSample = Math.max(1, to.w() / from.w()) == Math.max(1, to.h() / from.h());
+        if (!sameStride || !sameSample) {
+            throw section.error("from", "cannot add a " + from.w() + "x" + from.h() + "x" + from.c() + " output to a "
+                    + to.w() + "x" + to.h() + "x" + to.c() + " one: width and height scale differently");
+        }
+    }
+
+    /** The earlier layer whose output is added. */
+    public Layer from() {
+        return from;
+    }
+
+    @Override
+    public String kind() {
+        return "res";
+    }
+
+    @Override
+    public void forward(Tensor input) {
+        backend.copy(input, output());
+        backend.shortcut(from.output(), alpha, beta, output());
+        if (!activation.isIdentity()) {
+            backend.apply(activation, output());
+        }
+    }
+
+    @Override
+    public long flops() {
+        return outputShape().itemSize();
+    }
+
+    @Override
+    public String summary() {
+        return String.format("res  %3d                %s   ->  %s", from.index(), whc(from.outputShape()), whc(outputShape()));
+    }
+}

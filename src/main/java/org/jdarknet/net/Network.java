@@ -1,0 +1,215 @@
+package org.jdarknet.net;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdarknet.Log;
+import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.Shape;
+import org.jdarknet.backend.Tensor;
+import org.jdarknet.cfg.CfgParser;
+import org.jdarknet.cfg.CfgSection;
+import org.jdarknet.layers.AvgpoolLayer;
+import org.jdarknet.layers.BatchnormLayer;
+import org.jdarknet.layers.BuildContext;
+import org.jdarknet.layers.ConnectedLayer;
+import org.jdarknet.layers.ConvolutionalLayer;
+import org.jdarknet.layers.CostLayer;
+import org.jdarknet.layers.CropLayer;
+import org.jdarknet.layers.DropoutLayer;
+import org.jdarknet.layers.Layer;
+import org.jdarknet.layers.MaxpoolLayer;
+import org.jdarknet.layers.Parameter;
+import org.jdarknet.layers.RouteLayer;
+import org.jdarknet.layers.ShortcutLayer;
+import org.jdarknet.layers.SoftmaxLayer;
+
+/**
+ * A darknet network: the {@code [net]} settings and the layers built from a cfg file, with their
+ * tensors on one backend. The image enters through {@link #forward(float[])} and the result
+ * leaves through {@link #output()}; everything in between stays in the backend.
+ */
+public final class Network implements AutoCloseable {
+    private final Path cfgFile;
+    private final NetConfig config;
+    private final Backend backend;
+    private final List<Layer> layers;
+    private final Tensor input;
+    private final Layer outputLayer;
+    private long seen;
+
+    private Network(Path cfgFile, NetConfig config, Backend backend, List<Layer> layers, Tensor input) {
+        this.cfgFile = cfgFile;
+        this.config = config;
+        this.backend = backend;
+        this.layers = List.copyOf(layers);
+        this.input = input;
+        this.outputLayer = lastNonCost(layers);
+    }
+
+    /**
+     * Builds the network a cfg file describes, for {@code batch} images at a time, with all learned
+     * values at darknet's initial state (load a weights file into it next).
+     */
+    public static Network build(Path cfgFile, Backend backend, int batch) {
+        List<CfgSection> sections = CfgParser.parseSections(cfgFile);
+        CfgSection first = sections.get(0);
+        if (!first.type().equals("net")) {
+            throw first.error("the first section must be [net] (or [network])");
+        }
+        NetConfig config = NetConfig.parse(first);
+        first.warnAboutLeftovers(Log::warn);
+        Shape shape = new Shape(batch, config.channels(), config.height(), config.width());
+        Tensor input = backend.allocate(shape);
+        List<Layer> layers = new ArrayList<>();
+        try {
+            for (CfgSection section : sections.subList(1, sections.size())) {
+                BuildContext context = new BuildContext(backend, layers.size(), shape, layers, config.batchNormStyle());
+                Layer layer = buildLayer(section, context);
+                section.warnAboutLeftovers(Log::warn);
+                layers.add(layer);
+                shape = layer.outputShape();
+            }
+        } catch (RuntimeException e) {
+            layers.forEach(Layer::close);
+            input.close();
+            throw e;
+        }
+        if (layers.isEmpty()) {
+            input.close();
+            throw first.error("the cfg has no layers after [net]");
+        }
+        return new Network(cfgFile, config, backend, layers, input);
+    }
+
+    private static Layer buildLayer(CfgSection section, BuildContext context) {
+        return switch (section.type()) {
+            case "convolutional" -> ConvolutionalLayer.parse(section, context);
+            case "connected" -> ConnectedLayer.parse(section, context);
+            case "maxpool" -> MaxpoolLayer.parse(section, context);
+            case "avgpool" -> AvgpoolLayer.parse(section, context);
+            case "shortcut" -> ShortcutLayer.parse(section, context);
+            case "route" -> RouteLayer.parse(section, context);
+            case "softmax" -> SoftmaxLayer.parse(section, context);
+            case "cost" -> CostLayer.parse(section, context);
+            case "dropout" -> DropoutLayer.parse(section, context);
+            case "batchnorm" -> BatchnormLayer.parse(section, context);
+            case "crop" -> CropLayer.parse(section, context);
+            case "net" -> throw section.error("[net] may only appear once, as the first section");
+            default -> throw section.error("layer type not handled: " + section.type());
+        };
+    }
+
+    private static Layer lastNonCost(List<Layer> layers) {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (!(layers.get(i) instanceof CostLayer)) {
+                return layers.get(i);
+            }
+        }
+        return layers.get(layers.size() - 1);
+    }
+
+    /** Runs the network on {@code images}: batch × channels × height × width floats, planar RGB in [0,1]. */
+    public void forward(float[] images) {
+        backend.upload(images, input);
+        forward(LayerObserver.NONE);
+    }
+
+    /** Runs every layer on the input already uploaded, telling {@code observer} as each finishes. */
+    public void forward(LayerObserver observer) {
+        Tensor previous = input;
+        for (Layer layer : layers) {
+            long start = System.nanoTime();
+            layer.forward(previous);
+            observer.finished(layer, start);
+            previous = layer.output();
+        }
+    }
+
+    /** Runs {@code images} through the network and returns its result. */
+    public float[] output(float[] images) {
+        forward(images);
+        return output();
+    }
+
+    /** The network's result after {@link #forward}: the last layer that is not a cost layer. */
+    public float[] output() {
+        return backend.download(outputLayer.output());
+    }
+
+    /** The output of any layer after {@link #forward}, for inspection and tests. */
+    public float[] layerOutput(int index) {
+        return backend.download(layers.get(index).output());
+    }
+
+    public Tensor input() {
+        return input;
+    }
+
+    public Shape inputShape() {
+        return input.shape();
+    }
+
+    public Layer outputLayer() {
+        return outputLayer;
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    public NetConfig config() {
+        return config;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Path cfgFile() {
+        return cfgFile;
+    }
+
+    /** Images trained on so far, as recorded in (and written to) weights files. */
+    public long seen() {
+        return seen;
+    }
+
+    public void setSeen(long seen) {
+        this.seen = seen;
+    }
+
+    /** Floating-point operations for one image, as darknet counts them. */
+    public long flops() {
+        return layers.stream().mapToLong(Layer::flops).sum();
+    }
+
+    public long parameterCount() {
+        return layers.stream().flatMap(l -> l.parameters().stream()).mapToLong(Parameter::length).sum();
+    }
+
+    /** Darknet's layer table, one row per layer. */
+    public List<String> describe() {
+        List<String> rows = new ArrayList<>();
+        rows.add("layer     filters    size              input                output");
+        for (Layer layer : layers) {
+            rows.add(String.format("%5d %s", layer.index(), layer.summary()));
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        layers.forEach(Layer::close);
+        input.close();
+    }
+
+    /** Receives each layer's completion during {@link #forward(LayerObserver)}, e.g. for timing. */
+    @FunctionalInterface
+    public interface LayerObserver {
+        LayerObserver NONE = (layer, startNanos) -> {
+        };
+
+        void finished(Layer layer, long startNanos);
+    }
+}

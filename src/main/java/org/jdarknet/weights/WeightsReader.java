@@ -1,0 +1,186 @@
+package org.jdarknet.weights;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.jdarknet.Log;
+import org.jdarknet.layers.Layer;
+import org.jdarknet.layers.Parameter;
+import org.jdarknet.net.Network;
+
+/**
+ * Loads a darknet weights file into a network, checking what darknet never checks: a file that
+ * ends inside a layer, values that cannot be batch-norm variances, bytes left over at the end.
+ *
+ * <p>A file that ends exactly where a layer's values end is a <em>partial</em> file, as
+ * {@code darknet partial} writes to start training from pretrained layers: it loads when the
+ * caller allows partial files and is an error otherwise.
+ */
+public final class WeightsReader {
+
+    /** What a load found. {@code layersLoaded} counts layers with values read from the file. */
+    public record Report(WeightsHeader header, int layersLoaded, int layersWithWeights, long trailingBytes) {
+        public boolean partial() {
+            return layersLoaded < layersWithWeights;
+        }
+    }
+
+    private WeightsReader() {
+    }
+
+    /** Loads all layers; a partial file is an error. */
+    public static Report load(Network network, Path file) {
+        return load(network, file, false);
+    }
+
+    public static Report load(Network network, Path file, boolean allowPartial) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new WeightsException(file, "larger than 2 GiB; no darknet classifier has that many weights");
+            }
+            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            ByteBuffer buffer = mapped.order(ByteOrder.LITTLE_ENDIAN);
+            return new Loading(network, file, buffer, allowPartial).run();
+        } catch (NoSuchFileException e) {
+            throw new WeightsException(file, "file not found");
+        } catch (IOException e) {
+            throw new WeightsException(file, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** One load in progress: the buffer's position is the byte offset being read. */
+    private static final class Loading {
+        private final Network network;
+        private final Path file;
+        private final ByteBuffer buffer;
+        private final boolean allowPartial;
+
+        Loading(Network network, Path file, ByteBuffer buffer, boolean allowPartial) {
+            this.network = network;
+            this.file = file;
+            this.buffer = buffer;
+            this.allowPartial = allowPartial;
+        }
+
+        Report run() {
+            WeightsHeader header = readHeader();
+            int withWeights = 0;
+            int loaded = 0;
+            for (Layer layer : network.layers()) {
+                List<Parameter> parameters = storedParameters(layer);
+                if (parameters.isEmpty()) {
+                    continue;
+                }
+                withWeights++;
+                if (!buffer.hasRemaining()) {
+                    continue;
+                }
+                for (Parameter parameter : parameters) {
+                    readParameter(layer, parameter, header);
+                }
+                loaded++;
+            }
+            if (loaded < withWeights && !allowPartial) {
+                throw new WeightsException(file, "ends after " + loaded + " of the " + withWeights
+                        + " layers with weights (at byte " + buffer.position() + "); the cfg needs "
+                        + bytesFor(network, header) + " bytes in all. This is a partial file, as 'partial' writes: "
+                        + "it can start training but not classify");
+            }
+            long trailing = buffer.remaining();
+            if (trailing > 0) {
+                Log.warn(file + ": " + trailing + " bytes after the last layer (the cfg uses " + buffer.position()
+                        + " of " + buffer.limit() + "); are these weights for another cfg?");
+            }
+            network.setSeen(header.seen());
+            return new Report(header, loaded, withWeights, trailing);
+        }
+
+        private WeightsHeader readHeader() {
+            if (buffer.remaining() < 12) {
+                throw new WeightsException(file, "only " + buffer.remaining()
+                        + " bytes; a darknet weights file starts with a header of at least 16");
+            }
+            int major = buffer.getInt(0);
+            int minor = buffer.getInt(4);
+            int needed = new WeightsHeader(major, minor, 0, 0).size();
+            if (buffer.remaining() < needed) {
+                throw new WeightsException(file, "only " + buffer.remaining() + " bytes; the header of a version "
+                        + major + "." + minor + " file takes " + needed);
+            }
+            return WeightsHeader.read(buffer);
+        }
+
+        private void readParameter(Layer layer, Parameter parameter, WeightsHeader header) {
+            int count = parameter.length();
+            long bytes = 4L * count;
+            if (buffer.remaining() < bytes) {
+                throw new WeightsException(file, "ends inside layer " + layer.index() + " (" + layer.kind() + "): its "
+                        + parameter.name() + " need " + bytes + " bytes from byte " + buffer.position()
+                        + ", but only " + buffer.remaining() + " remain (the cfg needs " + bytesFor(network, header)
+                        + " bytes in all). Truncated download, or weights for another cfg?");
+            }
+            int offset = buffer.position();
+            float[] values = new float[count];
+            buffer.asFloatBuffer().get(values);
+            buffer.position(offset + (int) bytes);
+            if (parameter.transpose().applies(header.transposed())) {
+                values = transpose(values, parameter.transpose().rows(), parameter.transpose().columns());
+            }
+            if (parameter.name().equals("rolling_variance")) {
+                checkVariances(layer, values, offset);
+            }
+            network.backend().upload(values, parameter.value());
+        }
+
+        /** A variance is never negative: if one is, the bytes were meant for something else. */
+        private void checkVariances(Layer layer, float[] variances, int offset) {
+            for (int i = 0; i < variances.length; i++) {
+                if (!(variances[i] >= 0) || Float.isInfinite(variances[i])) {
+                    throw new WeightsException(file, "layer " + layer.index() + " (" + layer.kind()
+                            + "): rolling_variance[" + i + "] at byte " + (offset + 4L * i) + " is " + variances[i]
+                            + ", which no variance can be; these weights do not fit this cfg");
+                }
+            }
+        }
+    }
+
+    /** The parameters a layer stores in a file, honouring {@code dontload} and {@code dontloadscales}. */
+    static List<Parameter> storedParameters(Layer layer) {
+        if (layer.options().dontLoad()) {
+            return List.of();
+        }
+        if (layer.options().dontLoadScales()) {
+            return layer.parameters().stream().filter(p -> !p.batchNorm()).toList();
+        }
+        return layer.parameters();
+    }
+
+    /** Size in bytes of a complete weights file for {@code network} with this header. */
+    public static long bytesFor(Network network, WeightsHeader header) {
+        long bytes = header.size();
+        for (Layer layer : network.layers()) {
+            for (Parameter parameter : storedParameters(layer)) {
+                bytes += 4L * parameter.length();
+            }
+        }
+        return bytes;
+    }
+
+    /** {@code rows × columns} in the file to {@code columns × rows} in memory. */
+    static float[] transpose(float[] values, int rows, int columns) {
+        float[] result = new float[values.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                result[c * rows + r] = values[r * columns + c];
+            }
+        }
+        return result;
+    }
+}
