@@ -3,7 +3,7 @@ package org.jdarknet.backend;
 /**
  * How batch normalisation divides by the standard deviation. The two darknet forks differ, and
  * weights trained with one give (slightly) different outputs with the other, so every model
- * says which fork it was trained with ({@code batchnorm=} in its {@code [net]} section).
+ * says which fork it was trained with ({@code batchnorm_style=} in its {@code [net]} section).
  */
 public enum BatchNormStyle {
     /** pjreddie/darknet: {@code (x - mean) / (sqrt(var) + 1e-6)}. */

@@ -169,6 +169,24 @@ public final class RandomWeights {
         }
     }
 
+    /**
+     * A deterministic smooth colour pattern in [0,1] with some texture, for calibrating random
+     * weights without depending on any image file.
+     */
+    public static float[] testPattern(int width, int height, int channels) {
+        float[] data = new float[width * height * channels];
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    double wave = StrictMath.sin(0.11 * x * (c + 1) + 0.07 * y) * StrictMath.cos(0.05 * y * (3 - c) - 0.03 * x);
+                    double texture = ((x * 7919 + y * 104729 + c * 1299709) % 257) / 257.0;
+                    data[(c * height + y) * width + x] = (float) (0.5 + 0.35 * wave + 0.15 * (texture - 0.5));
+                }
+            }
+        }
+        return data;
+    }
+
     private static int headIndex(List<Layer> layers) {
         for (int i = layers.size() - 1; i >= 0; i--) {
             Layer layer = layers.get(i);

@@ -25,7 +25,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public String description() {
-        return "reference (plain Java, darknet's exact arithmetic), 1 thread";
+        return "reference (plain Java, darknet's exact arithmetic)";
     }
 
     @Override
@@ -98,7 +98,7 @@ public final class ReferenceBackend implements Backend {
                 for (int i = vectorEnd; i < inputs; i++) {
                     sum += x[xRow + i] * w[wRow + i];
                 }
-                y[b * outputs + o] = 0f + sum;
+                y[b * outputs + o] = sum;
             }
         }
         apply(epilogue, output);
@@ -233,7 +233,11 @@ public final class ReferenceBackend implements Backend {
         }
     }
 
-    /** {@code e = exp(x/t - max/t)}, float sum in order, then {@code e * (1/sum)}. */
+    /**
+     * {@code e = exp(x/t - max/t)}, then {@code e * (1/sum)}. Darknet's build vectorises the sum
+     * four lanes wide (see {@link #fourLaneSum}); its vector {@code expf} can still differ from
+     * ours by a few units in the last place, so softmax outputs agree to about 1e-7, not bitwise.
+     */
     @Override
     public void softmax(Tensor input, int groups, float temperature, Tensor output) {
         float[] in = ArrayTensor.of(input).data();
@@ -244,17 +248,37 @@ public final class ReferenceBackend implements Backend {
             for (int i = start; i < start + groupSize; i++) {
                 largest = Math.max(largest, in[i]);
             }
-            float sum = 0;
             for (int i = start; i < start + groupSize; i++) {
-                float e = (float) Math.exp(in[i] / temperature - largest / temperature);
-                sum += e;
-                out[i] = e;
+                out[i] = (float) Math.exp(in[i] / temperature - largest / temperature);
             }
-            float inverse = 1f / sum;
+            float inverse = 1f / fourLaneSum(out, start, groupSize);
             for (int i = start; i < start + groupSize; i++) {
                 out[i] *= inverse;
             }
         }
+    }
+
+    /**
+     * A float sum as darknet's vectorised loops form it: lane j adds the values at offsets
+     * j, j+4, j+8, ...; the lanes combine as (l0 + l2) + (l1 + l3); the remainder follows in order.
+     */
+    static float fourLaneSum(float[] values, int start, int length) {
+        float l0 = 0;
+        float l1 = 0;
+        float l2 = 0;
+        float l3 = 0;
+        int vectorEnd = start + length - length % 4;
+        for (int i = start; i < vectorEnd; i += 4) {
+            l0 += values[i];
+            l1 += values[i + 1];
+            l2 += values[i + 2];
+            l3 += values[i + 3];
+        }
+        float sum = (l0 + l2) + (l1 + l3);
+        for (int i = vectorEnd; i < start + length; i++) {
+            sum += values[i];
+        }
+        return sum;
     }
 
     @Override

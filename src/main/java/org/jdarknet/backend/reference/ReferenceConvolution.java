@@ -1,5 +1,7 @@
 package org.jdarknet.backend.reference;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Epilogue;
@@ -38,7 +40,7 @@ final class ReferenceConvolution implements Convolution {
         int k = channelsPerGroup * spec.size() * spec.size();
         int n = spec.outputHeight() * spec.outputWidth();
         int inputPerGroup = channelsPerGroup * spec.input().h() * spec.input().w();
-        java.util.Arrays.fill(out, 0f);
+        Arrays.fill(out, 0f);
         for (int b = 0; b < spec.input().n(); b++) {
             for (int g = 0; g < groups; g++) {
                 im2col(in, (b * groups + g) * inputPerGroup, channelsPerGroup);
@@ -73,9 +75,12 @@ final class ReferenceConvolution implements Convolution {
         }
     }
 
-    /** {@code C[m][n] += A[m][k] * columns[k][n]} in darknet's i-k-j order. */
+    /**
+     * {@code C[m][n] += A[m][k] * columns[k][n]} in darknet's i-k-j order. Rows are independent,
+     * so they are shared out between cores; each value is still summed in the same order.
+     */
     private void multiplyAccumulate(float[] a, int aOffset, int m, int k, int n, float[] c, int cOffset) {
-        for (int i = 0; i < m; i++) {
+        IntStream.range(0, m).parallel().forEach(i -> {
             int cRow = cOffset + i * n;
             for (int p = 0; p < k; p++) {
                 float weight = a[aOffset + i * k + p];
@@ -84,6 +89,6 @@ final class ReferenceConvolution implements Convolution {
                     c[cRow + j] += weight * columns[bRow + j];
                 }
             }
-        }
+        });
     }
 }

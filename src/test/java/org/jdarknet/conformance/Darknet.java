@@ -1,0 +1,79 @@
+package org.jdarknet.conformance;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The C darknet as an oracle: Debian's {@code darknet} binary and {@code libdarknet.so}, driven
+ * by our harness {@code scripts/oracle/darknet-layers.c}. Tests that need it skip, with the reason
+ * printed, where it is not installed; CI installs it, so there they run.
+ */
+final class Darknet {
+    static final Path BINARY = Path.of("/usr/bin/darknet");
+    static final Path LIBRARY_DIR = Path.of("/usr/lib/darknet");
+    private static final Path HARNESS_SOURCE = Path.of("scripts/oracle/darknet-layers.c");
+    private static final Path HARNESS = Path.of("target/oracle/darknet-layers");
+
+    private Darknet() {
+    }
+
+    static boolean installed() {
+        return Files.isExecutable(BINARY) && Files.exists(LIBRARY_DIR.resolve("libdarknet.so"))
+                && Files.exists(LIBRARY_DIR.resolve("include/darknet.h"));
+    }
+
+    /** Skips the calling test, saying why, when darknet is not installed. */
+    static void assumeInstalled() {
+        assumeTrue(installed(), "the C darknet is not installed (apt-get install darknet): oracle test skipped");
+    }
+
+    /** Runs {@code darknet ARGS...} in {@code workingDirectory} and returns its stdout. */
+    static String run(Path workingDirectory, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(BINARY.toString());
+        command.addAll(List.of(args));
+        return execute(command, workingDirectory);
+    }
+
+    /**
+     * Runs one image through libdarknet as {@code darknet classify} does and writes every layer's
+     * output to {@code outputDirectory} (see the harness source for the format).
+     */
+    static void dumpLayers(Path cfg, Path weights, Path image, Path outputDirectory) throws IOException, InterruptedException {
+        Files.createDirectories(outputDirectory);
+        execute(List.of(harness().toString(), cfg.toString(), weights.toString(), image.toString(),
+                outputDirectory.toString()), Path.of("."));
+    }
+
+    private static synchronized Path harness() throws IOException, InterruptedException {
+        if (!Files.isExecutable(HARNESS) || Files.getLastModifiedTime(HARNESS).compareTo(Files.getLastModifiedTime(HARNESS_SOURCE)) < 0) {
+            Files.createDirectories(HARNESS.getParent());
+            execute(List.of("gcc", "-O2", "-I" + LIBRARY_DIR.resolve("include"), HARNESS_SOURCE.toString(),
+                    "-L" + LIBRARY_DIR, "-ldarknet", "-Wl,-rpath," + LIBRARY_DIR, "-o", HARNESS.toString()), Path.of("."));
+        }
+        return HARNESS;
+    }
+
+    private static String execute(List<String> command, Path workingDirectory) throws IOException, InterruptedException {
+        Path stderr = Files.createTempFile("darknet", ".err");
+        try {
+            Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
+                    .redirectError(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            byte[] stdout = process.getInputStream().readAllBytes();
+            if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed:\n" + Files.readString(stderr));
+            }
+            return new String(stdout, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(stderr);
+        }
+    }
+}
