@@ -18,8 +18,15 @@ public interface Backend extends AutoCloseable {
     /** One line for logs and benchmark tables: what runs the work and on how many threads. */
     String description();
 
-    /** A new zero-filled tensor. */
+    /** A new zero-filled activation tensor (a layer's output, the network's input, their gradients). */
     Tensor allocate(Shape shape);
+
+    /**
+     * A new zero-filled tensor for learned values (weights, biases, batch-norm values) and their
+     * gradients. Backends keep these in plain order; an operation that wants another layout derives
+     * its own copy and must notice when the values change (after {@link #upload} or an update).
+     */
+    Tensor allocateParameter(Shape shape);
 
     /** Copies {@code values} (logical NCHW order, exactly {@code shape.size()} of them) into {@code tensor}. */
     void upload(float[] values, Tensor tensor);
@@ -71,6 +78,10 @@ public interface Backend extends AutoCloseable {
      * mirrored when {@code flip}, times {@code scale} plus {@code shift}.
      */
     void crop(Tensor input, int top, int left, boolean flip, float scale, float shift, Tensor output);
+
+    /** Waits until all work issued so far has finished (for timing); a no-op for synchronous backends. */
+    default void synchronize() {
+    }
 
     /** Releases what the backend holds beyond its tensors (pools, handles). */
     @Override

@@ -16,9 +16,9 @@ final class BatchNormParameters {
     private final Parameter rollingVariance;
 
     BatchNormParameters(Backend backend, int channels) {
-        scales = Parameter.batchNorm("scales", backend.allocate(Shape.vector(channels)));
-        rollingMean = Parameter.batchNorm("rolling_mean", backend.allocate(Shape.vector(channels)));
-        rollingVariance = Parameter.batchNorm("rolling_variance", backend.allocate(Shape.vector(channels)));
+        scales = Parameter.batchNorm("scales", backend.allocateParameter(Shape.vector(channels)));
+        rollingMean = Parameter.batchNorm("rolling_mean", backend.allocateParameter(Shape.vector(channels)));
+        rollingVariance = Parameter.batchNorm("rolling_variance", backend.allocateParameter(Shape.vector(channels)));
         backend.fill(scales.value(), 1);
     }
 

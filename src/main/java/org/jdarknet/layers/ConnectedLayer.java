@@ -28,8 +28,8 @@ public final class ConnectedLayer extends AbstractLayer {
         this.inputs = context.input().itemSize();
         this.outputs = outputs;
         this.activation = activation;
-        this.biases = Parameter.of("biases", backend.allocate(Shape.vector(outputs)));
-        this.weights = new Parameter("weights", backend.allocate(new Shape(outputs, inputs, 1, 1)), false,
+        this.biases = Parameter.of("biases", backend.allocateParameter(Shape.vector(outputs)));
+        this.weights = new Parameter("weights", backend.allocateParameter(new Shape(outputs, inputs, 1, 1)), false,
                 new Parameter.Transpose(Parameter.Transpose.Rule.WHEN_HEADER_SAYS, inputs, outputs));
         this.batchNorm = batchNormalize ? new BatchNormParameters(backend, outputs) : null;
         this.epilogue = new Epilogue(batchNormalize ? batchNorm.withRollingStatistics(context.batchNormStyle()) : null,

@@ -29,13 +29,13 @@ public final class ConvolutionalLayer extends AbstractLayer {
         this.spec = spec;
         this.activation = activation;
         this.convolution = backend.convolution(spec);
-        this.biases = Parameter.of("biases", backend.allocate(Shape.vector(spec.filters())));
+        this.biases = Parameter.of("biases", backend.allocateParameter(Shape.vector(spec.filters())));
         this.batchNorm = batchNormalize ? new BatchNormParameters(backend, spec.filters()) : null;
         Shape weightShape = spec.weights();
         Parameter.Transpose transpose = flipped
                 ? new Parameter.Transpose(Parameter.Transpose.Rule.ALWAYS, weightShape.itemSize(), weightShape.n())
                 : Parameter.Transpose.NEVER;
-        this.weights = new Parameter("weights", backend.allocate(weightShape), false, transpose);
+        this.weights = new Parameter("weights", backend.allocateParameter(weightShape), false, transpose);
         this.epilogue = new Epilogue(batchNormalize ? batchNorm.withRollingStatistics(context.batchNormStyle()) : null,
                 biases.value(), activation);
     }

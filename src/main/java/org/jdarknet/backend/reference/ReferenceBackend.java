@@ -34,6 +34,11 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public Tensor allocateParameter(Shape shape) {
+        return new ArrayTensor(shape);
+    }
+
+    @Override
     public void upload(float[] values, Tensor tensor) {
         float[] data = ArrayTensor.of(tensor).data();
         if (values.length != data.length) {
