@@ -18,11 +18,22 @@ public enum Activation {
         public float apply(float x) {
             return (float) (1.0 / (1.0 + Math.exp(-x)));
         }
+
+        @Override
+        public float gradient(float x, float y) {
+            return (1 - y) * y;
+        }
     },
     LOGGY("loggy") {
         @Override
         public float apply(float x) {
             return (float) (2.0 / (1.0 + Math.exp(-x)) - 1);
+        }
+
+        @Override
+        public float gradient(float x, float y) {
+            float half = (float) ((y + 1.) / 2.);
+            return 2 * (1 - half) * half;
         }
     },
     RELU("relu") {
@@ -30,11 +41,21 @@ public enum Activation {
         public float apply(float x) {
             return x > 0 ? x : 0;
         }
+
+        @Override
+        public float gradient(float x, float y) {
+            return y > 0 ? 1 : 0;
+        }
     },
     ELU("elu") {
         @Override
         public float apply(float x) {
             return x >= 0 ? x : (float) (Math.exp(x) - 1);
+        }
+
+        @Override
+        public float gradient(float x, float y) {
+            return y >= 0 ? 1 : y + 1;
         }
     },
     SELU("selu") {
@@ -42,11 +63,21 @@ public enum Activation {
         public float apply(float x) {
             return x >= 0 ? (float) (1.0507 * x) : (float) (1.0507 * 1.6732 * (Math.exp(x) - 1));
         }
+
+        @Override
+        public float gradient(float x, float y) {
+            return y >= 0 ? (float) 1.0507 : (float) (y + 1.0507 * 1.6732);
+        }
     },
     RELIE("relie") {
         @Override
         public float apply(float x) {
             return x > 0 ? x : (float) (.01 * x);
+        }
+
+        @Override
+        public float gradient(float x, float y) {
+            return y > 0 ? 1 : (float) .01;
         }
     },
     PLSE("plse") {
@@ -60,11 +91,21 @@ public enum Activation {
             }
             return (float) (.125 * x + .5);
         }
+
+        @Override
+        public float gradient(float x, float y) {
+            return y < 0 || y > 1 ? (float) .01 : (float) .125;
+        }
     },
     HARDTAN("hardtan") {
         @Override
         public float apply(float x) {
             return x < -1 ? -1 : x > 1 ? 1 : x;
+        }
+
+        @Override
+        public float gradient(float x, float y) {
+            return y > -1 && y < 1 ? 1 : 0;
         }
     },
     LHTAN("lhtan") {
@@ -78,11 +119,21 @@ public enum Activation {
             }
             return x;
         }
+
+        @Override
+        public float gradient(float x, float y) {
+            return y > 0 && y < 1 ? 1 : (float) .001;
+        }
     },
     LINEAR("linear") {
         @Override
         public float apply(float x) {
             return x;
+        }
+
+        @Override
+        public float gradient(float x, float y) {
+            return 1;
         }
     },
     RAMP("ramp") {
@@ -90,11 +141,21 @@ public enum Activation {
         public float apply(float x) {
             return (float) ((x > 0 ? x : 0) + .1 * x);
         }
+
+        @Override
+        public float gradient(float x, float y) {
+            return (float) ((y > 0 ? 1 : 0) + .1);
+        }
     },
     LEAKY("leaky") {
         @Override
         public float apply(float x) {
             return x > 0 ? x : (float) (.1 * x);
+        }
+
+        @Override
+        public float gradient(float x, float y) {
+            return y > 0 ? 1 : (float) .1;
         }
     },
     TANH("tanh") {
@@ -108,6 +169,11 @@ public enum Activation {
             double e = Math.exp(2 * x);
             return (float) ((e - 1) / (e + 1));
         }
+
+        @Override
+        public float gradient(float x, float y) {
+            return 1 - y * y;
+        }
     },
     STAIR("stair") {
         @Override
@@ -118,11 +184,29 @@ public enum Activation {
             }
             return (float) ((x - n) + Math.floor(x / 2.));
         }
+
+        @Override
+        public float gradient(float x, float y) {
+            return Math.floor(y) == y ? 0 : 1;
+        }
     },
     MISH("mish") {
         @Override
         public float apply(float x) {
             return x * tanhf(softplus(x));
+        }
+
+        @Override
+        public float gradient(float x, float y) {
+            float softplus = softplus(x);
+            float gradSoftplus = (float) (1 - Math.exp(-softplus));
+            float tanh = (float) Math.tanh(softplus);
+            return x * (1 - tanh * tanh) * gradSoftplus + tanh;
+        }
+
+        @Override
+        public boolean gradientNeedsInput() {
+            return true;
         }
     },
     SWISH("swish") {
@@ -130,11 +214,27 @@ public enum Activation {
         public float apply(float x) {
             return x * logisticf(x);
         }
+
+        @Override
+        public float gradient(float x, float y) {
+            float sigmoid = logisticf(x);
+            return y + sigmoid * (1 - y);
+        }
+
+        @Override
+        public boolean gradientNeedsInput() {
+            return true;
+        }
     },
     RELU6("relu6") {
         @Override
         public float apply(float x) {
             return Math.min(Math.max(x, 0), 6);
+        }
+
+        @Override
+        public float gradient(float x, float y) {
+            return y > 0 && y < 6 ? 1 : 0;
         }
     },
     HARD_MISH("hard_mish") {
@@ -148,12 +248,35 @@ public enum Activation {
             }
             return 0;
         }
+
+        @Override
+        public float gradient(float x, float y) {
+            return x > 0 ? 1 : x > -2 ? x + 1 : 0;
+        }
+
+        @Override
+        public boolean gradientNeedsInput() {
+            return true;
+        }
     },
     GELU("gelu") {
         @Override
         public float apply(float x) {
             float inner = (float) (0.797885 * x + 0.035677 * (float) Math.pow(x, 3));
             return (float) (0.5 * x * (1 + (float) Math.tanh(inner)));
+        }
+
+        @Override
+        public float gradient(float x, float y) {
+            float cube = (float) Math.pow(x, 3);
+            double inner = 0.0356774 * cube + 0.797885 * x;
+            double sech = 2 / (Math.exp(inner) + Math.exp(-inner));
+            return (float) (0.5 * Math.tanh(inner) + (0.0535161 * cube + 0.398942 * x) * sech * sech + 0.5);
+        }
+
+        @Override
+        public boolean gradientNeedsInput() {
+            return true;
         }
     };
 
@@ -168,6 +291,18 @@ public enum Activation {
 
     /** The activation's value at {@code x}. */
     public abstract float apply(float x);
+
+    /**
+     * The derivative at input {@code x} whose value was {@code y}. Darknet's own activations
+     * compute it from {@code y} alone (so training keeps only the output); AlexeyAB's smooth ones
+     * need the input as well (see {@link #gradientNeedsInput}).
+     */
+    public abstract float gradient(float x, float y);
+
+    /** Whether {@link #gradient} needs the input, so training must keep it. */
+    public boolean gradientNeedsInput() {
+        return false;
+    }
 
     /** The name used in cfg files, e.g. {@code leaky}. */
     public String cfgName() {

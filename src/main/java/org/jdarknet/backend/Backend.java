@@ -79,6 +79,72 @@ public interface Backend extends AutoCloseable {
      */
     void crop(Tensor input, int top, int left, boolean flip, float scale, float shift, Tensor output);
 
+    // ---------------------------------------------------------------- training
+    // Gradients follow darknet's convention: a "delta" is minus the gradient of the loss (it points
+    // from the prediction towards the truth), and every backward op adds to its destination.
+
+    /**
+     * Batch normalisation with the current batch's statistics, in place: keeps the input and the
+     * normalised values, updates the rolling statistics, multiplies by the scales (no bias).
+     */
+    void batchNormForward(BatchNormTraining state, Tensor x);
+
+    /**
+     * Back through {@link #batchNormForward}: adds the scales' gradient and turns {@code delta}
+     * (with respect to the scaled output) into the delta with respect to the input, in place.
+     */
+    void batchNormBackward(BatchNormTraining state, Tensor delta);
+
+    /** {@code biasGradient[c] += sum over items and positions of delta[., c, ., .]}. */
+    void biasGradient(Tensor delta, Tensor biasGradient);
+
+    /**
+     * {@code delta *= activation'}, from the output {@code y} (and the input {@code x} for the
+     * activations that need it; null otherwise).
+     */
+    void activationGradient(Activation activation, Tensor x, Tensor y, Tensor delta);
+
+    /**
+     * Back through {@link #connected}: {@code weightGradient += delta^T input} and, unless
+     * {@code inputDelta} is null, {@code inputDelta += delta weights}.
+     */
+    void connectedBackward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta);
+
+    /** Back through {@link #maxPool}: each window's delta goes to the (first) largest input. */
+    void maxPoolBackward(PoolSpec spec, Tensor input, Tensor delta, Tensor inputDelta);
+
+    /** Back through {@link #averagePool}: each channel's delta spread evenly over its positions. */
+    void averagePoolBackward(Tensor delta, Tensor inputDelta);
+
+    /** Back through {@link #copyChannels}: {@code destination += source's channels from offset on}. */
+    void addChannels(Tensor source, int offset, Tensor destination);
+
+    /** {@code y += alpha * x} (same shapes). */
+    void axpy(float alpha, Tensor x, Tensor y);
+
+    /** {@code x *= factor}. */
+    void scale(Tensor x, float factor);
+
+    /**
+     * Cross-entropy of softmax {@code probabilities} against {@code truth}: sets
+     * {@code delta = truth - probabilities} and returns the summed loss (darknet's
+     * {@code softmax_x_ent}: only positions with a non-zero truth add {@code -log p}).
+     */
+    float softmaxCrossEntropy(Tensor probabilities, Tensor truth, Tensor delta);
+
+    /** A {@code [cost]} layer: sets {@code delta} and returns the summed error. */
+    float cost(CostFunction function, Tensor prediction, Tensor truth, Tensor delta);
+
+    /**
+     * Training-time dropout in place: draws a uniform number per value into {@code mask} (from
+     * {@code seed}); values whose number is below {@code probability} become 0, the rest are
+     * scaled by {@code 1/(1-probability)}.
+     */
+    void dropout(Tensor x, Tensor mask, float probability, long seed);
+
+    /** Back through {@link #dropout}, in place, with the same mask. */
+    void dropoutBackward(Tensor mask, float probability, Tensor delta);
+
     /** Waits until all work issued so far has finished (for timing); a no-op for synchronous backends. */
     default void synchronize() {
     }

@@ -26,6 +26,22 @@ public enum BatchNormStyle {
         };
     }
 
+    /** The divisor this style uses for a variance: {@code sqrt(var) + 1e-6} or {@code sqrt(var + 1e-5)}. */
+    public double divisor(float variance) {
+        return switch (this) {
+            case PJREDDIE -> Math.sqrt(variance) + PJREDDIE_EPSILON;
+            case ALEXEYAB -> Math.sqrt(variance + ALEXEYAB_EPSILON);
+        };
+    }
+
+    /** How the divisor changes with the variance: {@code d divisor / d var}, for backward. */
+    public double divisorSlope(float variance) {
+        return switch (this) {
+            case PJREDDIE -> 0.5 / Math.max(Math.sqrt(variance), PJREDDIE_EPSILON);
+            case ALEXEYAB -> 0.5 / Math.sqrt(variance + ALEXEYAB_EPSILON);
+        };
+    }
+
     /** {@code 1/stddev} as this style defines it, for backends that fold normalisation into a scale. */
     public double inverseStddev(float variance) {
         return switch (this) {

@@ -1,10 +1,15 @@
 package org.jdarknet.layers;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 
-/** The bookkeeping every layer shares: position, shapes, its output tensor and its parameters. */
+/**
+ * The bookkeeping every layer shares: position, shapes, its output (and, for training, its delta)
+ * and the release of everything it allocated.
+ */
 abstract class AbstractLayer implements Layer {
     protected final Backend backend;
     private final int index;
@@ -12,20 +17,40 @@ abstract class AbstractLayer implements Layer {
     private final Shape outputShape;
     private final LayerOptions options;
     private final Tensor output;
+    private final Tensor delta;
+    private final List<Tensor> owned = new ArrayList<>();
 
-    /** A layer with its own output tensor of {@code outputShape}. */
+    /** A layer with its own output tensor of {@code outputShape} (and delta, when training). */
     protected AbstractLayer(BuildContext context, Shape outputShape, LayerOptions options) {
-        this(context, outputShape, options, context.backend().allocate(outputShape));
-    }
-
-    /** A layer whose output is a tensor it does not own (dropout at inference reuses its input). */
-    protected AbstractLayer(BuildContext context, Shape outputShape, LayerOptions options, Tensor output) {
         this.backend = context.backend();
         this.index = context.index();
         this.inputShape = context.input();
         this.outputShape = outputShape;
         this.options = options;
-        this.output = output;
+        this.output = own(backend.allocate(outputShape));
+        this.delta = own(context.trainingTensor(outputShape));
+    }
+
+    /**
+     * A layer whose output has its input's shape and, when {@code shared} is given, is that layer's
+     * output (dropout at inference, as in darknet); otherwise it has its own.
+     */
+    protected AbstractLayer(BuildContext context, LayerOptions options, Layer shared) {
+        this.backend = context.backend();
+        this.index = context.index();
+        this.inputShape = context.input();
+        this.outputShape = context.input();
+        this.options = options;
+        this.output = shared != null ? shared.output() : own(backend.allocate(outputShape));
+        this.delta = shared != null ? shared.delta() : own(context.trainingTensor(outputShape));
+    }
+
+    /** Registers a tensor this layer allocated, to be released with it; returns it (null passes through). */
+    protected final Tensor own(Tensor tensor) {
+        if (tensor != null) {
+            owned.add(tensor);
+        }
+        return tensor;
     }
 
     @Override
@@ -49,22 +74,23 @@ abstract class AbstractLayer implements Layer {
     }
 
     @Override
+    public Tensor delta() {
+        return delta;
+    }
+
+    @Override
     public LayerOptions options() {
         return options;
     }
 
-    /** True when this layer allocated its output (and must release it). */
-    protected boolean ownsOutput() {
-        return true;
-    }
-
     @Override
     public void close() {
-        if (ownsOutput()) {
-            output.close();
-        }
+        owned.forEach(Tensor::close);
         for (Parameter parameter : parameters()) {
             parameter.value().close();
+            if (parameter.gradient() != null) {
+                parameter.gradient().close();
+            }
         }
     }
 
@@ -72,5 +98,4 @@ abstract class AbstractLayer implements Layer {
     protected static String whc(Shape shape) {
         return String.format("%4d x%4d x%4d", shape.w(), shape.h(), shape.c());
     }
-
 }

@@ -31,6 +31,13 @@ public final class AvgpoolLayer extends AbstractLayer {
     }
 
     @Override
+    public void backward(Tensor input, Tensor inputDelta) {
+        if (inputDelta != null) {
+            backend.averagePoolBackward(delta(), inputDelta);
+        }
+    }
+
+    @Override
     public String summary() {
         return String.format("avg                     %s   ->  %4d", whc(inputShape()), outputShape().c());
     }

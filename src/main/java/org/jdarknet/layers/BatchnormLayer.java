@@ -16,8 +16,9 @@ public final class BatchnormLayer extends AbstractLayer {
 
     private BatchnormLayer(BuildContext context, LayerOptions options) {
         super(context, context.input(), options);
-        this.batchNorm = new BatchNormParameters(backend, context.input().c());
-        this.epilogue = new Epilogue(batchNorm.withRollingStatistics(context.batchNormStyle()), null, Activation.LINEAR);
+        this.batchNorm = new BatchNormParameters(context, context.input());
+        batchNorm.scratch().forEach(this::own);
+        this.epilogue = new Epilogue(batchNorm.inference(), null, Activation.LINEAR);
     }
 
     public static BatchnormLayer parse(CfgSection section, BuildContext context) {
@@ -33,6 +34,20 @@ public final class BatchnormLayer extends AbstractLayer {
     public void forward(Tensor input) {
         backend.copy(input, output());
         backend.apply(epilogue, output());
+    }
+
+    @Override
+    public void forwardTraining(Tensor input, TrainingPass pass) {
+        backend.copy(input, output());
+        backend.batchNormForward(batchNorm.training(), output());
+    }
+
+    @Override
+    public void backward(Tensor input, Tensor inputDelta) {
+        backend.batchNormBackward(batchNorm.training(), delta());
+        if (inputDelta != null) {
+            backend.axpy(1, delta(), inputDelta);
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.BatchNormStyle;
 import org.jdarknet.backend.Shape;
+import org.jdarknet.backend.Tensor;
 import org.jdarknet.cfg.CfgOption;
 import org.jdarknet.cfg.CfgSection;
 
@@ -12,9 +13,11 @@ import org.jdarknet.cfg.CfgSection;
  * What a layer needs to know while it is built from its cfg section: where it sits, what it
  * receives, the layers before it, and the backend that will own its tensors.
  *
- * @param input  shape of the previous layer's output (or of the network's input), with the batch
+ * @param input    shape of the previous layer's output (or of the network's input), with the batch
+ * @param training whether to allocate what training needs (deltas, gradients, saved values)
  */
-public record BuildContext(Backend backend, int index, Shape input, List<Layer> earlier, BatchNormStyle batchNormStyle) {
+public record BuildContext(Backend backend, int index, Shape input, List<Layer> earlier, BatchNormStyle batchNormStyle,
+                           boolean training) {
 
     /** The layer before this one; null for the first layer. */
     public Layer previous() {
@@ -32,6 +35,22 @@ public record BuildContext(Backend backend, int index, Shape input, List<Layer> 
                     + (index - 1) + " come before layer " + index);
         }
         return earlier.get(absolute);
+    }
+
+    /** A new learned parameter of {@code kind}, with a gradient when training. */
+    public Parameter learned(String name, Parameter.Kind kind, Shape shape, Parameter.Transpose transpose) {
+        Tensor gradient = training ? backend.allocateParameter(shape) : null;
+        return new Parameter(name, backend.allocateParameter(shape), gradient, kind, transpose);
+    }
+
+    /** A tensor of per-channel scratch values for training; null at inference. */
+    public Tensor trainingVector(int channels) {
+        return training ? backend.allocateParameter(Shape.vector(channels)) : null;
+    }
+
+    /** A tensor shaped like this layer's output, for values training keeps; null at inference. */
+    public Tensor trainingTensor(Shape shape) {
+        return training ? backend.allocate(shape) : null;
     }
 
     /** Reads an activation name; an unknown one is an error (pjreddie silently uses relu instead). */

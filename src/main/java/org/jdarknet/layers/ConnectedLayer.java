@@ -16,24 +16,18 @@ import org.jdarknet.cfg.CfgSection;
 public final class ConnectedLayer extends AbstractLayer {
     private final int inputs;
     private final int outputs;
-    private final Parameter biases;
+    private final OutputStage stage;
     private final Parameter weights;
-    private final BatchNormParameters batchNorm;
-    private final Epilogue epilogue;
-    private final Activation activation;
 
     private ConnectedLayer(BuildContext context, int outputs, Activation activation, boolean batchNormalize,
                            LayerOptions options) {
         super(context, new Shape(context.input().n(), outputs, 1, 1), options);
         this.inputs = context.input().itemSize();
         this.outputs = outputs;
-        this.activation = activation;
-        this.biases = Parameter.of("biases", backend.allocateParameter(Shape.vector(outputs)));
-        this.weights = new Parameter("weights", backend.allocateParameter(new Shape(outputs, inputs, 1, 1)), false,
+        this.stage = new OutputStage(context, outputShape(), activation, batchNormalize);
+        stage.scratch().forEach(this::own);
+        this.weights = context.learned("weights", Parameter.Kind.WEIGHTS, new Shape(outputs, inputs, 1, 1),
                 new Parameter.Transpose(Parameter.Transpose.Rule.WHEN_HEADER_SAYS, inputs, outputs));
-        this.batchNorm = batchNormalize ? new BatchNormParameters(backend, outputs) : null;
-        this.epilogue = new Epilogue(batchNormalize ? batchNorm.withRollingStatistics(context.batchNormStyle()) : null,
-                biases.value(), activation);
     }
 
     public static ConnectedLayer parse(CfgSection section, BuildContext context) {
@@ -45,7 +39,7 @@ public final class ConnectedLayer extends AbstractLayer {
     }
 
     public Activation activation() {
-        return activation;
+        return stage.activation();
     }
 
     @Override
@@ -55,17 +49,28 @@ public final class ConnectedLayer extends AbstractLayer {
 
     @Override
     public void forward(Tensor input) {
-        backend.connected(input, weights.value(), epilogue, output());
+        backend.connected(input, weights.value(), stage.inference(), output());
     }
 
     @Override
+    public void forwardTraining(Tensor input, TrainingPass pass) {
+        backend.connected(input, weights.value(), Epilogue.NONE, output());
+        stage.forwardTraining(backend, output());
+    }
+
+    @Override
+    public void backward(Tensor input, Tensor inputDelta) {
+        stage.backward(backend, output(), delta());
+        backend.connectedBackward(input, weights.value(), delta(), weights.gradient(), inputDelta);
+    }
+
+    /** Darknet's file order: biases, weights, then [scales, rolling mean, rolling variance]. */
+    @Override
     public List<Parameter> parameters() {
         List<Parameter> list = new ArrayList<>();
-        list.add(biases);
+        list.add(stage.biases());
         list.add(weights);
-        if (batchNorm != null) {
-            list.addAll(batchNorm.list());
-        }
+        list.addAll(stage.batchNormParameters());
         return list;
     }
 

@@ -17,27 +17,21 @@ import org.jdarknet.cfg.CfgSection;
 public final class ConvolutionalLayer extends AbstractLayer {
     private final ConvolutionSpec spec;
     private final Convolution convolution;
-    private final Activation activation;
-    private final Parameter biases;
-    private final BatchNormParameters batchNorm;
+    private final OutputStage stage;
     private final Parameter weights;
-    private final Epilogue epilogue;
 
     private ConvolutionalLayer(BuildContext context, ConvolutionSpec spec, Activation activation,
                                boolean batchNormalize, boolean flipped, LayerOptions options) {
         super(context, spec.output(), options);
         this.spec = spec;
-        this.activation = activation;
         this.convolution = backend.convolution(spec);
-        this.biases = Parameter.of("biases", backend.allocateParameter(Shape.vector(spec.filters())));
-        this.batchNorm = batchNormalize ? new BatchNormParameters(backend, spec.filters()) : null;
+        this.stage = new OutputStage(context, spec.output(), activation, batchNormalize);
+        stage.scratch().forEach(this::own);
         Shape weightShape = spec.weights();
         Parameter.Transpose transpose = flipped
                 ? new Parameter.Transpose(Parameter.Transpose.Rule.ALWAYS, weightShape.itemSize(), weightShape.n())
                 : Parameter.Transpose.NEVER;
-        this.weights = new Parameter("weights", backend.allocateParameter(weightShape), false, transpose);
-        this.epilogue = new Epilogue(batchNormalize ? batchNorm.withRollingStatistics(context.batchNormStyle()) : null,
-                biases.value(), activation);
+        this.weights = context.learned("weights", Parameter.Kind.WEIGHTS, weightShape, transpose);
     }
 
     public static ConvolutionalLayer parse(CfgSection section, BuildContext context) {
@@ -68,11 +62,11 @@ public final class ConvolutionalLayer extends AbstractLayer {
         Activation activation = context.activation(section, Activation.LOGISTIC);
         boolean batchNormalize = section.getFlag("batch_normalize", false);
         boolean flipped = section.getFlag("flipped", false);
-        ConvolutionSpec spec = new ConvolutionSpec(input, filters, size, stride, padding, groups);
         if (input.h() + 2 * padding < size || input.w() + 2 * padding < size) {
             throw section.error("size", "a " + size + "x" + size + " kernel does not fit the "
                     + input.w() + "x" + input.h() + " input padded by " + padding);
         }
+        ConvolutionSpec spec = new ConvolutionSpec(input, filters, size, stride, padding, groups);
         return new ConvolutionalLayer(context, spec, activation, batchNormalize, flipped, LayerOptions.parse(section));
     }
 
@@ -89,16 +83,27 @@ public final class ConvolutionalLayer extends AbstractLayer {
 
     @Override
     public void forward(Tensor input) {
-        convolution.forward(input, weights.value(), epilogue, output());
+        convolution.forward(input, weights.value(), stage.inference(), output());
     }
 
     @Override
+    public void forwardTraining(Tensor input, TrainingPass pass) {
+        convolution.forward(input, weights.value(), Epilogue.NONE, output());
+        stage.forwardTraining(backend, output());
+    }
+
+    @Override
+    public void backward(Tensor input, Tensor inputDelta) {
+        stage.backward(backend, output(), delta());
+        convolution.backward(input, weights.value(), delta(), weights.gradient(), inputDelta);
+    }
+
+    /** Darknet's file order: biases, [scales, rolling mean, rolling variance], weights. */
+    @Override
     public List<Parameter> parameters() {
         List<Parameter> list = new ArrayList<>();
-        list.add(biases);
-        if (batchNorm != null) {
-            list.addAll(batchNorm.list());
-        }
+        list.add(stage.biases());
+        list.addAll(stage.batchNormParameters());
         list.add(weights);
         return list;
     }
@@ -113,7 +118,7 @@ public final class ConvolutionalLayer extends AbstractLayer {
     }
 
     public Activation activation() {
-        return activation;
+        return stage.activation();
     }
 
     @Override

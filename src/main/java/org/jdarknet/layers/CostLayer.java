@@ -1,42 +1,31 @@
 package org.jdarknet.layers;
 
-import java.util.List;
+import org.jdarknet.backend.CostFunction;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.cfg.CfgSection;
 
 /**
- * {@code [cost]}: the training loss against the truth. At inference it computes nothing and its
- * output stays zero, which is why a network's result is the last layer that is not a cost layer.
+ * {@code [cost]}: a training loss of the previous layer's output against the truth (default
+ * {@code sse}), its gradient passed down times {@code scale}. At inference it computes nothing and
+ * its output stays zero, which is why a network's result is the last layer that is not a cost layer.
  */
 public final class CostLayer extends AbstractLayer {
-    private static final List<String> TYPES = List.of("sse", "masked", "smooth", "L1", "seg", "L2", "wgan");
-    private final String type;
+    private final CostFunction function;
     private final float scale;
 
-    private CostLayer(BuildContext context, String type, float scale, LayerOptions options) {
+    private CostLayer(BuildContext context, CostFunction function, float scale, LayerOptions options) {
         super(context, context.input(), options);
-        this.type = type;
+        this.function = function;
         this.scale = scale;
     }
 
     public static CostLayer parse(CfgSection section, BuildContext context) {
-        String type = section.getString("type", "sse");
-        if (!TYPES.contains(type)) {
-            throw section.error("type", "unknown cost type '" + type + "'; known: " + String.join(", ", TYPES));
+        String name = section.getString("type", "sse");
+        CostFunction function = CostFunction.byName(name);
+        if (function == null) {
+            throw section.error("type", "unsupported cost type '" + name + "'; supported: sse, L1, smooth");
         }
-        float scale = section.getFloat("scale", 1);
-        section.getFloat("ratio", 0);
-        section.getFloat("noobj", 1);
-        section.getFloat("thresh", 0);
-        return new CostLayer(context, type, scale, LayerOptions.parse(section));
-    }
-
-    public String type() {
-        return type;
-    }
-
-    public float scale() {
-        return scale;
+        return new CostLayer(context, function, section.getFloat("scale", 1), LayerOptions.parse(section));
     }
 
     @Override
@@ -47,6 +36,20 @@ public final class CostLayer extends AbstractLayer {
     @Override
     public void forward(Tensor input) {
         // Inference has no truth to compare with: darknet leaves the output untouched (zero).
+    }
+
+    @Override
+    public void forwardTraining(Tensor input, TrainingPass pass) {
+        if (pass.truth().shape().equals(inputShape())) {
+            pass.addCost(backend.cost(function, input, pass.truth(), delta()));
+        }
+    }
+
+    @Override
+    public void backward(Tensor input, Tensor inputDelta) {
+        if (inputDelta != null) {
+            backend.axpy(scale, delta(), inputDelta);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.jdarknet.layers;
 
+import org.jdarknet.Log;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.cfg.CfgSection;
@@ -12,9 +13,11 @@ import org.jdarknet.cfg.CfgSection;
 public final class CropLayer extends AbstractLayer {
     private final float scale;
     private final float shift;
+    private final boolean flip;
 
-    private CropLayer(BuildContext context, Shape output, boolean noAdjust, LayerOptions options) {
+    private CropLayer(BuildContext context, Shape output, boolean noAdjust, boolean flip, LayerOptions options) {
         super(context, output, options);
+        this.flip = flip;
         this.scale = noAdjust ? 1 : 2;
         this.shift = noAdjust ? 0 : -1;
     }
@@ -29,14 +32,21 @@ public final class CropLayer extends AbstractLayer {
             throw section.error("crop_width", "a " + width + "x" + height + " crop does not fit the "
                     + input.w() + "x" + input.h() + " input");
         }
-        section.getFlag("flip", false);
-        section.getFloat("angle", 0);
-        section.getFloat("saturation", 1);
-        section.getFloat("exposure", 1);
-        section.getFloat("shift", 0);
+        boolean flip = section.getFlag("flip", false);
+        warnIfSet(section, "angle", 0);
+        warnIfSet(section, "saturation", 1);
+        warnIfSet(section, "exposure", 1);
+        warnIfSet(section, "shift", 0);
         boolean noAdjust = section.getFlag("noadjust", false);
         Shape output = new Shape(input.n(), input.c(), height, width);
-        return new CropLayer(context, output, noAdjust, LayerOptions.parse(section));
+        return new CropLayer(context, output, noAdjust, flip, LayerOptions.parse(section));
+    }
+
+    /** Darknet's CPU crop layer reads these keys but never uses them; we say so rather than stay silent. */
+    private static void warnIfSet(CfgSection section, String key, float neutral) {
+        if (section.getFloat(key, neutral) != neutral) {
+            Log.warn(section.error(key, "has no effect in [crop] (as in darknet's CPU code); ignored").getMessage());
+        }
     }
 
     @Override
@@ -49,6 +59,20 @@ public final class CropLayer extends AbstractLayer {
         int top = (inputShape().h() - outputShape().h()) / 2;
         int left = (inputShape().w() - outputShape().w()) / 2;
         backend.crop(input, top, left, false, scale, shift, output());
+    }
+
+    /** A random window for the whole batch, mirrored half the time when {@code flip=1}, as darknet does. */
+    @Override
+    public void forwardTraining(Tensor input, TrainingPass pass) {
+        int top = pass.random().nextInt(inputShape().h() - outputShape().h() + 1);
+        int left = pass.random().nextInt(inputShape().w() - outputShape().w() + 1);
+        boolean mirror = flip && pass.random().nextBoolean();
+        backend.crop(input, top, left, mirror, scale, shift, output());
+    }
+
+    /** Darknet does not propagate through a crop (it is meant to be the first layer). */
+    @Override
+    public void backward(Tensor input, Tensor inputDelta) {
     }
 
     @Override

@@ -5,15 +5,19 @@ import org.jdarknet.cfg.CfgSection;
 
 /**
  * {@code [dropout]}: during training zeroes inputs with {@code probability} and scales the rest by
- * {@code 1/(1-probability)}; at inference it is the identity, and shares the previous layer's
- * output instead of copying it, as darknet does.
+ * {@code 1/(1-probability)}; at inference it is the identity and, as in darknet, shares the
+ * previous layer's output instead of copying it. While training it keeps its own output and
+ * delta: darknet drops values in place, so the layer below then computes its activation gradient
+ * from the dropped values, which is wrong for every activation but the relu family.
  */
 public final class DropoutLayer extends AbstractLayer {
     private final float probability;
+    private final Tensor mask;
 
     private DropoutLayer(BuildContext context, float probability, LayerOptions options) {
-        super(context, context.input(), options, context.previous().output());
+        super(context, options, context.training() ? null : context.previous());
         this.probability = probability;
+        this.mask = own(context.trainingTensor(context.input()));
     }
 
     public static DropoutLayer parse(CfgSection section, BuildContext context) {
@@ -38,12 +42,23 @@ public final class DropoutLayer extends AbstractLayer {
 
     @Override
     public void forward(Tensor input) {
-        // The identity at inference: the output already is the previous layer's output.
+        if (output() != input) {
+            backend.copy(input, output());
+        }
     }
 
     @Override
-    protected boolean ownsOutput() {
-        return false;
+    public void forwardTraining(Tensor input, TrainingPass pass) {
+        backend.copy(input, output());
+        backend.dropout(output(), mask, probability, pass.random().nextLong());
+    }
+
+    @Override
+    public void backward(Tensor input, Tensor inputDelta) {
+        backend.dropoutBackward(mask, probability, delta());
+        if (inputDelta != null) {
+            backend.axpy(1, delta(), inputDelta);
+        }
     }
 
     @Override

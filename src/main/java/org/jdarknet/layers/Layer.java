@@ -26,6 +26,23 @@ public interface Layer extends AutoCloseable {
     /** Computes {@link #output()} from {@code input}, the previous layer's output (or the image). */
     void forward(Tensor input);
 
+    /**
+     * Minus the loss gradient with respect to {@link #output()}, filled by the layers above during
+     * backward; null unless the network was built for training.
+     */
+    Tensor delta();
+
+    /** Forward while training: batch statistics, dropout, random crops; keeps what backward needs. */
+    default void forwardTraining(Tensor input, TrainingPass pass) {
+        forward(input);
+    }
+
+    /**
+     * Back through this layer: accumulates its parameters' gradients from {@link #delta()} and adds
+     * the delta with respect to {@code input} to {@code inputDelta} (null when nothing below needs it).
+     */
+    void backward(Tensor input, Tensor inputDelta);
+
     /** Learned values in darknet's weights-file order; empty for layers without any. */
     default List<Parameter> parameters() {
         return List.of();

@@ -44,6 +44,13 @@ public final class MaxpoolLayer extends AbstractLayer {
     }
 
     @Override
+    public void backward(Tensor input, Tensor inputDelta) {
+        if (inputDelta != null) {
+            backend.maxPoolBackward(spec, input, delta(), inputDelta);
+        }
+    }
+
+    @Override
     public String summary() {
         return String.format("max          %d x %d / %d  %s   ->  %s",
                 spec.size(), spec.size(), spec.stride(), whc(inputShape()), whc(outputShape()));

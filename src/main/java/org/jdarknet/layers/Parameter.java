@@ -3,22 +3,36 @@ package org.jdarknet.layers;
 import org.jdarknet.backend.Tensor;
 
 /**
- * A learned tensor of a layer, as it appears in a darknet weights file.
+ * A tensor of values a layer keeps between images, as it appears in a darknet weights file, and,
+ * when the network is built for training and the values are learned, its gradient (darknet's
+ * {@code *_updates}: minus the gradient, accumulated over a batch, then decayed by momentum).
  *
- * @param name       darknet's name for it: biases, scales, rolling_mean, rolling_variance, weights
- * @param value      the values, owned by the backend
- * @param batchNorm  one of the scales/rolling_mean/rolling_variance triple ({@code dontloadscales} skips them)
- * @param transpose  when the file may hold this matrix transposed, and its shape there
+ * @param name      darknet's name for it: biases, scales, rolling_mean, rolling_variance, weights
+ * @param value     the values, owned by the backend
+ * @param gradient  null unless training and {@code kind} is learned
+ * @param transpose when the file may hold this matrix transposed, and its shape there
  */
-public record Parameter(String name, Tensor value, boolean batchNorm, Transpose transpose) {
+public record Parameter(String name, Tensor value, Tensor gradient, Kind kind, Transpose transpose) {
 
-    /** A plain vector or tensor that is never transposed. */
-    public static Parameter of(String name, Tensor value) {
-        return new Parameter(name, value, false, Transpose.NEVER);
+    /** What the values are, which decides how the solver and the weights file treat them. */
+    public enum Kind {
+        /** Learned and shrunk by weight decay. */
+        WEIGHTS,
+        /** Learned, no decay. */
+        BIASES,
+        /** Batch-norm scales: learned, no decay; part of the batch-norm triple in files. */
+        SCALES,
+        /** Batch-norm rolling mean or variance: updated by the forward pass, not by the solver. */
+        STATISTIC
     }
 
-    public static Parameter batchNorm(String name, Tensor value) {
-        return new Parameter(name, value, true, Transpose.NEVER);
+    /** One of the scales/rolling_mean/rolling_variance triple ({@code dontloadscales} skips them). */
+    public boolean batchNorm() {
+        return kind == Kind.SCALES || kind == Kind.STATISTIC;
+    }
+
+    public boolean decays() {
+        return kind == Kind.WEIGHTS;
     }
 
     public int length() {

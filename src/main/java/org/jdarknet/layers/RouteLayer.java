@@ -64,6 +64,15 @@ public final class RouteLayer extends AbstractLayer {
     }
 
     @Override
+    public void backward(Tensor input, Tensor inputDelta) {
+        int offset = 0;
+        for (Layer source : sources) {
+            backend.addChannels(delta(), offset, source.delta());
+            offset += source.outputShape().c();
+        }
+    }
+
+    @Override
     public String summary() {
         return "route  " + sources.stream().map(l -> String.valueOf(l.index())).collect(Collectors.joining(" "));
     }

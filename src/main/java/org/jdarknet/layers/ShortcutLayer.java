@@ -16,6 +16,7 @@ public final class ShortcutLayer extends AbstractLayer {
     private final float alpha;
     private final float beta;
     private final Epilogue activation;
+    private final ActivationStage training;
 
     private ShortcutLayer(BuildContext context, Layer from, Activation activation, float alpha, float beta,
                           LayerOptions options) {
@@ -24,6 +25,8 @@ public final class ShortcutLayer extends AbstractLayer {
         this.alpha = alpha;
         this.beta = beta;
         this.activation = Epilogue.activation(activation);
+        this.training = new ActivationStage(context, activation, context.input());
+        own(training.kept());
     }
 
     public static ShortcutLayer parse(CfgSection section, BuildContext context) {
@@ -69,6 +72,23 @@ public final class ShortcutLayer extends AbstractLayer {
         if (!activation.isIdentity()) {
             backend.apply(activation, output());
         }
+    }
+
+    @Override
+    public void forwardTraining(Tensor input, TrainingPass pass) {
+        backend.copy(input, output());
+        backend.shortcut(from.output(), alpha, beta, output());
+        training.forward(backend, output());
+    }
+
+    /** The delta goes to both summands: {@code alpha} times to the previous layer, {@code beta} times to {@code from}. */
+    @Override
+    public void backward(Tensor input, Tensor inputDelta) {
+        training.backward(backend, output(), delta());
+        if (inputDelta != null) {
+            backend.axpy(alpha, delta(), inputDelta);
+        }
+        backend.shortcut(delta(), 1, beta, from.delta());
     }
 
     @Override

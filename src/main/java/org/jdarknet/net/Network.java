@@ -3,6 +3,7 @@ package org.jdarknet.net;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Shape;
@@ -23,6 +24,7 @@ import org.jdarknet.layers.Parameter;
 import org.jdarknet.layers.RouteLayer;
 import org.jdarknet.layers.ShortcutLayer;
 import org.jdarknet.layers.SoftmaxLayer;
+import org.jdarknet.layers.TrainingPass;
 
 /**
  * A darknet network: the {@code [net]} settings and the layers built from a cfg file, with their
@@ -36,15 +38,18 @@ public final class Network implements AutoCloseable {
     private final List<Layer> layers;
     private final Tensor input;
     private final Layer outputLayer;
+    private final Tensor truth;
+    private SplittableRandom random = new SplittableRandom();
     private long seen;
 
-    private Network(Path cfgFile, NetConfig config, Backend backend, List<Layer> layers, Tensor input) {
+    private Network(Path cfgFile, NetConfig config, Backend backend, List<Layer> layers, Tensor input, boolean training) {
         this.cfgFile = cfgFile;
         this.config = config;
         this.backend = backend;
         this.layers = List.copyOf(layers);
         this.input = input;
         this.outputLayer = lastNonCost(layers);
+        this.truth = training ? backend.allocate(outputLayer.outputShape()) : null;
     }
 
     /**
@@ -52,6 +57,18 @@ public final class Network implements AutoCloseable {
      * values at darknet's initial state (load a weights file into it next).
      */
     public static Network build(Path cfgFile, Backend backend, int batch) {
+        return build(cfgFile, backend, batch, false);
+    }
+
+    /**
+     * Builds the network for training {@code batch} images at a time (normally the cfg's
+     * {@code batch/subdivisions}): with deltas, gradients and the values backward needs.
+     */
+    public static Network buildForTraining(Path cfgFile, Backend backend, int batch) {
+        return build(cfgFile, backend, batch, true);
+    }
+
+    private static Network build(Path cfgFile, Backend backend, int batch, boolean training) {
         List<CfgSection> sections = CfgParser.parseSections(cfgFile);
         CfgSection first = sections.get(0);
         if (!first.type().equals("net")) {
@@ -64,7 +81,7 @@ public final class Network implements AutoCloseable {
         List<Layer> layers = new ArrayList<>();
         try {
             for (CfgSection section : sections.subList(1, sections.size())) {
-                BuildContext context = new BuildContext(backend, layers.size(), shape, layers, config.batchNormStyle());
+                BuildContext context = new BuildContext(backend, layers.size(), shape, layers, config.batchNormStyle(), training);
                 Layer layer = buildLayer(section, context);
                 section.warnAboutLeftovers(Log::warn);
                 layers.add(layer);
@@ -79,7 +96,7 @@ public final class Network implements AutoCloseable {
             input.close();
             throw first.error("the cfg has no layers after [net]");
         }
-        return new Network(cfgFile, config, backend, layers, input);
+        return new Network(cfgFile, config, backend, layers, input, training);
     }
 
     private static Layer buildLayer(CfgSection section, BuildContext context) {
@@ -130,6 +147,49 @@ public final class Network implements AutoCloseable {
     public float[] output(float[] images) {
         forward(images);
         return output();
+    }
+
+    /**
+     * One training pass over a mini-batch, as darknet's {@code train_network_datum} without the
+     * update: forward with batch statistics, loss against {@code truth} (batch × outputs), backward
+     * accumulating every gradient. Returns darknet's cost (the mean over the layers that compute
+     * one) and counts the images as seen.
+     */
+    public float train(float[] images, float[] expected) {
+        if (truth == null) {
+            throw new IllegalStateException("network built for inference; use buildForTraining");
+        }
+        backend.upload(images, input);
+        backend.upload(expected, truth);
+        TrainingPass pass = new TrainingPass(truth, random);
+        Tensor previous = input;
+        for (Layer layer : layers) {
+            if (layer.delta() != null) {
+                backend.fill(layer.delta(), 0);
+            }
+            layer.forwardTraining(previous, pass);
+            previous = layer.output();
+        }
+        backward();
+        seen += input.shape().n();
+        return pass.cost();
+    }
+
+    /** Darknet's backward_network: last layer first, stopping at a layer marked stopbackward. */
+    private void backward() {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Layer layer = layers.get(i);
+            if (layer.options().stopBackward()) {
+                return;
+            }
+            Layer below = i > 0 ? layers.get(i - 1) : null;
+            layer.backward(below == null ? input : below.output(), below == null ? null : below.delta());
+        }
+    }
+
+    /** Seeds the randomness of training passes (dropout masks, random crops), for reproducible runs. */
+    public void seedTraining(long seed) {
+        random = new SplittableRandom(seed);
     }
 
     /** The network's result after {@link #forward}: the last layer that is not a cost layer. */
@@ -202,6 +262,9 @@ public final class Network implements AutoCloseable {
     public void close() {
         layers.forEach(Layer::close);
         input.close();
+        if (truth != null) {
+            truth.close();
+        }
     }
 
     /** Receives each layer's completion during {@link #forward(LayerObserver)}, e.g. for timing. */

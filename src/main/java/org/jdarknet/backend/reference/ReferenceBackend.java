@@ -4,6 +4,8 @@ import java.util.Arrays;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.BatchNorm;
+import org.jdarknet.backend.BatchNormTraining;
+import org.jdarknet.backend.CostFunction;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Epilogue;
@@ -301,6 +303,102 @@ public final class ReferenceBackend implements Backend {
                 }
             }
         }
+    }
+
+    @Override
+    public void batchNormForward(BatchNormTraining state, Tensor x) {
+        TrainingKernels.batchNormForward(data(x), x.shape(), data(state.scales()), data(state.rollingMean()),
+                data(state.rollingVariance()), data(state.mean()), data(state.variance()), data(state.input()),
+                data(state.normalized()), state.style());
+    }
+
+    @Override
+    public void batchNormBackward(BatchNormTraining state, Tensor delta) {
+        TrainingKernels.batchNormBackward(data(delta), delta.shape(), data(state.scales()), data(state.mean()),
+                data(state.variance()), data(state.input()), data(state.normalized()), data(state.scaleGradient()),
+                data(state.meanDelta()), data(state.varianceDelta()), state.style());
+    }
+
+    @Override
+    public void biasGradient(Tensor delta, Tensor biasGradient) {
+        TrainingKernels.biasGradient(data(delta), delta.shape(), data(biasGradient));
+    }
+
+    @Override
+    public void activationGradient(Activation activation, Tensor x, Tensor y, Tensor delta) {
+        TrainingKernels.activationGradient(activation, x == null ? null : data(x), data(y), data(delta));
+    }
+
+    @Override
+    public void connectedBackward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
+        TrainingKernels.connectedBackward(data(input), data(weights), data(delta), data(weightGradient),
+                inputDelta == null ? null : data(inputDelta), input.shape().n(), input.shape().itemSize(),
+                delta.shape().itemSize());
+    }
+
+    @Override
+    public void maxPoolBackward(PoolSpec spec, Tensor input, Tensor delta, Tensor inputDelta) {
+        TrainingKernels.maxPoolBackward(spec, data(input), data(delta), data(inputDelta));
+    }
+
+    @Override
+    public void averagePoolBackward(Tensor delta, Tensor inputDelta) {
+        TrainingKernels.averagePoolBackward(data(delta), data(inputDelta), inputDelta.shape().h() * inputDelta.shape().w());
+    }
+
+    @Override
+    public void addChannels(Tensor source, int offset, Tensor destination) {
+        float[] from = data(source);
+        float[] to = data(destination);
+        int itemFrom = source.shape().itemSize();
+        int itemTo = destination.shape().itemSize();
+        int start = offset * source.shape().h() * source.shape().w();
+        for (int b = 0; b < destination.shape().n(); b++) {
+            for (int i = 0; i < itemTo; i++) {
+                to[b * itemTo + i] += from[b * itemFrom + start + i];
+            }
+        }
+    }
+
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        float[] from = data(x);
+        float[] to = data(y);
+        for (int i = 0; i < to.length; i++) {
+            to[i] += alpha * from[i];
+        }
+    }
+
+    @Override
+    public void scale(Tensor x, float factor) {
+        float[] values = data(x);
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= factor;
+        }
+    }
+
+    @Override
+    public float softmaxCrossEntropy(Tensor probabilities, Tensor truth, Tensor delta) {
+        return TrainingKernels.softmaxCrossEntropy(data(probabilities), data(truth), data(delta));
+    }
+
+    @Override
+    public float cost(CostFunction function, Tensor prediction, Tensor truth, Tensor delta) {
+        return TrainingKernels.cost(function, data(prediction), data(truth), data(delta));
+    }
+
+    @Override
+    public void dropout(Tensor x, Tensor mask, float probability, long seed) {
+        TrainingKernels.dropout(data(x), data(mask), probability, seed);
+    }
+
+    @Override
+    public void dropoutBackward(Tensor mask, float probability, Tensor delta) {
+        TrainingKernels.dropoutBackward(data(mask), probability, data(delta));
+    }
+
+    private static float[] data(Tensor tensor) {
+        return ArrayTensor.of(tensor).data();
     }
 
     /** Visits each (item, channel) plane as a range of flat indices, with its channel number. */

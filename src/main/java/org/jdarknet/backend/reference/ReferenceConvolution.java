@@ -50,6 +50,95 @@ final class ReferenceConvolution implements Convolution {
         backend.apply(epilogue, output);
     }
 
+    /**
+     * Darknet's backward_convolutional_layer, per item and group: the weight gradient is the
+     * delta times the unfolded input; the input delta is the weights (transposed) times the delta,
+     * folded back onto the image. Unlike darknet, which overwrites the previous layer's delta for
+     * 1x1 convolutions (losing what a shortcut or route already put there), we always add.
+     */
+    @Override
+    public void backward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
+        float[] in = ArrayTensor.of(input).data();
+        float[] w = ArrayTensor.of(weights).data();
+        float[] d = ArrayTensor.of(delta).data();
+        float[] dw = ArrayTensor.of(weightGradient).data();
+        float[] dx = inputDelta == null ? null : ArrayTensor.of(inputDelta).data();
+        int groups = spec.groups();
+        int channelsPerGroup = spec.input().c() / groups;
+        int filtersPerGroup = spec.filters() / groups;
+        int k = channelsPerGroup * spec.size() * spec.size();
+        int n = spec.outputHeight() * spec.outputWidth();
+        int inputPerGroup = channelsPerGroup * spec.input().h() * spec.input().w();
+        for (int b = 0; b < spec.input().n(); b++) {
+            for (int g = 0; g < groups; g++) {
+                int deltaOffset = (b * groups + g) * filtersPerGroup * n;
+                im2col(in, (b * groups + g) * inputPerGroup, channelsPerGroup);
+                accumulateWeightGradient(d, deltaOffset, dw, g * filtersPerGroup * k, filtersPerGroup, k, n);
+                if (dx != null) {
+                    unfoldedInputDelta(w, g * filtersPerGroup * k, d, deltaOffset, filtersPerGroup, k, n);
+                    col2im(dx, (b * groups + g) * inputPerGroup, channelsPerGroup);
+                }
+            }
+        }
+    }
+
+    /** {@code dW[m][k] += sum_n delta[m][n] * columns[k][n]}; filters are independent, so shared out. */
+    private void accumulateWeightGradient(float[] delta, int deltaOffset, float[] dw, int dwOffset, int m, int k, int n) {
+        IntStream.range(0, m).parallel().forEach(i -> {
+            for (int p = 0; p < k; p++) {
+                float sum = 0;
+                for (int j = 0; j < n; j++) {
+                    sum += delta[deltaOffset + i * n + j] * columns[p * n + j];
+                }
+                dw[dwOffset + i * k + p] += sum;
+            }
+        });
+    }
+
+    /** {@code columns[k][n] = sum_m W[m][k] * delta[m][n]}, the input delta still unfolded. */
+    private void unfoldedInputDelta(float[] w, int wOffset, float[] delta, int deltaOffset, int m, int k, int n) {
+        IntStream.range(0, k).parallel().forEach(p -> {
+            int row = p * n;
+            Arrays.fill(columns, row, row + n, 0f);
+            for (int i = 0; i < m; i++) {
+                float weight = w[wOffset + i * k + p];
+                int deltaRow = deltaOffset + i * n;
+                for (int j = 0; j < n; j++) {
+                    columns[row + j] += weight * delta[deltaRow + j];
+                }
+            }
+        });
+    }
+
+    /** Adds the unfolded {@code columns} back onto one group of one image (the inverse of {@link #im2col}). */
+    private void col2im(float[] image, int offset, int channels) {
+        int height = spec.input().h();
+        int width = spec.input().w();
+        int size = spec.size();
+        int outH = spec.outputHeight();
+        int outW = spec.outputWidth();
+        int row = 0;
+        for (int c = 0; c < channels; c++) {
+            for (int ky = 0; ky < size; ky++) {
+                for (int kx = 0; kx < size; kx++, row++) {
+                    int base = row * outH * outW;
+                    for (int y = 0; y < outH; y++) {
+                        int iy = y * spec.stride() + ky - spec.padding();
+                        if (iy < 0 || iy >= height) {
+                            continue;
+                        }
+                        for (int x = 0; x < outW; x++) {
+                            int ix = x * spec.stride() + kx - spec.padding();
+                            if (ix >= 0 && ix < width) {
+                                image[offset + (c * height + iy) * width + ix] += columns[base + y * outW + x];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Unfolds one group of one image into {@code columns}, rows ordered (channel, ky, kx). */
     private void im2col(float[] image, int offset, int channels) {
         int height = spec.input().h();
