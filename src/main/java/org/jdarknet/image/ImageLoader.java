@@ -1,112 +1,167 @@
 package org.jdarknet.image;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
-import java.awt.color.ColorSpace;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes image files the way darknet's {@code load_image_color} sees them (OpenCV's
- * {@code imread} in colour mode): three channels RGB, 8-bit values divided by 255. Grey images are
- * repeated into three channels, alpha is dropped without blending, 16-bit samples keep their high
- * byte, embedded colour profiles are ignored. Formats are those of ImageIO plus TwelveMonkeys
- * (JPEG incl. CMYK and progressive, PNG, BMP, GIF, TIFF, PNM, WebP).
+ * Decodes image files the way darknet's {@code load_image_color} sees them (OpenCV 4.6's
+ * {@code imread} in colour mode): three channels RGB, 8-bit values divided by 255., turned as
+ * the EXIF orientation says (JPEG, PNG, TIFF). Grey images are repeated into three channels,
+ * alpha is dropped without blending (except that libtiff premultiplies TIFF colour), 16-bit
+ * samples are cut to 8 bits as each of OpenCV's decoders does, embedded colour profiles are
+ * ignored. Formats are those of ImageIO plus TwelveMonkeys (JPEG incl. CMYK and progressive,
+ * PNG, BMP, GIF, TIFF, PNM, WebP); OpenCV 4.6 does not read GIF, we do.
+ *
+ * <p>Unlike darknet, which goes on with a black 10x10 image when OpenCV cannot read a file and
+ * silently uses a truncated JPEG's grey filler, every such file is an {@link ImageException}.
+ * Lossy WebP is decoded by TwelveMonkeys' own VP8 decoder and so differs from libwebp's by a
+ * few levels.
  */
 public final class ImageLoader {
+
+    private static final String FORMATS = "JPEG, PNG, BMP, GIF, TIFF, PNM or WebP";
 
     private ImageLoader() {
     }
 
     public static FloatImage load(Path path) {
-        if (!Files.exists(path)) {
-            throw new ImageException(path, "no such file");
-        }
-        if (!Files.isReadable(path) || Files.isDirectory(path)) {
-            throw new ImageException(path, Files.isDirectory(path) ? "is a directory, not an image" : "cannot be read");
-        }
-        BufferedImage image = decode(path);
-        return toFloat(image);
+        byte[] file = readFile(path);
+        FloatImage image = decode(path, file);
+        return ExifOrientation.apply(image, ExifOrientation.of(file));
     }
 
-    private static BufferedImage decode(Path path) {
-        try (ImageInputStream input = ImageIO.createImageInputStream(path.toFile())) {
-            if (input == null) {
-                throw new ImageException(path, "cannot be opened");
-            }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
-            if (!readers.hasNext()) {
-                throw new ImageException(path, "not an image in any format we can read");
-            }
-            ImageReader reader = readers.next();
+    private static byte[] readFile(Path path) {
+        if (Files.isDirectory(path)) {
+            throw new ImageException(path, "is a directory, not an image");
+        }
+        byte[] file;
+        try {
+            file = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new ImageException(path, "no such file");
+        } catch (AccessDeniedException e) {
+            throw new ImageException(path, "permission denied");
+        } catch (IOException e) {
+            throw new ImageException(path, "cannot be read (" + describe(e) + ")", e);
+        }
+        if (file.length == 0) {
+            throw new ImageException(path, "is empty");
+        }
+        return file;
+    }
+
+    /** Decoded from memory: the whole file is needed anyway for the orientation. */
+    private static FloatImage decode(Path path, byte[] file) {
+        FileType type = FileType.of(file);
+        checkComplete(path, file, type);
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(file))) {
+            ImageReader reader = readerFor(path, input);
             try {
-                reader.setInput(input, true, true);
-                return reader.read(0);
+                return read(path, reader, input, file, type);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof ImageException imageException) {
+                    throw imageException;
+                }
+                String format = reader.getOriginatingProvider().getFormatNames()[0].toUpperCase(Locale.ROOT);
+                throw new ImageException(path, "cannot be decoded as " + format + " (" + describe(e) + ")", e);
             } finally {
                 reader.dispose();
             }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof ImageException imageException) {
-                throw imageException;
-            }
+        } catch (IOException e) { // closing a stream in memory: not expected
             throw new ImageException(path, "cannot be decoded (" + describe(e) + ")", e);
         }
     }
 
-    private static String describe(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    private static ImageReader readerFor(Path path, ImageInputStream input) {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+        if (!readers.hasNext()) {
+            throw new ImageException(path, "is not an image in a format we read (" + FORMATS + ")");
+        }
+        return readers.next();
     }
 
-    /** Darknet's planar RGB floats, {@code value/255} computed in double and rounded once. */
-    static FloatImage toFloat(BufferedImage image) {
-        int width = image.getWidth();
-        int height = image.getHeight();
-        float[] data = new float[3 * width * height];
-        int plane = width * height;
-        ColorModel model = image.getColorModel();
-        Raster raster = image.getRaster();
-        if (model instanceof ComponentColorModel && isRgbOrGrey(model)) {
-            int shift = model.getComponentSize(0) > 8 ? model.getComponentSize(0) - 8 : 0;
-            boolean grey = model.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
-            int[] samples = new int[raster.getNumBands()];
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    raster.getPixel(x, y, samples);
-                    for (int c = 0; c < 3; c++) {
-                        int value = samples[grey ? 0 : c] >>> shift;
-                        data[c * plane + y * width + x] = (float) (value / 255.0);
-                    }
-                }
+    private static FloatImage read(Path path, ImageReader reader, ImageInputStream input, byte[] file, FileType type)
+            throws IOException {
+        List<String> losses = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> {
+            if (losesPixels(warning)) {
+                losses.add(warning);
             }
-        } else {
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    int argb = image.getRGB(x, y);
-                    data[y * width + x] = (float) (((argb >> 16) & 0xff) / 255.0);
-                    data[plane + y * width + x] = (float) (((argb >> 8) & 0xff) / 255.0);
-                    data[2 * plane + y * width + x] = (float) ((argb & 0xff) / 255.0);
-                }
-            }
+        });
+        reader.setInput(input, true, true);
+        FloatImage image = type == FileType.JPEG ? decodeJpeg(path, reader, file) : Pixels.toFloat(reader.read(0), type);
+        if (!losses.isEmpty()) {
+            throw new ImageException(path, "is truncated or corrupt (" + losses.get(0) + ")");
         }
-        return new FloatImage(width, height, 3, data);
+        return image;
     }
 
     /**
-     * Component images whose samples we can take as they are: RGB or grey, 8 or 16 bits of
-     * integers. The colour space's profile is deliberately not applied, as OpenCV does not.
+     * TwelveMonkeys' WebP reader decodes a cut-off lossless file without complaint (libwebp, and
+     * so OpenCV, refuses it); the RIFF header says how long the file must be.
      */
-    private static boolean isRgbOrGrey(ColorModel model) {
-        int type = model.getColorSpace().getType();
-        int transfer = model.getTransferType();
-        boolean integer = transfer == DataBuffer.TYPE_BYTE || transfer == DataBuffer.TYPE_USHORT;
-        return integer && (type == ColorSpace.TYPE_RGB || type == ColorSpace.TYPE_GRAY);
+    private static void checkComplete(Path path, byte[] file, FileType type) {
+        if (type != FileType.WEBP) {
+            return;
+        }
+        long declared = 8 + (ByteBuffer.wrap(file, 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL);
+        if (declared > file.length) {
+            throw new ImageException(path, "is truncated (" + file.length + " of " + declared + " bytes)");
+        }
+    }
+
+    /**
+     * The JPEG's components as libjpeg decoded them, converted here rather than by ImageIO:
+     * ImageIO would apply embedded ICC profiles and its own CMYK conversion, OpenCV does neither.
+     */
+    private static FloatImage decodeJpeg(Path path, ImageReader reader, byte[] file) throws IOException {
+        JpegHeader.ColorSpace space = JpegHeader.parse(file).colorSpace();
+        Raster raster = reader.readRaster(0, null);
+        if (raster.getNumBands() != JpegColor.components(space)) { // UNKNOWN has none
+            throw new ImageException(path, "is a JPEG with " + raster.getNumBands()
+                    + " components; only grey (1), colour (3) and CMYK (4) ones are read");
+        }
+        return JpegColor.toRgb(raster, space);
+    }
+
+    /**
+     * libjpeg's warnings that mean pixels were made up: data missing ("Premature end of JPEG
+     * file", "premature end of data segment") or undecodable ("Corrupt JPEG data: bad Huffman
+     * code", "found marker ... instead of RST"). OpenCV only prints them and darknet goes on with
+     * grey filler; we refuse. Harmless ones pass: extraneous bytes between markers, or a missing
+     * EOI after complete data.
+     */
+    private static boolean losesPixels(String warning) {
+        String text = warning.toLowerCase(Locale.ROOT);
+        return text.contains("premature end") || text.contains("corrupt") && !text.contains("extraneous bytes");
+    }
+
+    /** The messages of an exception and its causes, on one line. */
+    private static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage() != null ? cause.getMessage()
+                    : cause instanceof EOFException ? "unexpected end of file" : cause.getClass().getSimpleName();
+            if (text.indexOf(message) < 0) {
+                text.append(text.length() == 0 ? "" : ": ").append(message);
+            }
+        }
+        return text.toString().replace('\n', ' ');
     }
 }

@@ -31,7 +31,9 @@ public final class Resize {
             }
         }
         FloatImage resized = FloatImage.filled(width, height, image.channels(), 0);
-        float heightScale = (float) (image.height() - 1) / (height - 1);
+        // For one output row darknet divides by zero and then reads outside the image (row
+        // (int) NaN); we take the first row, which its formula gives for any finite scale.
+        float heightScale = height == 1 ? 0 : (float) (image.height() - 1) / (height - 1);
         for (int k = 0; k < image.channels(); k++) {
             for (int r = 0; r < height; r++) {
                 float sy = r * heightScale;
@@ -65,9 +67,11 @@ public final class Resize {
             newHeight = height;
             newWidth = image.width() * height / image.height();
         }
-        FloatImage resized = bilinear(image, newWidth, newHeight);
         FloatImage boxed = FloatImage.filled(width, height, image.channels(), 0.5f);
-        embed(resized, boxed, (width - newWidth) / 2, (height - newHeight) / 2);
+        if (newWidth == 0 || newHeight == 0) {
+            return boxed; // a very long, thin image: darknet resizes it to nothing and embeds that
+        }
+        embed(bilinear(image, newWidth, newHeight), boxed, (width - newWidth) / 2, (height - newHeight) / 2);
         return boxed;
     }
 
