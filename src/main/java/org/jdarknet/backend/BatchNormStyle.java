@@ -34,7 +34,7 @@ public enum BatchNormStyle {
         };
     }
 
-    /** How the divisor changes with the variance: {@code d divisor / d var}, for backward. */
+    /** How the divisor changes with the variance, {@code d divisor / d var}, for backward. */
     public double divisorSlope(float variance) {
         return switch (this) {
             case PJREDDIE -> 0.5 / Math.max(Math.sqrt(variance), PJREDDIE_EPSILON);

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 final class Darknet {
     static final Path BINARY = Path.of("/usr/bin/darknet");
     static final Path LIBRARY_DIR = Path.of("/usr/lib/darknet");
-    private static final Path HARNESS_SOURCE = Path.of("scripts/oracle/darknet-layers.c");
-    private static final Path HARNESS = Path.of("target/oracle/darknet-layers");
+    private static final Path ORACLE_SOURCES = Path.of("scripts/oracle");
+    private static final Path ORACLE_BINARIES = Path.of("target/oracle");
 
     private Darknet() {
     }
@@ -48,17 +48,30 @@ final class Darknet {
      */
     static void dumpLayers(Path cfg, Path weights, Path image, Path outputDirectory) throws IOException, InterruptedException {
         Files.createDirectories(outputDirectory);
-        execute(List.of(harness().toString(), cfg.toString(), weights.toString(), image.toString(),
+        execute(List.of(harness("darknet-layers").toString(), cfg.toString(), weights.toString(), image.toString(),
                 outputDirectory.toString()), Path.of("."));
     }
 
-    private static synchronized Path harness() throws IOException, InterruptedException {
-        if (!Files.isExecutable(HARNESS) || Files.getLastModifiedTime(HARNESS).compareTo(Files.getLastModifiedTime(HARNESS_SOURCE)) < 0) {
-            Files.createDirectories(HARNESS.getParent());
-            execute(List.of("gcc", "-O2", "-I" + LIBRARY_DIR.resolve("include"), HARNESS_SOURCE.toString(),
-                    "-L" + LIBRARY_DIR, "-ldarknet", "-Wl,-rpath," + LIBRARY_DIR, "-o", HARNESS.toString()), Path.of("."));
+    /**
+     * One darknet training step ({@code train_network}: forward, backward, update) on the given
+     * batch; writes the updated weights and returns the loss darknet reports (per image).
+     */
+    static float trainStep(Path cfg, Path weights, Path images, Path truth, Path updated) throws IOException, InterruptedException {
+        String stdout = execute(List.of(harness("darknet-train-step").toString(), cfg.toString(), weights.toString(),
+                images.toString(), truth.toString(), updated.toString()), Path.of("."));
+        return Float.parseFloat(stdout.strip());
+    }
+
+    /** Builds one of our C harnesses in scripts/oracle against libdarknet, once per change of its source. */
+    private static synchronized Path harness(String name) throws IOException, InterruptedException {
+        Path source = ORACLE_SOURCES.resolve(name + ".c");
+        Path binary = ORACLE_BINARIES.resolve(name);
+        if (!Files.isExecutable(binary) || Files.getLastModifiedTime(binary).compareTo(Files.getLastModifiedTime(source)) < 0) {
+            Files.createDirectories(ORACLE_BINARIES);
+            execute(List.of("gcc", "-O2", "-I" + LIBRARY_DIR.resolve("include"), source.toString(),
+                    "-L" + LIBRARY_DIR, "-ldarknet", "-Wl,-rpath," + LIBRARY_DIR, "-o", binary.toString()), Path.of("."));
         }
-        return HARNESS;
+        return binary;
     }
 
     private static String execute(List<String> command, Path workingDirectory) throws IOException, InterruptedException {

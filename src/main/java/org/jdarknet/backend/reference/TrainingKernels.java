@@ -54,10 +54,11 @@ final class TrainingKernels {
 
     /**
      * Back through the normalisation after the bias: the scales' gradient, then the delta with
-     * respect to the input. Darknet's own backward is only approximately the derivative of its
-     * forward (it uses {@code sqrt(var + 1e-5)} and the 1/n variance there, while the forward divides
-     * by the n-1 variance with the style's epsilon); we differentiate the forward we compute, which
-     * differs from darknet's by O(1/n) for n values per channel.
+     * respect to the input, the exact derivative of the forward above. Darknet's own backward is
+     * not quite that: it differentiates with the 1/n variance and {@code sqrt(var + 1e-5)} while its
+     * forward uses 1/(n-1) and the style's epsilon. The two differ by O(1/n) for n values per
+     * channel, which is small for convolutions (n = batch × positions) and noticeable for
+     * connected layers with small batches.
      */
     static void batchNormBackward(float[] delta, Shape shape, float[] scales, float[] mean, float[] variance,
                                   float[] savedInput, float[] normalized, float[] scaleGradient,
