@@ -1,7 +1,9 @@
 package org.jdarknet.cfg;
 
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -85,10 +87,13 @@ public final class CfgParser {
             return text.lines().toList();
         } catch (NoSuchFileException e) {
             throw new CfgException(file, "file not found");
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (AccessDeniedException e) {
+            throw new CfgException(file, "permission denied");
+        } catch (MalformedInputException e) {
             throw new CfgException(file, "not a text file (invalid UTF-8)");
         } catch (IOException e) {
-            throw new CfgException(file, "cannot read: " + e.getMessage());
+            throw new CfgException(file, Files.isDirectory(file) ? "is a directory, not a file"
+                    : "cannot read: " + e.getMessage());
         }
     }
 
@@ -104,8 +109,8 @@ public final class CfgParser {
 
     private static String sectionType(Path file, int lineNumber, String line) {
         String compact = line.replaceAll("\\s+", "");
-        if (!compact.endsWith("]")) {
-            throw new CfgException(file, lineNumber, null, "section header '" + line + "' has no closing ']'");
+        if (compact.indexOf(']') != compact.length() - 1) {
+            throw new CfgException(file, lineNumber, null, "malformed section header '" + line + "'; expected [name]");
         }
         String name = compact.substring(1, compact.length() - 1);
         String canonical = SECTION_ALIASES.get(name);
@@ -129,6 +134,10 @@ public final class CfgParser {
         String value = line.substring(equals + 1).strip();
         if (key.isEmpty()) {
             throw new CfgException(file, lineNumber, null, "missing key before '=' in '" + line + "'");
+        }
+        if (value.isEmpty()) {
+            // Darknet prints "could parse" and drops the line, silently falling back to the default.
+            throw new CfgException(file, lineNumber, key, "no value after '='");
         }
         return new CfgOption(key, value, lineNumber);
     }

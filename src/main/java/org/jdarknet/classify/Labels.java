@@ -1,6 +1,7 @@
 package org.jdarknet.classify;
 
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,7 +24,12 @@ public final class Labels {
             return new Labels(file, lines.stream().map(Labels::withoutLineEnd).toList());
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": labels file not found");
+        } catch (MalformedInputException e) {
+            throw new IllegalArgumentException(file + ": not a labels file (not UTF-8 text)");
         } catch (IOException e) {
+            if (Files.isDirectory(file)) {
+                throw new IllegalArgumentException(file + ": is a directory, not a labels file");
+            }
             throw new IllegalArgumentException(file + ": cannot read labels (" + e.getMessage() + ")");
         }
     }

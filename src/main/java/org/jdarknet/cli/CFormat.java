@@ -16,11 +16,19 @@ final class CFormat {
     static String fixed(double value, int width, int precision) {
         String digits = Double.isFinite(value)
                 ? new BigDecimal(value).setScale(precision, RoundingMode.HALF_EVEN).toPlainString()
-                : Double.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+                : Double.isNaN(value) ? nan(value) : value > 0 ? "inf" : "-inf";
         if (digits.startsWith("0") || digits.startsWith("-0")) {
             digits = negativeZeroAware(value, digits);
         }
         return " ".repeat(Math.max(0, width - digits.length())) + digits;
+    }
+
+    /**
+     * glibc prints a NaN's sign bit: x86 arithmetic (0/0, inf-inf) makes negative NaNs, so
+     * darknet's broken outputs read {@code -nan}.
+     */
+    private static String nan(double value) {
+        return Double.doubleToRawLongBits(value) < 0 ? "-nan" : "nan";
     }
 
     /** C keeps the sign of a negative number that rounds to zero ({@code -0.00}). */

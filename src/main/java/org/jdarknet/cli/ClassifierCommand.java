@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.cfg.DataConfig;
 import org.jdarknet.classify.Classifier;
+import org.jdarknet.classify.Labels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,10 +47,12 @@ final class ClassifierCommand {
 
         @Override
         public Integer call() {
-            int count = top != null ? top : DataConfig.read(Resources.locate(data)).top();
+            DataConfig dataConfig = DataConfig.read(Resources.locate(data));
+            int count = top != null ? top : dataConfig.top();
             Classifiers.requirePositive(count, "-t");
+            Labels labels = Classifiers.labels(dataConfig);
             Backend backend = backendOptions.create();
-            try (Classifier classifier = Classifier.load(cfg, weights, Classifiers.labels(null, data), backend)) {
+            try (Classifier classifier = Classifier.load(cfg, weights, labels, backend)) {
                 return PredictionRun.classifyAll(classifier, images, count, format);
             } finally {
                 backend.close();

@@ -1,5 +1,6 @@
 package org.jdarknet.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jdarknet.cfg.DataConfig;
 import org.jdarknet.classify.Labels;
@@ -10,15 +11,20 @@ final class Classifiers {
     private Classifiers() {
     }
 
-    /** Names from {@code --labels} if given, else the {@code names} (or {@code labels}) entry of the .data file. */
+    /** Names from {@code --labels} if given, else those the .data file names. */
     static Labels labels(Path labelsOption, Path dataFile) {
-        if (labelsOption != null) {
-            return Labels.read(labelsOption);
-        }
-        DataConfig data = DataConfig.read(Resources.locate(dataFile));
+        return labelsOption != null ? Labels.read(labelsOption) : labels(DataConfig.read(Resources.locate(dataFile)));
+    }
+
+    /** The {@code names} (or else {@code labels}) file of a .data file, as darknet's classifier reads it. */
+    static Labels labels(DataConfig data) {
         Path names = data.namesOrLabels().orElseThrow(() -> new IllegalArgumentException(
                 data.file() + ": has no class names (names= or labels=); pass --labels FILE"));
-        return Labels.read(Resources.locate(names));
+        Path located = Resources.locate(names);
+        if (!Files.exists(located)) {
+            throw new IllegalArgumentException(names + ": class names file not found (named in " + data.file() + ")");
+        }
+        return Labels.read(located);
     }
 
     static void requirePositive(int value, String option) {

@@ -27,7 +27,18 @@ public final class Main {
     public static int run(String... args) {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler(Main::reportFailure);
+        commandLine.setParameterExceptionHandler(Main::reportUsageError);
         return commandLine.execute(args);
+    }
+
+    /**
+     * A mistyped command line gets one line naming the problem and where to look, not picocli's
+     * full usage text: stderr should say what went wrong, in a batch job's log too.
+     */
+    private static int reportUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine.Model.CommandSpec spec = e.getCommandLine().getCommandSpec();
+        Log.error(oneLine(e.getMessage()) + " (see '" + spec.qualifiedName() + " --help')");
+        return spec.exitCodeOnInvalidInput();
     }
 
     /** A one-line error for the problems users cause; a stack trace only when asked for or for our own bugs. */
@@ -35,13 +46,18 @@ public final class Main {
         boolean expected = e instanceof CfgException || e instanceof WeightsException || e instanceof ImageException
                 || e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException;
         if (expected) {
-            Log.error(e.getMessage());
+            Log.error(oneLine(e.getMessage() == null ? e.toString() : e.getMessage()));
         } else {
-            Log.error("internal error: " + e);
+            Log.error("internal error: " + oneLine(e.toString()));
         }
         if (Log.verbose() || !expected) {
             e.printStackTrace();
         }
         return 1;
+    }
+
+    /** Messages from libraries (image decoders, the file system) may span lines; errors are one line. */
+    static String oneLine(String message) {
+        return message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

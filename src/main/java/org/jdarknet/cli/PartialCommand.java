@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.jdarknet.Log;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.net.Network;
+import org.jdarknet.weights.WeightsException;
 import org.jdarknet.weights.WeightsReader;
 import org.jdarknet.weights.WeightsWriter;
 import picocli.CommandLine.Command;
@@ -33,9 +34,15 @@ final class PartialCommand implements Callable<Integer> {
     public Integer call() {
         Classifiers.requirePositive(layers, "N");
         try (Network network = Network.build(cfg, new ReferenceBackend(), 1)) {
-            WeightsReader.load(network, weights, true);
-            WeightsWriter.save(network, out, layers, 0);
-            Log.info("Saved the weights of layers 0.." + (Math.min(layers, network.layers().size()) - 1) + " to " + out);
+            int kept = Math.min(layers, network.layers().size());
+            WeightsReader.Report report = WeightsReader.load(network, weights, true);
+            if (report.coveredLayers() < kept) {
+                // Darknet would write its random initial values for the missing layers.
+                throw new WeightsException(weights, "a partial file that ends before layer " + report.coveredLayers()
+                        + ", so it cannot give the first " + layers + " layers");
+            }
+            WeightsWriter.save(network, out, kept, 0);
+            Log.info("Saved the weights of layers 0.." + (kept - 1) + " to " + out);
         }
         return 0;
     }

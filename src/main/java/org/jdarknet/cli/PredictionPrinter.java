@@ -59,9 +59,14 @@ final class PredictionPrinter {
                     .append("{\"rank\":").append(i + 1)
                     .append(",\"index\":").append(prediction.index())
                     .append(",\"label\":").append(jsonString(prediction.label()))
-                    .append(",\"probability\":").append(prediction.probability()).append('}');
+                    .append(",\"probability\":").append(jsonNumber(prediction.probability())).append('}');
         }
         out.println(json.append("]}"));
+    }
+
+    /** JSON has no NaN or infinity, which broken weights can produce: those become null. */
+    private static String jsonNumber(float value) {
+        return Float.isFinite(value) ? Float.toString(value) : "null";
     }
 
     private static String csvField(String text) {

@@ -78,7 +78,7 @@ final class PredictionRun {
             printer.print(path.toString(), predictions, seconds);
         } catch (ImageException e) {
             failures++;
-            Log.error(e.getMessage());
+            Log.error(Main.oneLine(e.getMessage()));
         }
     }
 }

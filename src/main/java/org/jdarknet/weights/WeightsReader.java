@@ -5,11 +5,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.jdarknet.Log;
+import org.jdarknet.layers.BatchnormLayer;
 import org.jdarknet.layers.Layer;
 import org.jdarknet.layers.Parameter;
 import org.jdarknet.net.Network;
@@ -20,12 +23,19 @@ import org.jdarknet.net.Network;
  *
  * <p>A file that ends exactly where a layer's values end is a <em>partial</em> file, as
  * {@code darknet partial} writes to start training from pretrained layers: it loads when the
- * caller allows partial files and is an error otherwise.
+ * caller allows partial files and is an error otherwise. Bytes after the last layer are an error
+ * for a complete load too (the file was made for another cfg), and only a warning when partial
+ * files are allowed (the file may be for a longer cfg that starts with this one).
  */
 public final class WeightsReader {
 
-    /** What a load found. {@code layersLoaded} counts layers with values read from the file. */
-    public record Report(WeightsHeader header, int layersLoaded, int layersWithWeights, long trailingBytes) {
+    /**
+     * What a load found: {@code layersLoaded} of the network's {@code layersWithWeights} layers that
+     * store values got them from the file, which covers layers {@code 0..coveredLayers-1} (all
+     * layers unless the file is partial).
+     */
+    public record Report(WeightsHeader header, int layersLoaded, int layersWithWeights, int coveredLayers,
+                         long trailingBytes) {
         public boolean partial() {
             return layersLoaded < layersWithWeights;
         }
@@ -34,12 +44,16 @@ public final class WeightsReader {
     private WeightsReader() {
     }
 
-    /** Loads all layers; a partial file is an error. */
+    /** Loads a file that fits the cfg exactly, as inference needs: a partial file or trailing bytes are errors. */
     public static Report load(Network network, Path file) {
         return load(network, file, false);
     }
 
+    /** With {@code allowPartial}, the file may end at a layer boundary and trailing bytes are a warning. */
     public static Report load(Network network, Path file, boolean allowPartial) {
+        if (Files.isDirectory(file)) {
+            throw new WeightsException(file, "is a directory, not a weights file");
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size > Integer.MAX_VALUE) {
@@ -50,6 +64,8 @@ public final class WeightsReader {
             return new Loading(network, file, buffer, allowPartial).run();
         } catch (NoSuchFileException e) {
             throw new WeightsException(file, "file not found");
+        } catch (AccessDeniedException e) {
+            throw new WeightsException(file, "permission denied");
         } catch (IOException e) {
             throw new WeightsException(file, "cannot read: " + e.getMessage(), e);
         }
@@ -73,6 +89,7 @@ public final class WeightsReader {
             WeightsHeader header = readHeader();
             int withWeights = 0;
             int loaded = 0;
+            int covered = network.layers().size();
             for (Layer layer : network.layers()) {
                 List<Parameter> parameters = storedParameters(layer);
                 if (parameters.isEmpty()) {
@@ -80,6 +97,7 @@ public final class WeightsReader {
                 }
                 withWeights++;
                 if (!buffer.hasRemaining()) {
+                    covered = Math.min(covered, layer.index());
                     continue;
                 }
                 for (Parameter parameter : parameters) {
@@ -88,18 +106,22 @@ public final class WeightsReader {
                 loaded++;
             }
             if (loaded < withWeights && !allowPartial) {
-                throw new WeightsException(file, "ends after " + loaded + " of the " + withWeights
-                        + " layers with weights (at byte " + buffer.position() + "); the cfg needs "
-                        + bytesFor(network, header) + " bytes in all. This is a partial file, as 'partial' writes: "
-                        + "it can start training but not classify");
+                throw new WeightsException(file, "a partial file: it ends at byte " + buffer.position()
+                        + ", after the values of " + loaded + " of the " + withWeights + " layers with weights"
+                        + " (a complete file for this cfg has " + bytesFor(network, header) + " bytes)."
+                        + " Partial files, as 'partial' writes them, can start training but not classify");
             }
             long trailing = buffer.remaining();
             if (trailing > 0) {
-                Log.warn(file + ": " + trailing + " bytes after the last layer (the cfg uses " + buffer.position()
-                        + " of " + buffer.limit() + "); are these weights for another cfg?");
+                String problem = trailing + " bytes after the last layer: the cfg uses " + buffer.position()
+                        + " of the file's " + buffer.limit() + " bytes. Weights for another cfg?";
+                if (!allowPartial) {
+                    throw new WeightsException(file, problem);
+                }
+                Log.warn(file + ": " + problem);
             }
             network.setSeen(header.seen());
-            return new Report(header, loaded, withWeights, trailing);
+            return new Report(header, loaded, withWeights, covered, trailing);
         }
 
         private WeightsHeader readHeader() {
@@ -109,6 +131,11 @@ public final class WeightsReader {
             }
             int major = buffer.getInt(0);
             int minor = buffer.getInt(4);
+            int revision = buffer.getInt(8);
+            if (!plausibleVersion(major) || !plausibleVersion(minor) || !plausibleVersion(revision)) {
+                throw new WeightsException(file, "not a darknet weights file: its header would be version "
+                        + major + "." + minor + "." + revision);
+            }
             int needed = new WeightsHeader(major, minor, 0, 0).size();
             if (buffer.remaining() < needed) {
                 throw new WeightsException(file, "only " + buffer.remaining() + " bytes; the header of a version "
@@ -151,12 +178,22 @@ public final class WeightsReader {
         }
     }
 
+    /**
+     * Darknet writes 0.1.0, 0.2.0 (AlexeyAB 0.2.5) and, for transposed files, numbers above 1000.
+     * Anything negative or huge means the file starts with something else: an image, text, HTML.
+     */
+    private static boolean plausibleVersion(int number) {
+        return number >= 0 && number < 1 << 16;
+    }
+
     /** The parameters a layer stores in a file, honouring {@code dontload} and {@code dontloadscales}. */
     static List<Parameter> storedParameters(Layer layer) {
         if (layer.options().dontLoad()) {
             return List.of();
         }
-        if (layer.options().dontLoadScales()) {
+        // Darknet's dontloadscales only skips the batch-norm values of convolutional and connected
+        // layers: a [batchnorm] layer has nothing else and always reads its three vectors.
+        if (layer.options().dontLoadScales() && !(layer instanceof BatchnormLayer)) {
             return layer.parameters().stream().filter(p -> !p.batchNorm()).toList();
         }
         return layer.parameters();

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,10 @@ public final class WeightsWriter {
     public static void save(Network network, Path file, int cutoff, long seen) {
         Path target = file.toAbsolutePath();
         Path directory = target.getParent();
+        if (Files.isDirectory(target)) {
+            // The rename below would replace an empty directory.
+            throw new WeightsException(file, "is a directory; give the weights file's name");
+        }
         Path temporary = null;
         try {
             Files.createDirectories(directory);
@@ -55,6 +60,8 @@ public final class WeightsWriter {
                 channel.force(true);
             }
             moveIntoPlace(temporary, target);
+        } catch (AccessDeniedException e) {
+            throw new WeightsException(file, "cannot write: permission denied in " + directory, e);
         } catch (IOException e) {
             throw new WeightsException(file, "cannot write: " + e.getMessage(), e);
         } finally {
