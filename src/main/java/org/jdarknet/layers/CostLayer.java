@@ -28,6 +28,14 @@ public final class CostLayer extends AbstractLayer {
         return new CostLayer(context, function, section.getFloat("scale", 1), LayerOptions.parse(section));
     }
 
+    public CostFunction function() {
+        return function;
+    }
+
+    public float scale() {
+        return scale;
+    }
+
     @Override
     public String kind() {
         return "cost";

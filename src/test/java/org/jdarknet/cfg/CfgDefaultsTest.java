@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Activation;
+import org.jdarknet.backend.CostFunction;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.reference.ReferenceBackend;
@@ -77,7 +78,7 @@ class CfgDefaultsTest {
             assertEquals(Activation.LOGISTIC, connected.activation());
             assertEquals(new Shape(1, 1, 1, 1), connected.outputShape(), "output=1");
             assertEquals(0.5f, ((DropoutLayer) network.layers().get(1)).probability());
-            assertEquals("sse", ((CostLayer) network.layers().get(2)).type());
+            assertEquals(CostFunction.SSE, ((CostLayer) network.layers().get(2)).function());
             assertEquals(1f, ((CostLayer) network.layers().get(2)).scale());
         }
     }
