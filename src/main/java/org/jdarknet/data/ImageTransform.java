@@ -14,21 +14,14 @@ public interface ImageTransform {
 
     /** The deterministic preprocessing of validation (darknet's {@code classifier valid}: center crop). */
     static ImageTransform of(Preprocessing preprocessing, int width, int height) {
-        return new ImageTransform() {
-            @Override
-            public FloatImage apply(FloatImage image, DarknetRandom random) {
-                return preprocessing.apply(image, width, height);
-            }
+        return new Preprocessed(preprocessing, width, height);
+    }
 
-            @Override
-            public int width() {
-                return width;
-            }
-
-            @Override
-            public int height() {
-                return height;
-            }
-        };
+    /** A {@link Preprocessing} to a fixed size; uses no randomness. */
+    record Preprocessed(Preprocessing preprocessing, int width, int height) implements ImageTransform {
+        @Override
+        public FloatImage apply(FloatImage image, DarknetRandom random) {
+            return preprocessing.apply(image, width, height);
+        }
     }
 }

@@ -36,6 +36,9 @@ final class LabelMatching {
     static Dataset fromList(Path list, List<String> labels, Consumer<String> warn) {
         requireNonEmpty(labels);
         String[] paths = readPaths(list);
+        if (paths.length == 0) {
+            throw new IllegalArgumentException(list + ": no image paths in the list");
+        }
         // Singles share one array per class: a million-image list then costs a pointer per image.
         int[][] singles = IntStream.range(0, labels.size()).mapToObj(c -> new int[] {c}).toArray(int[][]::new);
         int[][] classes = IntStream.range(0, paths.length).parallel()

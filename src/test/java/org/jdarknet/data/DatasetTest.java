@@ -77,7 +77,7 @@ class DatasetTest {
     }
 
     @Test
-    void tooFewOrEmptyLabelsAreErrors() {
+    void tooFewOrEmptyLabelsAndEmptyListsAreErrors() {
         TestImages.text(dir.resolve("labels.txt"), "cat\n");
         Path list = TestImages.text(dir.resolve("train.list"), "x/cat.png\n");
         Path data = TestImages.text(dir.resolve("pets.data"), "classes=2\ntrain=" + list + "\nlabels="
@@ -86,6 +86,8 @@ class DatasetTest {
                 () -> Dataset.fromDataConfig(DataConfig.read(data), Dataset.Split.TRAIN, warnings::add));
         assertTrue(few.getMessage().contains("classes=2"), few.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Dataset.fromList(list, List.of("cat", ""), warnings::add));
+        Path empty = TestImages.text(dir.resolve("empty.list"), "\n");
+        assertThrows(IllegalArgumentException.class, () -> Dataset.fromList(empty, List.of("cat"), warnings::add));
     }
 
     @Test
