@@ -4,10 +4,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Optional;
+import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.cfg.DataConfig;
 import org.jdarknet.classify.Classifier;
 import org.jdarknet.classify.Labels;
+import org.jdarknet.data.Batch;
+import org.jdarknet.data.Dataset;
+import org.jdarknet.data.ImageTransform;
+import org.jdarknet.data.LoaderOptions;
+import org.jdarknet.image.Preprocessing;
+import org.jdarknet.net.Network;
+import org.jdarknet.train.Evaluation;
+import org.jdarknet.train.TrainingOptions;
+import org.jdarknet.train.Validator;
+import org.jdarknet.weights.WeightsReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,8 +27,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jdarknet classifier ...}: darknet's classifier commands, spelled as darknet spells them. */
 @Command(name = "classifier", mixinStandardHelpOptions = true,
-        description = "Darknet's classifier commands: predict.",
-        subcommands = {ClassifierCommand.Predict.class})
+        description = "Darknet's classifier commands: predict, train, valid.",
+        subcommands = {ClassifierCommand.Predict.class, ClassifierCommand.Train.class, ClassifierCommand.Valid.class})
 final class ClassifierCommand {
 
     /** {@code classifier predict DATA CFG WEIGHTS [IMAGE] [-t N]}. */
@@ -57,6 +69,93 @@ final class ClassifierCommand {
             } finally {
                 backend.close();
             }
+        }
+    }
+
+    /** {@code classifier train DATA CFG [WEIGHTS] [-clear]}: darknet's training from a .data file and image lists. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Trains a classifier as 'darknet classifier train' does: images listed in the .data file's",
+                    "train=, classes matched as substrings of their paths against labels=, checkpoints in backup=."})
+    static final class Train implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DATA")
+        Path data;
+
+        @Parameters(index = "1", paramLabel = "CFG")
+        Path cfg;
+
+        @Parameters(index = "2", arity = "0..1", paramLabel = "WEIGHTS", description = "Start from these weights (partial files too).")
+        Path weights;
+
+        @Option(names = {"-clear", "--clear"}, description = "Restart the image count (and the learning-rate schedule) from 0.")
+        boolean clear;
+
+        @Mixin
+        TrainingCommandOptions trainingOptions;
+
+        @Mixin
+        BackendOptions backendOptions;
+
+        @Override
+        public Integer call() {
+            DataConfig dataConfig = DataConfig.read(data);
+            Dataset training = Dataset.fromDataConfig(dataConfig, Dataset.Split.TRAIN, Log::warn);
+            Optional<Dataset> validation = dataConfig.valid()
+                    .map(list -> Dataset.fromDataConfig(dataConfig, Dataset.Split.VALID, Log::warn));
+            TrainingOptions options = trainingOptions.toOptions(dataConfig.backup(), TrainingOptions.baseName(cfg));
+            Backend backend = backendOptions.create();
+            try {
+                return TrainingRun.train(cfg, Optional.ofNullable(weights), clear, training, validation, options, backend);
+            } finally {
+                backend.close();
+            }
+        }
+    }
+
+    /**
+     * {@code classifier valid DATA CFG WEIGHTS}: darknet's validation ({@code validate_classifier_single}:
+     * centre crop, one line per image with the running top-1/top-k), then a per-class summary.
+     */
+    @Command(name = "valid", mixinStandardHelpOptions = true,
+            description = {"Measures accuracy on the .data file's valid= list as 'darknet classifier valid' does,",
+                    "then prints per-class accuracy and the most frequent confusions."})
+    static final class Valid implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DATA")
+        Path data;
+
+        @Parameters(index = "1", paramLabel = "CFG")
+        Path cfg;
+
+        @Parameters(index = "2", paramLabel = "WEIGHTS")
+        Path weights;
+
+        @Mixin
+        BackendOptions backendOptions;
+
+        @Override
+        public Integer call() {
+            DataConfig dataConfig = DataConfig.read(data);
+            Dataset dataset = Dataset.fromDataConfig(dataConfig, Dataset.Split.VALID, Log::warn);
+            Backend backend = backendOptions.create();
+            try (Network network = Network.build(cfg, backend, 1)) {
+                WeightsReader.load(network, weights);
+                ImageTransform crop = ImageTransform.of(Preprocessing.CENTER_CROP, network.config().width(),
+                        network.config().height());
+                Evaluation evaluation = new Validator(network, dataset, crop, LoaderOptions.defaults())
+                        .run(dataConfig.top(), Valid::printDarknetLines);
+                evaluation.summary(dataset.classNames(), 10).forEach(System.out::println);
+                return 0;
+            } finally {
+                backend.close();
+            }
+        }
+
+        /** Darknet's two lines per image: path, class, the first two outputs; then the running accuracies. */
+        private static void printDarknetLines(Batch batch, int item, float[] predictions, Evaluation soFar) {
+            System.out.println(batch.paths().get(item) + ", " + batch.labels()[item] + ", "
+                    + CFormat.fixed(predictions[0], 0, 6) + ", " + CFormat.fixed(predictions.length > 1 ? predictions[1] : 0, 0, 6)
+                    + ", ");
+            System.out.println((soFar.images() - 1) + ": top 1: " + CFormat.fixed(soFar.top1(), 0, 6) + ", top "
+                    + soFar.k() + ": " + CFormat.fixed(soFar.topK(), 0, 6));
         }
     }
 }

@@ -2,12 +2,10 @@ package org.jdarknet.train;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.jdarknet.AtomicFile;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -18,8 +16,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The loss curve (and validation accuracy, when there is some) of a training run, drawn to a PNG
- * with JFreeChart. The file is rewritten in place atomically, so an image viewer never shows a
- * half-written chart.
+ * with JFreeChart. The file is replaced atomically, so an image viewer never shows a half-written
+ * chart.
  */
 public final class TrainingChart {
     private static final int WIDTH = 1000;
@@ -50,16 +48,11 @@ public final class TrainingChart {
         topK.add(batch, topKAccuracy, false);
     }
 
-    /** Draws the chart to its file (via a temporary file and a rename). */
+    /** Draws the chart to its file, atomically. */
     public void save() {
         try {
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            ChartUtils.writeChartAsPNG(png, chart(), WIDTH, HEIGHT);
-            Path directory = file.toAbsolutePath().getParent();
-            Files.createDirectories(directory);
-            Path temporary = Files.createTempFile(directory, "." + file.getFileName(), ".part");
-            Files.write(temporary, png.toByteArray());
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            JFreeChart chart = chart();
+            AtomicFile.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the chart " + file + ": " + e.getMessage(), e);
         }
