@@ -34,11 +34,24 @@ public final class Processes {
     }
 
     public static Result jdarknetWithInput(String stdin, String... args) {
+        return run(jdarknetCommand(args), stdin);
+    }
+
+    /**
+     * Starts {@code jdarknet ARGS...} without waiting, stdout and stderr going to the given files,
+     * for tests that signal or kill it.
+     */
+    public static Process start(Path stdout, Path stderr, String... args) throws IOException {
+        return new ProcessBuilder(jdarknetCommand(args)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    }
+
+    private static List<String> jdarknetCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
-        return run(command, stdin);
+        return command;
     }
 
     /** Skips the calling test, saying why, when the C darknet is not installed. */
