@@ -12,6 +12,7 @@
 #   CLASSIFY_MODELS  models for the whole-process comparison, if benchmarked (default "tiny darknet53")
 #   CLASSIFY_RUNS    runs of each classify process (default 5)
 #   WORK             scratch directory: weights, harness, peers' logs (default target/bench-peers)
+#   OPENCV_PYTHON, DARKNET_LIB  where the peers are (default /usr/bin/python3, /usr/lib/darknet)
 set -euo pipefail
 
 RUNS=${RUNS:-5}
@@ -21,8 +22,8 @@ BACKEND=${BACKEND:-auto}
 CLASSIFY_MODELS=${CLASSIFY_MODELS:-tiny darknet53}
 CLASSIFY_RUNS=${CLASSIFY_RUNS:-5}
 IMAGE=data/dog.jpg
-OPENCV_PYTHON=/usr/bin/python3 # Debian's python3-opencv lives there, whatever python3 is on PATH
-DARKNET_LIB=/usr/lib/darknet
+OPENCV_PYTHON=${OPENCV_PYTHON:-/usr/bin/python3} # Debian's python3-opencv is there, whatever python3 is on PATH
+DARKNET_LIB=${DARKNET_LIB:-/usr/lib/darknet}
 
 # Paths given on the command line are relative to where we were called from.
 cfgs=()
@@ -33,6 +34,7 @@ cd "$(dirname "$0")/.."
 if [ ${#cfgs[@]} -eq 0 ]; then
     mapfile -t cfgs < <(ls cfg/*.cfg | sort -V)
 fi
+[ -x ./jdarknet ] || { echo "bench-peers: ./jdarknet is not built; run make (or make bench)" >&2; exit 1; }
 work=${WORK:-target/bench-peers}
 mkdir -p "$work/weights"
 log="$work/peers.log" # what the peers print while loading (layer tables, OpenCV warnings)
@@ -53,19 +55,22 @@ ratio() {
 # --- The peers, when installed -----------------------------------------------------------------
 
 have_opencv=false
+opencv_about="OpenCV DNN: not installed"
 if [ -x "$OPENCV_PYTHON" ] && "$OPENCV_PYTHON" -c 'import cv2' 2>/dev/null; then
     have_opencv=true
-    opencv_version=$("$OPENCV_PYTHON" -c 'import cv2; print(cv2.__version__)')
+    opencv_about="OpenCV DNN $("$OPENCV_PYTHON" -c 'import cv2; print(cv2.__version__)'): $THREADS threads"
 else
     say "OpenCV DNN not found ($OPENCV_PYTHON with cv2; apt-get install python3-opencv): skipped"
 fi
 
 have_darknet=false
+darknet_about="darknet: not installed"
 harness="$work/darknet-bench"
 if [ -f "$DARKNET_LIB/libdarknet.so" ] && [ -f "$DARKNET_LIB/include/darknet.h" ] && command -v gcc >/dev/null; then
     gcc -O2 -I"$DARKNET_LIB/include" scripts/bench/darknet-bench.c -L"$DARKNET_LIB" -ldarknet \
         -Wl,-rpath,"$DARKNET_LIB" -o "$harness"
     have_darknet=true
+    darknet_about="darknet (pjreddie's libdarknet): 1 thread"
 else
     say "the C darknet (libdarknet.so, darknet.h) or gcc not found (apt-get install darknet gcc): skipped"
 fi
@@ -105,8 +110,9 @@ jdarknet_value() {
 }
 
 table="$work/forward.txt"
-printf '%-14s %8s %12s %12s %12s %16s %17s\n' model BFLOPs "jdarknet ms" "OpenCV ms" "darknet ms" \
-    OpenCV/jdarknet darknet/jdarknet >"$table"
+forward_row() { printf '%-14s %8s %12s %12s %12s %16s %17s\n' "$@"; }
+
+forward_row model BFLOPs "jdarknet ms" "OpenCV ms" "darknet ms" OpenCV/jdarknet darknet/jdarknet >"$table"
 for i in "${!cfgs[@]}"; do
     cfg=${cfgs[$i]}
     model=$(model_of "$cfg")
@@ -115,7 +121,7 @@ for i in "${!cfgs[@]}"; do
     ours=$(jdarknet_value "$model" median_ms 2)
     opencv=$(opencv_ms "$cfg" "$weights")
     darknet=$(darknet_ms "$cfg" "$weights")
-    printf '%-14s %8s %12s %12s %12s %16s %17s\n' "$model" "$(jdarknet_value "$model" bflops 3)" "$ours" \
+    forward_row "$model" "$(jdarknet_value "$model" bflops 3)" "$ours" \
         "$opencv" "$darknet" "$(ratio "$opencv" "$ours")" "$(ratio "${darknet%\*}" "$ours")" >>"$table"
 done
 
@@ -150,6 +156,8 @@ peak_rss_mb() {
     fi
 }
 
+classify_row() { printf '%-14s %12s %12s %17s %16s %15s\n' "$@"; }
+
 classify_table="$work/classify.txt"
 : >"$classify_table"
 if ! command -v darknet >/dev/null; then
@@ -157,8 +165,6 @@ if ! command -v darknet >/dev/null; then
 elif [ ! -f "$IMAGE" ]; then
     say "$IMAGE not found (make data): whole-process comparison skipped"
 else
-    printf '%-14s %12s %12s %17s %16s %15s\n' model "jdarknet s" "darknet s" darknet/jdarknet \
-        "jdarknet RSS MB" "darknet RSS MB" >"$classify_table"
     for cfg in "${cfgs[@]}"; do
         model=$(model_of "$cfg")
         case " $CLASSIFY_MODELS " in *" $model "*) ;; *) continue ;; esac
@@ -168,7 +174,7 @@ else
         say "classify $IMAGE with $model: jdarknet and darknet, $CLASSIFY_RUNS runs each"
         ours_s=$(wall_median_s "${ours[@]}")
         theirs_s=$(wall_median_s "${theirs[@]}")
-        printf '%-14s %12s %12s %17s %16s %15s\n' "$model" "$ours_s" "$theirs_s" "$(ratio "$theirs_s" "$ours_s")" \
+        classify_row "$model" "$ours_s" "$theirs_s" "$(ratio "$theirs_s" "$ours_s")" \
             "$(peak_rss_mb "${ours[@]}")" "$(peak_rss_mb "${theirs[@]}")" >>"$classify_table"
     done
 fi
@@ -176,8 +182,7 @@ fi
 # --- Report ------------------------------------------------------------------------------------
 
 echo "Forward pass, batch 1, median of $RUNS runs after $WARMUP warm-up, same cfgs and random weights"
-echo "jdarknet: backend $(jdarknet_value "$(model_of "${cfgs[0]}")" backend), $THREADS threads;" \
-    "OpenCV DNN ${opencv_version:-(not installed)}: $THREADS threads; darknet (pjreddie, libdarknet): 1 thread."
+echo "jdarknet: backend $(jdarknet_value "$(model_of "${cfgs[0]}")" backend), $THREADS threads; $opencv_about; $darknet_about."
 echo "Ratios are the peer's median over jdarknet's: above 1, jdarknet is faster."
 echo
 cat "$table"
@@ -189,6 +194,7 @@ if [ -s "$classify_table" ]; then
     echo "Whole process: classify $IMAGE, median wall time of $CLASSIFY_RUNS runs after 1 warm-up" \
         "($(command -v hyperfine >/dev/null && echo hyperfine || echo date)), peak RSS of one run (GNU time)"
     echo
+    classify_row model "jdarknet s" "darknet s" darknet/jdarknet "jdarknet RSS MB" "darknet RSS MB"
     cat "$classify_table"
 fi
 echo

@@ -77,13 +77,10 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         BenchmarkSettings settings = new BenchmarkSettings(batch, runs, warmup, seed, layers, saveWeights);
         List<Path> models = models();
-        Backend backend = backendOptions.create();
-        try {
+        try (Backend backend = backendOptions.create()) {
             List<BenchmarkResult> results = new Benchmark(backend, threads(), settings).measureAll(models);
             report().write(results, System.out);
             return 0;
-        } finally {
-            backend.close();
         }
     }
 
