@@ -4,7 +4,7 @@ JAR := target/jdarknet.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 SAMPLE_DATA := data/imagenet.shortnames.list data/imagenet.labels.list data/dog.jpg data/eagle.jpg data/giraffe.jpg data/horses.jpg
 
-.PHONY: all data demo test clean
+.PHONY: all data demo test bench clean
 
 all: jdarknet data
 
@@ -27,6 +27,11 @@ demo: all
 
 test: all
 	$(MVN) test
+
+# Times the zoo (or CFGS="cfg/tiny.cfg ...") in jdarknet, OpenCV DNN and the C darknet side by side,
+# then the whole classify process; RUNS, WARMUP, THREADS, BACKEND as scripts/bench-peers.sh says.
+bench: all
+	scripts/bench-peers.sh $(CFGS)
 
 clean:
 	rm -rf target jdarknet

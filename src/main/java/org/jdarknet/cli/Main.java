@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** The {@code jdarknet} command line: darknet's commands, spelled as darknet spells them. */
 @Command(name = "jdarknet", mixinStandardHelpOptions = true, version = "jdarknet 0.1.0",
         description = "Darknet's classifiers in Java: the same .cfg and .weights files.",
-        subcommands = {ClassifyCommand.class, ClassifierCommand.class, TrainCommand.class, PartialCommand.class})
+        subcommands = {ClassifyCommand.class, ClassifierCommand.class, TrainCommand.class, PartialCommand.class,
+                BenchmarkCommand.class})
 public final class Main {
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
             description = "Print details (layer table, backend, preprocessing) and stack traces on errors.")

@@ -1,0 +1,201 @@
+#!/bin/bash
+# bench-peers: times the same cfgs with the same seeded random weights in jdarknet, OpenCV DNN and
+# the C darknet, one after the other in this run, and prints the medians side by side with their
+# ratios. Then the whole process, `classify` of one image (wall time and peak memory), jdarknet
+# against darknet. Peers that are not installed are skipped with a message.
+#
+# Usage: scripts/bench-peers.sh [CFG...]          (default: every cfg/*.cfg; `make bench` builds first)
+# Environment:
+#   RUNS, WARMUP     timed and untimed forward passes per model and implementation (default 5, 2)
+#   THREADS          threads for jdarknet and OpenCV (default: one per core; darknet has one)
+#   BACKEND          jdarknet's --backend (default auto)
+#   CLASSIFY_MODELS  models for the whole-process comparison, if benchmarked (default "tiny darknet53")
+#   CLASSIFY_RUNS    runs of each classify process (default 5)
+#   WORK             scratch directory: weights, harness, peers' logs (default target/bench-peers)
+#   OPENCV_PYTHON, DARKNET_LIB  where the peers are (default /usr/bin/python3, /usr/lib/darknet)
+set -euo pipefail
+
+RUNS=${RUNS:-5}
+WARMUP=${WARMUP:-2}
+THREADS=${THREADS:-$(nproc)}
+BACKEND=${BACKEND:-auto}
+CLASSIFY_MODELS=${CLASSIFY_MODELS:-tiny darknet53}
+CLASSIFY_RUNS=${CLASSIFY_RUNS:-5}
+IMAGE=data/dog.jpg
+OPENCV_PYTHON=${OPENCV_PYTHON:-/usr/bin/python3} # Debian's python3-opencv is there, whatever python3 is on PATH
+DARKNET_LIB=${DARKNET_LIB:-/usr/lib/darknet}
+
+# Paths given on the command line are relative to where we were called from.
+cfgs=()
+for cfg in "$@"; do
+    cfgs+=("$(readlink -f "$cfg")")
+done
+cd "$(dirname "$0")/.."
+if [ ${#cfgs[@]} -eq 0 ]; then
+    mapfile -t cfgs < <(ls cfg/*.cfg | sort -V)
+fi
+[ -x ./jdarknet ] || { echo "bench-peers: ./jdarknet is not built; run make (or make bench)" >&2; exit 1; }
+work=${WORK:-target/bench-peers}
+mkdir -p "$work/weights"
+log="$work/peers.log" # what the peers print while loading (layer tables, OpenCV warnings)
+: >"$log"
+
+say() { echo "bench-peers: $*" >&2; }
+
+model_of() { basename "$1" .cfg; }
+
+# "2.31x": how many times longer the peer took than jdarknet; n/a when either is missing.
+ratio() {
+    case "$1$2" in
+        *n/a*) echo n/a ;;
+        *) awk -v peer="$1" -v ours="$2" 'BEGIN { printf "%.2fx\n", peer / ours }' ;;
+    esac
+}
+
+# --- The peers, when installed -----------------------------------------------------------------
+
+have_opencv=false
+opencv_about="OpenCV DNN: not installed"
+if [ -x "$OPENCV_PYTHON" ] && "$OPENCV_PYTHON" -c 'import cv2' 2>/dev/null; then
+    have_opencv=true
+    opencv_about="OpenCV DNN $("$OPENCV_PYTHON" -c 'import cv2; print(cv2.__version__)'): $THREADS threads"
+else
+    say "OpenCV DNN not found ($OPENCV_PYTHON with cv2; apt-get install python3-opencv): skipped"
+fi
+
+have_darknet=false
+darknet_about="darknet: not installed"
+harness="$work/darknet-bench"
+if [ -f "$DARKNET_LIB/libdarknet.so" ] && [ -f "$DARKNET_LIB/include/darknet.h" ] && command -v gcc >/dev/null; then
+    gcc -O2 -I"$DARKNET_LIB/include" scripts/bench/darknet-bench.c -L"$DARKNET_LIB" -ldarknet \
+        -Wl,-rpath,"$DARKNET_LIB" -o "$harness"
+    have_darknet=true
+    darknet_about="darknet (pjreddie's libdarknet): 1 thread"
+else
+    say "the C darknet (libdarknet.so, darknet.h) or gcc not found (apt-get install darknet gcc): skipped"
+fi
+
+# Median ms of OpenCV DNN on CFG WEIGHTS, or n/a when it cannot load the network.
+opencv_ms() {
+    "$have_opencv" || { echo n/a; return; }
+    "$OPENCV_PYTHON" scripts/bench/opencv-bench.py "$1" "$2" "$RUNS" "$WARMUP" "$THREADS" 2>>"$log" \
+        | cut -d' ' -f1 | grep . || echo n/a
+}
+
+# Median ms of the C darknet on CFG WEIGHTS; marked * when darknet replaced an activation it does
+# not know (pjreddie's darknet runs mish as relu), so the work differs.
+darknet_ms() {
+    "$have_darknet" || { echo n/a; return; }
+    local errors="$work/darknet-bench.err" median
+    median=$("$harness" "$1" "$2" "$RUNS" "$WARMUP" 2>"$errors" | cut -d' ' -f1) || median=n/a
+    cat "$errors" >>"$log"
+    if grep -q "Couldn't find activation" "$errors"; then
+        median="$median*"
+    fi
+    echo "${median:-n/a}"
+}
+
+# --- Forward passes: jdarknet first (it also writes the weights the peers load) ----------------
+
+say "jdarknet benchmark: ${#cfgs[@]} models, $RUNS runs after $WARMUP warm-up, backend $BACKEND, $THREADS threads"
+./jdarknet benchmark --csv --runs "$RUNS" --warmup "$WARMUP" --threads "$THREADS" --backend "$BACKEND" \
+    --save-weights "$work/weights" "${cfgs[@]}" >"$work/jdarknet.csv"
+
+# Column NAME of model MODEL's row in jdarknet's CSV, numbers with PLACES decimals if given.
+jdarknet_value() {
+    awk -F, -v model="$1" -v name="$2" -v places="${3:-}" '
+        NR == 1 { for (i = 1; i <= NF; i++) column[$i] = i; next }
+        $1 == model { if (places == "") print $column[name]; else printf "%.*f\n", places, $column[name] }' \
+        "$work/jdarknet.csv"
+}
+
+table="$work/forward.txt"
+forward_row() { printf '%-14s %8s %12s %12s %12s %16s %17s\n' "$@"; }
+
+forward_row model BFLOPs "jdarknet ms" "OpenCV ms" "darknet ms" OpenCV/jdarknet darknet/jdarknet >"$table"
+for i in "${!cfgs[@]}"; do
+    cfg=${cfgs[$i]}
+    model=$(model_of "$cfg")
+    weights="$work/weights/$model.weights"
+    say "[$((i + 1))/${#cfgs[@]}] $model: OpenCV DNN, darknet"
+    ours=$(jdarknet_value "$model" median_ms 2)
+    opencv=$(opencv_ms "$cfg" "$weights")
+    darknet=$(darknet_ms "$cfg" "$weights")
+    forward_row "$model" "$(jdarknet_value "$model" bflops 3)" "$ours" \
+        "$opencv" "$darknet" "$(ratio "$opencv" "$ours")" "$(ratio "${darknet%\*}" "$ours")" >>"$table"
+done
+
+# --- Whole process: classify one image --------------------------------------------------------
+
+# Median wall seconds of the command "$@" over CLASSIFY_RUNS runs after an untimed one.
+wall_median_s() {
+    if command -v hyperfine >/dev/null; then
+        hyperfine --shell=none --style none --warmup 1 --runs "$CLASSIFY_RUNS" \
+            --export-csv "$work/hyperfine.csv" -- "$(printf '%q ' "$@")" >/dev/null 2>>"$log" || { echo n/a; return; }
+        awk -F, 'NR == 2 { printf "%.3f\n", $4 }' "$work/hyperfine.csv"
+    else
+        "$@" >/dev/null 2>>"$log" || { echo n/a; return; }
+        for _ in $(seq "$CLASSIFY_RUNS"); do
+            local start end
+            start=$(date +%s%N)
+            "$@" >/dev/null 2>&1
+            end=$(date +%s%N)
+            echo $(((end - start) / 1000))
+        done | sort -n | awk '{ us[NR] = $1 } END {
+            printf "%.3f\n", (NR % 2 ? us[(NR + 1) / 2] : (us[NR / 2] + us[NR / 2 + 1]) / 2) / 1e6 }'
+    fi
+}
+
+# Peak resident memory in MB of one run of "$@" (GNU time's %M), or n/a.
+peak_rss_mb() {
+    if /usr/bin/time --version 2>&1 | grep -q GNU; then
+        /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>>"$log" || { echo n/a; return; }
+        awk '{ printf "%.0f\n", $1 / 1024 }' "$work/rss"
+    else
+        echo n/a
+    fi
+}
+
+classify_row() { printf '%-14s %12s %12s %17s %16s %15s\n' "$@"; }
+
+classify_table="$work/classify.txt"
+: >"$classify_table"
+if ! command -v darknet >/dev/null; then
+    say "the darknet command not found (apt-get install darknet): whole-process comparison skipped"
+elif [ ! -f "$IMAGE" ]; then
+    say "$IMAGE not found (make data): whole-process comparison skipped"
+else
+    for cfg in "${cfgs[@]}"; do
+        model=$(model_of "$cfg")
+        case " $CLASSIFY_MODELS " in *" $model "*) ;; *) continue ;; esac
+        weights="$work/weights/$model.weights"
+        ours=(./jdarknet classify --backend "$BACKEND" --threads "$THREADS" "$cfg" "$weights" "$IMAGE")
+        theirs=(darknet classify "$cfg" "$weights" "$IMAGE")
+        say "classify $IMAGE with $model: jdarknet and darknet, $CLASSIFY_RUNS runs each"
+        ours_s=$(wall_median_s "${ours[@]}")
+        theirs_s=$(wall_median_s "${theirs[@]}")
+        classify_row "$model" "$ours_s" "$theirs_s" "$(ratio "$theirs_s" "$ours_s")" \
+            "$(peak_rss_mb "${ours[@]}")" "$(peak_rss_mb "${theirs[@]}")" >>"$classify_table"
+    done
+fi
+
+# --- Report ------------------------------------------------------------------------------------
+
+echo "Forward pass, batch 1, median of $RUNS runs after $WARMUP warm-up, same cfgs and random weights"
+echo "jdarknet: backend $(jdarknet_value "$(model_of "${cfgs[0]}")" backend), $THREADS threads; $opencv_about; $darknet_about."
+echo "Ratios are the peer's median over jdarknet's: above 1, jdarknet is faster."
+echo
+cat "$table"
+if grep -q '\*' "$table"; then
+    echo "* darknet does not know mish and ran relu in its place: less work than the cfg asks for."
+fi
+if [ -s "$classify_table" ]; then
+    echo
+    echo "Whole process: classify $IMAGE, median wall time of $CLASSIFY_RUNS runs after 1 warm-up" \
+        "($(command -v hyperfine >/dev/null && echo hyperfine || echo date)), peak RSS of one run (GNU time)"
+    echo
+    classify_row model "jdarknet s" "darknet s" darknet/jdarknet "jdarknet RSS MB" "darknet RSS MB"
+    cat "$classify_table"
+fi
+echo
+echo "Peers' own output: $log"

@@ -1,0 +1,89 @@
+package org.jdarknet.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jdarknet.Log;
+import org.jdarknet.backend.Backend;
+import org.jdarknet.net.Network;
+import org.jdarknet.weights.RandomWeights;
+import org.jdarknet.weights.WeightsWriter;
+
+/**
+ * Measures models on one backend: each cfg is built with seeded random weights (no weights file
+ * needed), run {@code warmup} times untimed and {@code runs} times timed. Progress goes to stderr,
+ * one line per run, because a slow backend can take minutes per model.
+ */
+public final class Benchmark {
+    private final Backend backend;
+    private final int threads;
+    private final BenchmarkSettings settings;
+
+    /** @param threads the worker threads the backend was created with, for the report */
+    public Benchmark(Backend backend, int threads, BenchmarkSettings settings) {
+        this.backend = backend;
+        this.threads = threads;
+        this.settings = settings;
+    }
+
+    /** Measures each cfg in turn. */
+    public List<BenchmarkResult> measureAll(List<Path> cfgs) {
+        List<BenchmarkResult> results = new ArrayList<>();
+        for (int i = 0; i < cfgs.size(); i++) {
+            results.add(measure(cfgs.get(i), "[" + (i + 1) + "/" + cfgs.size() + "] "));
+        }
+        return results;
+    }
+
+    private BenchmarkResult measure(Path cfg, String position) {
+        String model = modelName(cfg);
+        String label = position + model;
+        Log.info(label + ": building with random weights (seed " + settings.seed() + ")");
+        try (Network network = Network.build(cfg, backend, settings.batch())) {
+            RandomWeights.fill(network, settings.seed());
+            saveWeights(network, model, label);
+            Workload workload = new Inference(network);
+            LayerClock clock = settings.layers() ? new LayerClock(network, settings.runs()) : null;
+            warmUp(workload, label);
+            Timings timings = Timings.of(timedRuns(workload, clock, label));
+            return new BenchmarkResult(model, workload.name(), network.inputShape(), workload.flopsPerImage(),
+                    network.parameterCount(), timings, settings.warmup(), backend.name(), backend.description(),
+                    threads, clock == null ? List.of() : clock.timings());
+        }
+    }
+
+    /** The cfg file's name without {@code .cfg}: how reports and saved weights name a model. */
+    static String modelName(Path cfg) {
+        String name = cfg.getFileName().toString();
+        return name.endsWith(".cfg") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    private void saveWeights(Network network, String model, String label) {
+        if (settings.saveWeights() != null) {
+            Path file = settings.saveWeights().resolve(model + ".weights");
+            WeightsWriter.save(network, file);
+            Log.info(label + ": random weights saved to " + file);
+        }
+    }
+
+    private void warmUp(Workload workload, String label) {
+        for (int run = 1; run <= settings.warmup(); run++) {
+            Log.info(label + ": warm-up " + run + "/" + settings.warmup());
+            workload.run(Network.LayerObserver.NONE);
+        }
+    }
+
+    /** Nanoseconds of each timed run; with a clock, every layer is timed too. */
+    private long[] timedRuns(Workload workload, LayerClock clock, String label) {
+        Network.LayerObserver observer = clock == null ? Network.LayerObserver.NONE : clock;
+        long[] nanos = new long[settings.runs()];
+        for (int run = 0; run < nanos.length; run++) {
+            long start = System.nanoTime();
+            workload.run(observer);
+            nanos[run] = System.nanoTime() - start;
+            Log.info(String.format(Locale.ROOT, "%s: run %d/%d: %.2f ms", label, run + 1, nanos.length, nanos[run] / 1e6));
+        }
+        return nanos;
+    }
+}

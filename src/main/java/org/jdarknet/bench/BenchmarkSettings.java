@@ -1,0 +1,30 @@
+package org.jdarknet.bench;
+
+import java.nio.file.Path;
+
+/**
+ * How every model of a benchmark run is measured.
+ *
+ * @param batch       images per run
+ * @param runs        timed runs; the report gives their median, minimum and maximum
+ * @param warmup      untimed runs before them, so that JIT compilation, caches and lazily loaded
+ *                    native code are not timed
+ * @param seed        seed of the random weights
+ * @param layers      also time each layer
+ * @param saveWeights directory that receives each model's random weights as {@code MODEL.weights},
+ *                    so that other implementations can run the same numbers; null for none
+ */
+public record BenchmarkSettings(int batch, int runs, int warmup, long seed, boolean layers, Path saveWeights) {
+
+    public BenchmarkSettings {
+        require(batch >= 1, "--batch must be at least 1, found " + batch);
+        require(runs >= 1, "--runs must be at least 1, found " + runs);
+        require(warmup >= 0, "--warmup must not be negative, found " + warmup);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

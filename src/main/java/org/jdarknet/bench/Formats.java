@@ -1,0 +1,40 @@
+package org.jdarknet.bench;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import org.jdarknet.backend.Shape;
+
+/** How the reports spell values. */
+final class Formats {
+
+    private Formats() {
+    }
+
+    /** Width × height × channels, the order of darknet's layer table. */
+    static String dimensions(Shape shape) {
+        return shape.w() + "x" + shape.h() + "x" + shape.c();
+    }
+
+    /** {@code value} rounded to {@code places} decimals, without exponent or trailing zeros: valid JSON and CSV. */
+    static String decimal(double value, int places) {
+        return BigDecimal.valueOf(value).setScale(places, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+    }
+
+    static String jsonString(String text) {
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\' || c < 0x20) {
+                quoted.append(String.format("\\u%04x", (int) c));
+            } else {
+                quoted.append(c);
+            }
+        }
+        return quoted.append('"').toString();
+    }
+
+    /** RFC 4180: quoted when it holds a comma, quote or line break, with quotes doubled. */
+    static String csvField(String text) {
+        boolean plain = text.chars().noneMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r');
+        return plain ? text : '"' + text.replace("\"", "\"\"") + '"';
+    }
+}

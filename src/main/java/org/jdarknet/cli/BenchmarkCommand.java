@@ -1,0 +1,112 @@
+package org.jdarknet.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jdarknet.backend.Backend;
+import org.jdarknet.bench.Benchmark;
+import org.jdarknet.bench.BenchmarkResult;
+import org.jdarknet.bench.BenchmarkSettings;
+import org.jdarknet.bench.Report;
+import org.jdarknet.bench.Zoo;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code jdarknet benchmark [CFG...]}: how fast each network runs here, with seeded random weights. */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+        description = {"Times networks with seeded random weights: no weights file needed.",
+                "Prints per model: input size, BFLOPs, parameters, batch, median/min/max ms,",
+                "images/s, GFLOP/s, backend and threads. Progress goes to stderr."})
+final class BenchmarkCommand implements Callable<Integer> {
+    private static final Path ZOO = Path.of("cfg");
+
+    @Parameters(paramLabel = "CFG", arity = "0..*", description = "Networks to time (default: every cfg/*.cfg).")
+    List<Path> cfgs = new ArrayList<>();
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Images per run (default: 1).")
+    int batch;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "10", description = "Timed runs (default: 10).")
+    int runs;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3",
+            description = "Untimed runs first, for the JIT and caches (default: 3).")
+    int warmup;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random weights (default: 1).")
+    long seed;
+
+    @Option(names = "--layers", description = "Also time every layer; prints them slowest first.")
+    boolean layers;
+
+    @ArgGroup(exclusive = true)
+    MachineReadable machineReadable;
+
+    /** For scripts/bench-peers.sh: other implementations time the very weights we time. */
+    @Option(names = "--save-weights", paramLabel = "DIR", hidden = true,
+            description = "Also write each model's random weights to DIR/MODEL.weights.")
+    Path saveWeights;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    static final class MachineReadable {
+        @Option(names = "--json", required = true, description = "JSON Lines on stdout: one object per model.")
+        boolean json;
+
+        @Option(names = "--csv", required = true, description = "CSV on stdout: one row per model.")
+        boolean csv;
+    }
+
+    @Override
+    public Integer call() {
+        if (layers && machineReadable != null && machineReadable.csv) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--layers does not fit one CSV table; use --json or the text table");
+        }
+        BenchmarkSettings settings = new BenchmarkSettings(batch, runs, warmup, seed, layers, saveWeights);
+        List<Path> models = models();
+        try (Backend backend = backendOptions.create()) {
+            List<BenchmarkResult> results = new Benchmark(backend, threads(), settings).measureAll(models);
+            report().write(results, System.out);
+            return 0;
+        }
+    }
+
+    /** The cfgs named, or the zoo; all checked first, so that a typo does not end a long run halfway. */
+    private List<Path> models() {
+        if (cfgs.isEmpty()) {
+            return Zoo.cfgs(Resources.locate(ZOO));
+        }
+        List<Path> located = cfgs.stream().map(Resources::locate).toList();
+        for (Path cfg : located) {
+            if (!Files.isRegularFile(cfg)) {
+                throw new IllegalArgumentException(cfg + ": file not found");
+            }
+        }
+        return located;
+    }
+
+    /** The threads asked for, with 0 (the default) meaning one per core. */
+    private int threads() {
+        return backendOptions.threads > 0 ? backendOptions.threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    private Report report() {
+        if (machineReadable == null) {
+            return Report.text();
+        }
+        return machineReadable.json ? Report.json() : Report.csv();
+    }
+}

@@ -1,0 +1,27 @@
+package org.jdarknet.bench;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class BenchmarkSettingsTest {
+
+    @Test
+    void acceptsTheSmallestUsefulRun() {
+        assertDoesNotThrow(() -> new BenchmarkSettings(1, 1, 0, 0, false, null));
+    }
+
+    @Test
+    void rejectsWhatCannotBeMeasuredNamingTheOption() {
+        assertEquals("--batch must be at least 1, found 0", message(() -> new BenchmarkSettings(0, 1, 0, 1, false, null)));
+        assertEquals("--runs must be at least 1, found 0", message(() -> new BenchmarkSettings(1, 0, 0, 1, false, null)));
+        assertEquals("--warmup must not be negative, found -1",
+                message(() -> new BenchmarkSettings(1, 1, -1, 1, false, null)));
+    }
+
+    private static String message(Runnable construction) {
+        return assertThrows(IllegalArgumentException.class, construction::run).getMessage();
+    }
+}

@@ -1,0 +1,118 @@
+package org.jdarknet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.jdarknet.Log;
+import org.jdarknet.backend.reference.ReferenceBackend;
+import org.jdarknet.bench.Csv;
+import org.jdarknet.bench.Json;
+import org.jdarknet.net.Network;
+import org.jdarknet.weights.WeightsHeader;
+import org.jdarknet.weights.WeightsReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jdarknet benchmark} end to end on the tiny model and the reference backend, one timed run
+ * and no warm-up, so each case takes about a second. What is checked is what the command reports
+ * about the model and how it handles its options, never how fast anything ran.
+ */
+class BenchmarkCommandTest {
+    private static final String[] QUICK = {"--runs", "1", "--warmup", "0", "--backend", "reference", "cfg/tiny.cfg"};
+
+    private record Outcome(int exitCode, String stdout) {
+    }
+
+    @Test
+    void textTableDescribesTheModel() {
+        Outcome outcome = benchmark();
+        assertEquals(0, outcome.exitCode());
+        List<String> lines = outcome.stdout().lines().toList();
+        assertEquals(3, lines.size(), outcome.stdout());
+        assertTrue(lines.get(1).matches("tiny\\s+224x224x3\\s+0\\.983\\s+1,046,488\\s+1\\s.*\\sreference\\s+\\d+"),
+                lines.get(1));
+        assertTrue(lines.get(2).startsWith("inference of one batch; runs: 1 timed after 0 warm-up; backend: reference"),
+                lines.get(2));
+    }
+
+    @Test
+    void jsonWithLayersTimesEveryLayerOnce() {
+        Outcome outcome = benchmark("--json", "--layers", "--batch", "2", "--threads", "1");
+        assertEquals(0, outcome.exitCode());
+        Map<String, Object> tiny = Json.parseObject(outcome.stdout().strip());
+        assertEquals("tiny", tiny.get("model"));
+        assertEquals(2.0, tiny.get("batch"));
+        assertEquals(1.0, tiny.get("threads"));
+        assertEquals(983_244_192.0, tiny.get("flops"));
+        List<?> layers = (List<?>) tiny.get("layers");
+        assertEquals(22, layers.size());
+        double shares = layers.stream().mapToDouble(l -> (Double) ((Map<?, ?>) l).get("share")).sum();
+        assertEquals(1, shares, 1e-3);
+        List<Double> times = layers.stream().map(l -> (Double) ((Map<?, ?>) l).get("ms")).toList();
+        assertEquals(times.stream().sorted((a, b) -> Double.compare(b, a)).toList(), times, "slowest first");
+    }
+
+    @Test
+    void csvIsOneHeaderAndOneRowPerModel() {
+        Outcome outcome = benchmark("--csv");
+        assertEquals(0, outcome.exitCode());
+        List<String> lines = outcome.stdout().lines().toList();
+        assertEquals(2, lines.size());
+        List<String> header = Csv.fields(lines.get(0));
+        List<String> row = Csv.fields(lines.get(1));
+        assertEquals(header.size(), row.size());
+        assertEquals("tiny", row.get(header.indexOf("model")));
+        assertEquals("1046488", row.get(header.indexOf("parameters")));
+    }
+
+    @Test
+    void savedWeightsAreAWholeWeightsFileForTheCfg(@TempDir Path directory) throws IOException {
+        assertEquals(0, benchmark("--csv", "--save-weights", directory.toString()).exitCode());
+        Path weights = directory.resolve("tiny.weights");
+        try (Network network = Network.build(Path.of("cfg/tiny.cfg"), new ReferenceBackend(), 1)) {
+            assertEquals(WeightsReader.bytesFor(network, WeightsHeader.current(0)), Files.size(weights));
+            WeightsReader.load(network, weights, false);
+        }
+    }
+
+    @Test
+    void optionsThatCannotWorkAreRefused() {
+        assertEquals(2, benchmark("--json", "--csv").exitCode(), "one machine-readable format at a time");
+        assertEquals(2, benchmark("--csv", "--layers").exitCode(), "layers do not fit the CSV table");
+        assertEquals(1, run("benchmark", "--runs", "0", "cfg/tiny.cfg").exitCode());
+        assertEquals(1, run("benchmark", "--warmup=-1", "cfg/tiny.cfg").exitCode());
+        assertEquals(1, run("benchmark", "--batch", "0", "cfg/tiny.cfg").exitCode());
+        assertEquals(1, run("benchmark", "cfg/tiny.cfg", "cfg/no-such-model.cfg").exitCode(), "checked before running");
+    }
+
+    private static Outcome benchmark(String... options) {
+        String[] args = new String[1 + options.length + QUICK.length];
+        args[0] = "benchmark";
+        System.arraycopy(options, 0, args, 1, options.length);
+        System.arraycopy(QUICK, 0, args, 1 + options.length, QUICK.length);
+        return run(args);
+    }
+
+    private static Outcome run(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        Log.setQuiet(true);
+        try (PrintStream stream = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setOut(stream);
+            int exitCode = Main.run(args);
+            return new Outcome(exitCode, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(original);
+            Log.setQuiet(false);
+        }
+    }
+}
