@@ -2,6 +2,7 @@ package org.jdarknet.bench;
 
 import java.util.List;
 import java.util.function.Function;
+import org.jdarknet.Text;
 
 /**
  * A named value of a result as the machine-readable reports write it: the JSON key and the CSV
@@ -48,13 +49,13 @@ record Field<T>(String name, Function<T, Object> value) {
     /** The value as JSON: strings quoted, numbers bare. */
     String json(T row) {
         Object v = value.apply(row);
-        return v instanceof String text ? Formats.jsonString(text) : number(v);
+        return v instanceof String text ? Text.jsonString(text) : number(v);
     }
 
     /** The value as a CSV cell. */
     String csv(T row) {
         Object v = value.apply(row);
-        return v instanceof String text ? Formats.csvField(text) : number(v);
+        return v instanceof String text ? Text.csvField(text) : number(v);
     }
 
     private static String number(Object v) {

@@ -19,22 +19,4 @@ final class Formats {
     static String decimal(double value, int places) {
         return BigDecimal.valueOf(value).setScale(places, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
     }
-
-    static String jsonString(String text) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\' || c < 0x20) {
-                quoted.append(String.format("\\u%04x", (int) c));
-            } else {
-                quoted.append(c);
-            }
-        }
-        return quoted.append('"').toString();
-    }
-
-    /** RFC 4180: quoted when it holds a comma, quote or line break, with quotes doubled. */
-    static String csvField(String text) {
-        boolean plain = text.chars().noneMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r');
-        return plain ? text : '"' + text.replace("\"", "\"\"") + '"';
-    }
 }

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jdarknet.Text;
 
 /** One JSON object per model and line, like {@code classify --format json}. */
 final class JsonReport implements Report {
@@ -15,7 +16,7 @@ final class JsonReport implements Report {
             if (!result.layers().isEmpty()) {
                 String layers = result.layers().stream().map(t -> object(members(Field.LAYER, t)))
                         .collect(Collectors.joining(",", "[", "]"));
-                members.add(Formats.jsonString("layers") + ":" + layers);
+                members.add(Text.jsonString("layers") + ":" + layers);
             }
             out.println(object(members));
         }
@@ -25,7 +26,7 @@ final class JsonReport implements Report {
     private static <T> List<String> members(List<Field<T>> fields, T row) {
         List<String> members = new ArrayList<>();
         for (Field<T> field : fields) {
-            members.add(Formats.jsonString(field.name()) + ":" + field.json(row));
+            members.add(Text.jsonString(field.name()) + ":" + field.json(row));
         }
         return members;
     }

@@ -3,6 +3,7 @@ package org.jdarknet.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import org.jdarknet.Text;
 import org.jdarknet.classify.Prediction;
 
 /** Writes predictions to stdout in the chosen {@link OutputFormat}. */
@@ -43,14 +44,14 @@ final class PredictionPrinter {
         }
         int rank = 1;
         for (Prediction prediction : predictions) {
-            out.println(String.join(",", csvField(image), Integer.toString(rank++),
-                    Integer.toString(prediction.index()), csvField(prediction.label()),
+            out.println(String.join(",", Text.csvField(image), Integer.toString(rank++),
+                    Integer.toString(prediction.index()), Text.csvField(prediction.label()),
                     Float.toString(prediction.probability())));
         }
     }
 
     private void printJson(String image, List<Prediction> predictions, double seconds) {
-        StringBuilder json = new StringBuilder("{\"image\":").append(jsonString(image))
+        StringBuilder json = new StringBuilder("{\"image\":").append(Text.jsonString(image))
                 .append(",\"seconds\":").append(String.format(Locale.ROOT, "%.6f", seconds))
                 .append(",\"predictions\":[");
         for (int i = 0; i < predictions.size(); i++) {
@@ -58,7 +59,7 @@ final class PredictionPrinter {
             json.append(i == 0 ? "" : ",")
                     .append("{\"rank\":").append(i + 1)
                     .append(",\"index\":").append(prediction.index())
-                    .append(",\"label\":").append(jsonString(prediction.label()))
+                    .append(",\"label\":").append(Text.jsonString(prediction.label()))
                     .append(",\"probability\":").append(jsonNumber(prediction.probability())).append('}');
         }
         out.println(json.append("]}"));
@@ -67,33 +68,5 @@ final class PredictionPrinter {
     /** JSON has no NaN or infinity, which broken weights can produce: those become null. */
     private static String jsonNumber(float value) {
         return Float.isFinite(value) ? Float.toString(value) : "null";
-    }
-
-    private static String csvField(String text) {
-        if (text.contains(",") || text.contains("\"") || text.contains("\n")) {
-            return '"' + text.replace("\"", "\"\"") + '"';
-        }
-        return text;
-    }
-
-    static String jsonString(String text) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                case '\n' -> quoted.append("\\n");
-                case '\r' -> quoted.append("\\r");
-                case '\t' -> quoted.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
     }
 }

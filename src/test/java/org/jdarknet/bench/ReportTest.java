@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.jdarknet.backend.Shape;
+import org.jdarknet.testing.Json;
 import org.junit.jupiter.api.Test;
 
 /** The three report formats on made-up results, including names that need quoting. */

@@ -24,8 +24,10 @@ class ZooTest {
     }
 
     @Test
-    void theProjectZooHasAllTenModels() {
-        assertEquals(10, Zoo.cfgs(Path.of("cfg")).size());
+    void theProjectZooHasTheTenImageNetModelsAndFashionMnist() {
+        List<String> names = Zoo.cfgs(Path.of("cfg")).stream().map(p -> p.getFileName().toString()).sorted().toList();
+        assertEquals(List.of("cspdarknet53.cfg", "darknet.cfg", "darknet19.cfg", "darknet53.cfg", "densenet121.cfg",
+                "densenet201.cfg", "fashion-mnist.cfg", "resnet101.cfg", "resnet152.cfg", "resnet50.cfg", "tiny.cfg"), names);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.jdarknet.bench;
+package org.jdarknet.testing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
