@@ -63,11 +63,9 @@ final class ClassifierCommand {
             int count = top != null ? top : dataConfig.top();
             Classifiers.requirePositive(count, "-t");
             Labels labels = Classifiers.labels(dataConfig);
-            Backend backend = backendOptions.create();
-            try (Classifier classifier = Classifier.load(cfg, weights, labels, backend)) {
+            try (Backend backend = backendOptions.create();
+                 Classifier classifier = Classifier.load(cfg, weights, labels, backend)) {
                 return PredictionRun.classifyAll(classifier, images, count, format);
-            } finally {
-                backend.close();
             }
         }
     }
@@ -102,11 +100,8 @@ final class ClassifierCommand {
             Optional<Dataset> validation = dataConfig.valid()
                     .map(list -> Dataset.fromDataConfig(dataConfig, Dataset.Split.VALID, Log::warn));
             TrainingOptions options = trainingOptions.toOptions(dataConfig.backup(), TrainingOptions.baseName(cfg));
-            Backend backend = backendOptions.create();
-            try {
+            try (Backend backend = backendOptions.create()) {
                 return TrainingRun.train(cfg, Optional.ofNullable(weights), clear, training, validation, options, backend);
-            } finally {
-                backend.close();
             }
         }
     }
@@ -135,8 +130,8 @@ final class ClassifierCommand {
         public Integer call() {
             DataConfig dataConfig = DataConfig.read(data);
             Dataset dataset = Dataset.fromDataConfig(dataConfig, Dataset.Split.VALID, Log::warn);
-            Backend backend = backendOptions.create();
-            try (Network network = Network.build(cfg, backend, 1)) {
+            try (Backend backend = backendOptions.create();
+                 Network network = Network.build(cfg, backend, 1)) {
                 WeightsReader.load(network, weights);
                 ImageTransform crop = ImageTransform.of(Preprocessing.CENTER_CROP, network.config().width(),
                         network.config().height());
@@ -144,8 +139,6 @@ final class ClassifierCommand {
                         .run(dataConfig.top(), Valid::printDarknetLines);
                 evaluation.summary(dataset.classNames(), 10).forEach(System.out::println);
                 return 0;
-            } finally {
-                backend.close();
             }
         }
 

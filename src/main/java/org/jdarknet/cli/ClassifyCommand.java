@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.classify.Classifier;
+import org.jdarknet.classify.Labels;
 import org.jdarknet.image.Preprocessing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,12 +53,11 @@ final class ClassifyCommand implements Callable<Integer> {
     public Integer call() {
         Classifiers.requirePositive(top, "--top");
         Preprocessing preprocessing = Preprocessing.byName(preprocess);
-        Backend backend = backendOptions.create();
-        try (Classifier classifier = Classifier.load(cfg, weights, Classifiers.labels(labels, data), backend)) {
+        Labels names = Classifiers.labels(labels, data);
+        try (Backend backend = backendOptions.create();
+             Classifier classifier = Classifier.load(cfg, weights, names, backend)) {
             classifier.setPreprocessing(preprocessing);
             return PredictionRun.classifyAll(classifier, images, top, format);
-        } finally {
-            backend.close();
         }
     }
 }

@@ -47,11 +47,8 @@ final class TrainCommand implements Callable<Integer> {
         Optional<Dataset> validation = Optional.ofNullable(valid)
                 .map(dir -> Dataset.fromFolders(dir, training.classNames(), Log::warn));
         TrainingOptions options = trainingOptions.toOptions(backup, TrainingOptions.baseName(cfg));
-        Backend backend = backendOptions.create();
-        try {
+        try (Backend backend = backendOptions.create()) {
             return TrainingRun.train(cfg, Optional.ofNullable(weights), clear, training, validation, options, backend);
-        } finally {
-            backend.close();
         }
     }
 }
