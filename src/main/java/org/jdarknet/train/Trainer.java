@@ -82,9 +82,9 @@ public final class Trainer {
     private Outcome trainUntilDone() {
         checkpoints.writeLabels(training.classNames(), options.topK());
         Log.info(String.format(Locale.ROOT, "%s: %d images in %d classes; learning rate %g, momentum %g, decay %g;"
-                        + " batch %d in %d subdivisions", options.name(), training.size(), training.classCount(),
+                        + " batch %d in %d subdivisions; backend %s", options.name(), training.size(), training.classCount(),
                 config.solver().learningRate(), config.solver().momentum(), config.solver().decay(), config.batch(),
-                config.subdivisions()));
+                config.subdivisions(), network.backend().description()));
         LoaderOptions loaderOptions = LoaderOptions.defaults().withThreads(options.loaderThreads()).withSeed(options.seed());
         ImageTransform augmenter = Augmenter.of(config.augmentation(), config.width(), config.height());
         ProgressBar bar = new ProgressBar(System.err, System.console() != null, currentBatch(), network.seen());
