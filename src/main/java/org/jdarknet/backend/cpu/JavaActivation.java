@@ -1,0 +1,35 @@
+package org.jdarknet.backend.cpu;
+
+import java.nio.FloatBuffer;
+import org.jdarknet.backend.Activation;
+import org.jdarknet.backend.Shape;
+
+/**
+ * Applies an activation that oneDNN has no equivalent for, value by value in Java with darknet's
+ * own formula ({@link Activation#apply}). Only real channels are touched: a blocked layout's
+ * padding lanes must stay zero, and most of these functions are not zero at zero.
+ *
+ * <p>It runs on the calling thread alone; a second Java pool would fight oneDNN's OpenMP threads
+ * for the cores, and these activations are rare in real networks.
+ */
+final class JavaActivation {
+
+    private JavaActivation() {
+    }
+
+    static void apply(Activation activation, ActivationTensor tensor) {
+        Layout layout = tensor.layout();
+        Shape shape = layout.shape();
+        FloatBuffer values = tensor.values();
+        int points = shape.h() * shape.w();
+        int stride = layout.pointStride();
+        for (int n = 0; n < shape.n(); n++) {
+            for (int c = 0; c < shape.c(); c++) {
+                int index = layout.plane(n, c);
+                for (int i = 0; i < points; i++, index += stride) {
+                    values.put(index, activation.apply(values.get(index)));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.jdarknet.backend.cpu;
+
+import org.bytedeco.dnnl.dnnl_version_t;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * oneDNN's native libraries, loaded once per process and only when a {@link CpuBackend} is
+ * created: loading takes a few hundred milliseconds, and the first run on a machine also unpacks
+ * about 100 MB into JavaCPP's cache.
+ */
+final class Natives {
+    private static Status status;
+
+    private Natives() {
+    }
+
+    /**
+     * @param problem    why the natives cannot be used here; null when they loaded
+     * @param loadMillis how long loading took
+     */
+    record Status(String problem, long loadMillis) {
+        boolean loaded() {
+            return problem == null;
+        }
+    }
+
+    static synchronized Status load() {
+        if (status == null) {
+            status = tryLoad();
+        }
+        return status;
+    }
+
+    private static Status tryLoad() {
+        long start = System.nanoTime();
+        try {
+            Loader.load(dnnl.class);
+            return new Status(null, millisSince(start));
+        } catch (LinkageError | RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            return new Status("oneDNN's native libraries could not be loaded (" + reason + ")", millisSince(start));
+        }
+    }
+
+    /** oneDNN's version, e.g. {@code 3.11.0}; only after a successful {@link #load}. */
+    static String version() {
+        dnnl_version_t version = dnnl.version();
+        return version.major() + "." + version.minor() + "." + version.patch();
+    }
+
+    static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}
