@@ -75,7 +75,7 @@ public final class CpuBackend implements Backend {
     @Override
     public String description() {
         return "cpu (oneDNN " + Natives.version() + ", " + dnnl.activationFormat() + " activations, "
-                + dnnl.threads() + " threads)";
+                + dnnl.threads() + (dnnl.threads() == 1 ? " thread)" : " threads)");
     }
 
     @Override

@@ -63,6 +63,7 @@ final class CpuConvolution implements Convolution {
                      prop_kind.forward_inference, algorithm.convolution_direct, input.descriptor(),
                      Descriptors.any(weightDimensions()), Descriptors.of(memory.format_tag.x, spec.filters()),
                      output.descriptor(), strides, padding, padding, attributes, false)) {
+            Dnnl.noteSlowKernel(descriptor, "convolution " + spec);
             return new FusedPrimitive(dnnl, new convolution_forward(descriptor), plainWeights, descriptor.weights_desc(),
                     spec.filters(), epilogue.activation());
         }

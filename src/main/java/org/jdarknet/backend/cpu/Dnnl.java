@@ -11,6 +11,7 @@ import org.bytedeco.dnnl.primitive_desc_base;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
+import org.jdarknet.Log;
 import org.jdarknet.backend.Shape;
 
 /**
@@ -23,28 +24,38 @@ final class Dnnl implements AutoCloseable {
     private final stream stream;
     private final Layout.Format activationFormat;
     private final int threads;
-    private final OpenMpThreads openMp;
+    private final OpenMp openMp;
     private final Map<Object, primitive> primitives = new HashMap<>();
-    private Thread configuredThread;
 
     /**
-     * @param threads OpenMP threads for primitives, 0 for OpenMP's default (one per core, or
-     *                {@code OMP_NUM_THREADS})
+     * @param threads OpenMP threads for primitives, 0 for OpenMP's default ({@code OMP_NUM_THREADS},
+     *                else one per core)
      * @param format  the activation layout, null for the one oneDNN prefers on this CPU
      */
     Dnnl(int threads, Layout.Format format) {
         this.engine = new engine(org.bytedeco.dnnl.engine.kind.cpu, 0);
         this.stream = new stream(engine);
         this.activationFormat = format != null ? format : ActivationFormat.preferred(engine);
-        this.threads = threads;
-        this.openMp = threads > 0 ? findOpenMp() : null;
+        this.threads = threads > 0 ? threads : defaultThreads();
+        this.openMp = findOpenMp(threads > 0);
     }
 
-    private static OpenMpThreads findOpenMp() {
+    /** OpenMP's own default: {@code OMP_NUM_THREADS}, else one thread per core. */
+    private static int defaultThreads() {
+        String environment = System.getenv("OMP_NUM_THREADS");
+        return environment != null && environment.matches("\\d+") ? Integer.parseInt(environment)
+                : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The thread-count setter; without it OpenMP's default applies, which only an explicit count cannot accept. */
+    private static OpenMp findOpenMp(boolean required) {
         try {
-            return OpenMpThreads.find();
+            return OpenMp.find();
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("--threads cannot be applied to oneDNN here: " + e, e);
+            if (required) {
+                throw new IllegalStateException("--threads cannot be applied to oneDNN here: " + e, e);
+            }
+            return null;
         }
     }
 
@@ -52,14 +63,9 @@ final class Dnnl implements AutoCloseable {
         return engine;
     }
 
-    /** The number of threads primitives run on, as far as this process can tell. */
+    /** The number of threads primitives run on. */
     int threads() {
-        if (threads > 0) {
-            return threads;
-        }
-        String environment = System.getenv("OMP_NUM_THREADS");
-        return environment != null && environment.matches("\\d+") ? Integer.parseInt(environment)
-                : Runtime.getRuntime().availableProcessors();
+        return threads;
     }
 
     Layout.Format activationFormat() {
@@ -108,9 +114,8 @@ final class Dnnl implements AutoCloseable {
     }
 
     void execute(primitive primitive, IntMemoryMap arguments) {
-        if (openMp != null && configuredThread != Thread.currentThread()) {
-            openMp.apply(threads);
-            configuredThread = Thread.currentThread();
+        if (openMp != null) {
+            openMp.useThreads(threads);
         }
         primitive.execute(stream, arguments);
     }
@@ -126,9 +131,15 @@ final class Dnnl implements AutoCloseable {
         stream._wait();
     }
 
-    /** The kernel oneDNN picked, e.g. {@code jit:avx512_core}, for descriptions and diagnostics. */
-    static String implementation(primitive_desc_base descriptor) {
-        return descriptor.impl_info_str().getString();
+    /**
+     * Says (with {@code -v}) when oneDNN has no optimised kernel for {@code what} and falls back to
+     * its reference one, which is correct but can be a hundred times slower.
+     */
+    static void noteSlowKernel(primitive_desc_base descriptor, String what) {
+        String kernel = descriptor.impl_info_str().getString();
+        if (kernel.startsWith("ref")) {
+            Log.detail(what + " runs on oneDNN's reference kernel (" + kernel + "), which is slow");
+        }
     }
 
     @Override

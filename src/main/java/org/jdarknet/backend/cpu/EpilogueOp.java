@@ -88,8 +88,9 @@ final class EpilogueOp {
         }
 
         void run(Epilogue epilogue, ActivationTensor tensor) {
-            if (versions == null || !versions.current()) {
-                versions = Versions.of(ChannelAffine.parameters(epilogue));
+            List<ParameterTensor> sources = ChannelAffine.parameters(epilogue);
+            if (versions == null || !versions.current(sources)) {
+                versions = Versions.of(sources);
                 ChannelAffine affine = ChannelAffine.of(epilogue, tensor.shape().c());
                 new FloatPointer(multipliers.get_data_handle()).put(affine.floatMultipliers());
                 new FloatPointer(shifts.get_data_handle()).put(affine.floatShifts());

@@ -33,11 +33,11 @@ final class FoldedWeights implements AutoCloseable {
 
     /** Makes the copy current for {@code layerWeights} followed by {@code epilogue}. */
     void refresh(ParameterTensor layerWeights, Epilogue epilogue) {
-        if (versions != null && versions.current()) {
-            return;
-        }
         List<ParameterTensor> sources = new ArrayList<>(ChannelAffine.parameters(epilogue));
         sources.add(layerWeights);
+        if (versions != null && versions.current(sources)) {
+            return;
+        }
         versions = Versions.of(sources);
         ChannelAffine affine = ChannelAffine.of(epilogue, outputs);
         try (FloatPointer staging = new FloatPointer(affine.scaleRows(layerWeights.values()));

@@ -36,6 +36,7 @@ final class InnerProduct implements ParameterTensor.Derived {
              inner_product_forward.primitive_desc descriptor = new inner_product_forward.primitive_desc(dnnl.engine(),
                      prop_kind.forward_inference, input.descriptor(), Descriptors.any(weightDimensions),
                      Descriptors.of(memory.format_tag.x, outputs), outputView, attributes, false)) {
+            Dnnl.noteSlowKernel(descriptor, "connected layer " + in + " -> " + outputs);
             this.fused = new FusedPrimitive(dnnl, new inner_product_forward(descriptor),
                     Descriptors.of(memory.format_tag.oihw, weightDimensions), descriptor.weights_desc(), (int) outputs, activation);
         }

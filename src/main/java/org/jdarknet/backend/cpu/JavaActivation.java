@@ -2,7 +2,6 @@ package org.jdarknet.backend.cpu;
 
 import java.nio.FloatBuffer;
 import org.jdarknet.backend.Activation;
-import org.jdarknet.backend.Shape;
 
 /**
  * Applies an activation that oneDNN has no equivalent for, value by value in Java with darknet's
@@ -19,16 +18,10 @@ final class JavaActivation {
 
     static void apply(Activation activation, ActivationTensor tensor) {
         Layout layout = tensor.layout();
-        Shape shape = layout.shape();
         FloatBuffer values = tensor.values();
-        int points = shape.h() * shape.w();
-        int stride = layout.pointStride();
-        for (int n = 0; n < shape.n(); n++) {
-            for (int c = 0; c < shape.c(); c++) {
-                int index = layout.plane(n, c);
-                for (int i = 0; i < points; i++, index += stride) {
-                    values.put(index, activation.apply(values.get(index)));
-                }
+        for (int index = 0; index < values.limit(); index++) {
+            if (layout.holdsValue(index)) {
+                values.put(index, activation.apply(values.get(index)));
             }
         }
     }

@@ -77,6 +77,16 @@ record Layout(Shape shape, Format format) {
         };
     }
 
+    /** Whether buffer index {@code index} holds a value, rather than a padding lane of a blocked layout. */
+    boolean holdsValue(int index) {
+        if (paddedChannels() == shape.c()) {
+            return true;
+        }
+        int spatial = shape.h() * shape.w();
+        int channelBlock = index / (block() * spatial) % (paddedChannels() / block());
+        return channelBlock * block() + index % block() < shape.c();
+    }
+
     /** Distance in the buffer between neighbouring values (in x, then y) of one channel plane. */
     int pointStride() {
         return format == Format.CHANNELS_LAST ? shape.c() : block();

@@ -3,6 +3,7 @@ package org.jdarknet.backend.cpu;
 import org.bytedeco.dnnl.dnnl_version_t;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.Loader;
+import org.jdarknet.Log;
 
 /**
  * oneDNN's native libraries, loaded once per process and only when a {@link CpuBackend} is
@@ -34,12 +35,21 @@ final class Natives {
 
     private static Status tryLoad() {
         long start = System.nanoTime();
+        preferPassiveWaiting();
         try {
             Loader.load(dnnl.class);
             return new Status(null, millisSince(start));
         } catch (LinkageError | RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
             return new Status("oneDNN's native libraries could not be loaded (" + reason + ")", millisSince(start));
+        }
+    }
+
+    private static void preferPassiveWaiting() {
+        try {
+            OpenMp.preferPassiveWaiting();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Log.detail("OpenMP threads will spin while idle (cannot set OMP_WAIT_POLICY: " + e + ")");
         }
     }
 

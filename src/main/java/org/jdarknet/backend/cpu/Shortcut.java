@@ -40,19 +40,21 @@ final class Shortcut {
 
     /**
      * The larger tensor is visited at every {@code w_larger/w_smaller}-th cell, the smaller at
-     * every cell, over the channels both have.
+     * every cell, over the channels both have. Channels are the inner loop: in every layout
+     * neighbouring channels of a cell are close in memory (adjacent, or a block apart when planar).
      */
     private static void sampled(ActivationTensor from, float alpha, float beta, ActivationTensor output) {
         Shape a = from.shape();
         Shape o = output.shape();
         int stride = Math.max(1, a.w() / o.w());
         int sample = Math.max(1, o.w() / a.w());
+        int channels = Math.min(a.c(), o.c());
         FloatBuffer add = from.values();
         FloatBuffer out = output.values();
         for (int b = 0; b < o.n(); b++) {
-            for (int k = 0; k < Math.min(a.c(), o.c()); k++) {
-                for (int j = 0; j < Math.min(a.h(), o.h()); j++) {
-                    for (int i = 0; i < Math.min(a.w(), o.w()); i++) {
+            for (int j = 0; j < Math.min(a.h(), o.h()); j++) {
+                for (int i = 0; i < Math.min(a.w(), o.w()); i++) {
+                    for (int k = 0; k < channels; k++) {
                         int outIndex = output.layout().offset(b, k, j * sample, i * sample);
                         int addIndex = from.layout().offset(b, k, j * stride, i * stride);
                         out.put(outIndex, alpha * out.get(outIndex) + beta * add.get(addIndex));

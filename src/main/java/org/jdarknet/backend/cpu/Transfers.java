@@ -63,14 +63,10 @@ final class Transfers {
             return;
         }
         Layout layout = tensor.layout();
-        Shape shape = layout.shape();
         FloatBuffer values = tensor.values();
-        int points = shape.h() * shape.w();
-        for (int n = 0; n < shape.n(); n++) {
-            for (int c = 0; c < shape.c(); c++) {
-                for (int i = 0, index = layout.plane(n, c); i < points; i++, index += layout.pointStride()) {
-                    values.put(index, value);
-                }
+        for (int index = 0; index < values.limit(); index++) {
+            if (layout.holdsValue(index)) {
+                values.put(index, value);
             }
         }
     }

@@ -2,25 +2,28 @@ package org.jdarknet.backend.cpu;
 
 import java.util.List;
 
-/** The versions some parameter tensors had when a value was derived from them. */
+/** Which parameter tensors a value was derived from, and the versions they had then. */
 final class Versions {
     private final List<ParameterTensor> tensors;
     private final long[] versions;
 
     private Versions(List<ParameterTensor> tensors) {
-        this.tensors = tensors;
+        this.tensors = List.copyOf(tensors);
         this.versions = tensors.stream().mapToLong(ParameterTensor::version).toArray();
     }
 
     /** The current versions of {@code tensors}. */
     static Versions of(List<ParameterTensor> tensors) {
-        return new Versions(List.copyOf(tensors));
+        return new Versions(tensors);
     }
 
-    /** Whether none of the tensors changed since. */
-    boolean current() {
+    /** Whether {@code sources} are the same tensors, none of them changed since. */
+    boolean current(List<ParameterTensor> sources) {
+        if (sources.size() != tensors.size()) {
+            return false;
+        }
         for (int i = 0; i < versions.length; i++) {
-            if (tensors.get(i).version() != versions[i]) {
+            if (sources.get(i) != tensors.get(i) || tensors.get(i).version() != versions[i]) {
                 return false;
             }
         }
