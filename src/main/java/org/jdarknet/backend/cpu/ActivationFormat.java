@@ -15,7 +15,8 @@ import org.jdarknet.backend.Shape;
  */
 final class ActivationFormat {
     private static final Shape TYPICAL = new Shape(1, 64, 32, 32);
-    private static final Layout.Format[] KNOWN = {Layout.Format.CHANNELS_LAST, Layout.Format.BLOCKED_16, Layout.Format.BLOCKED_8};
+    private static final Layout.Format[] KNOWN = {
+        Layout.Format.CHANNELS_LAST, Layout.Format.BLOCKED_16, Layout.Format.BLOCKED_8};
 
     private ActivationFormat() {
     }
@@ -27,7 +28,8 @@ final class ActivationFormat {
         try (memory.desc any = Descriptors.any(TYPICAL.n(), TYPICAL.c(), TYPICAL.h(), TYPICAL.w());
              memory.desc weights = Descriptors.any(TYPICAL.c(), TYPICAL.c(), 3, 3);
              convolution_forward.primitive_desc convolution = new convolution_forward.primitive_desc(engine,
-                     prop_kind.forward_inference, algorithm.convolution_direct, any, weights, any, strides, padding, padding);
+                     prop_kind.forward_inference, algorithm.convolution_direct, any, weights, any, strides, padding,
+                     padding);
              memory.desc chosen = convolution.dst_desc()) {
             for (Layout.Format format : KNOWN) {
                 try (memory.desc candidate = Descriptors.of(TYPICAL, format.tag())) {

@@ -3,7 +3,6 @@ package org.jdarknet.backend.cpu;
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.reorder;
 import org.jdarknet.backend.Shape;
 
 /**
@@ -26,7 +25,8 @@ final class ChannelCopy {
         Shape from = source.shape();
         Shape to = destination.shape();
         if (from.n() != to.n() || from.h() != to.h() || from.w() != to.w() || offset + from.c() > to.c()) {
-            throw new IllegalArgumentException("cannot copy the channels of " + from + " into " + to + " from channel " + offset);
+            throw new IllegalArgumentException("cannot copy the channels of " + from + " into " + to
+                    + " from channel " + offset);
         }
         if (!wholeBlocks(from.c(), to.c(), offset, destination.layout().block())) {
             copyPlanes(source, destination, offset);
@@ -34,7 +34,7 @@ final class ChannelCopy {
         }
         memory.desc range = range(source.layout(), destination.layout(), offset);
         primitive reorder = dnnl.cached(new Key(source.layout(), destination.layout(), offset),
-                () -> new reorder(new reorder.primitive_desc(dnnl.engine(), source.layout().descriptor(), dnnl.engine(), range)));
+                () -> dnnl.reorder(source.layout().descriptor(), range));
         try (memory target = dnnl.wrap(range, destination.memory().get_data_handle())) {
             dnnl.execute(reorder, Arg.src(source.memory()), Arg.dst(target));
         }

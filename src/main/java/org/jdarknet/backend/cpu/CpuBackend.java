@@ -32,7 +32,8 @@ public final class CpuBackend implements Backend {
 
     /**
      * @param threads threads for oneDNN's pool, 0 for one per core
-     * @throws IllegalStateException when oneDNN's natives cannot be loaded here
+     * @throws IllegalArgumentException when oneDNN's natives cannot be loaded here: this backend
+     *                                  is the wrong choice for this machine
      */
     public CpuBackend(int threads) {
         this(threads, null);
@@ -46,7 +47,7 @@ public final class CpuBackend implements Backend {
         long start = System.nanoTime();
         Natives.Status natives = Natives.load();
         if (!natives.loaded()) {
-            throw new IllegalStateException(natives.problem());
+            throw new IllegalArgumentException("the cpu backend cannot run here: " + natives.problem());
         }
         this.dnnl = new Dnnl(threads, format);
         this.transfers = new Transfers(dnnl);
@@ -55,7 +56,8 @@ public final class CpuBackend implements Backend {
         this.pooling = new Pooling(dnnl, fallback);
         this.shortcut = new Shortcut(dnnl);
         this.channels = new ChannelCopy(dnnl);
-        Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms (loading oneDNN: " + natives.loadMillis() + " ms)");
+        Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms (loading oneDNN: "
+                + natives.loadMillis() + " ms)");
     }
 
     /** Why the backend cannot be created in this process, or empty when it can; loads the natives to find out. */
@@ -130,7 +132,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void connected(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
-        InnerProduct.forward(dnnl, ActivationTensor.of(input), ParameterTensor.of(weights), epilogue, ActivationTensor.of(output));
+        InnerProduct.forward(dnnl, ActivationTensor.of(input), ParameterTensor.of(weights), epilogue,
+                ActivationTensor.of(output));
     }
 
     @Override

@@ -47,7 +47,8 @@ final class CpuConvolution implements Convolution {
     private static ActivationTensor requireLayout(Tensor tensor, Layout expected, String role) {
         ActivationTensor activation = ActivationTensor.of(tensor);
         if (!activation.layout().equals(expected)) {
-            throw new IllegalArgumentException("convolution " + role + " is " + activation.layout() + ", expected " + expected);
+            throw new IllegalArgumentException("convolution " + role + " is " + activation.layout()
+                    + ", expected " + expected);
         }
         return activation;
     }

@@ -120,6 +120,13 @@ final class Dnnl implements AutoCloseable {
         primitive.execute(stream, arguments);
     }
 
+    /** A reorder primitive: copies between two memories, converting the layout. */
+    reorder reorder(memory.desc from, memory.desc to) {
+        try (reorder.primitive_desc descriptor = new reorder.primitive_desc(engine, from, engine, to)) {
+            return new reorder(descriptor);
+        }
+    }
+
     /** Copies {@code from} into {@code to}, converting the layout, with a primitive used once. */
     void reorder(memory from, memory to) {
         try (reorder reorder = new reorder(from, to)) {

@@ -38,12 +38,14 @@ final class InnerProduct implements ParameterTensor.Derived {
                      Descriptors.of(memory.format_tag.x, outputs), outputView, attributes, false)) {
             Dnnl.noteSlowKernel(descriptor, "connected layer " + in + " -> " + outputs);
             this.fused = new FusedPrimitive(dnnl, new inner_product_forward(descriptor),
-                    Descriptors.of(memory.format_tag.oihw, weightDimensions), descriptor.weights_desc(), (int) outputs, activation);
+                    Descriptors.of(memory.format_tag.oihw, weightDimensions), descriptor.weights_desc(), (int) outputs,
+                    activation);
         }
     }
 
     /** {@code output = epilogue(weights × input)}, with the primitive kept on {@code weights}. */
-    static void forward(Dnnl dnnl, ActivationTensor input, ParameterTensor weights, Epilogue epilogue, ActivationTensor output) {
+    static void forward(Dnnl dnnl, ActivationTensor input, ParameterTensor weights, Epilogue epilogue,
+                        ActivationTensor output) {
         weights.derived(new Key(epilogue, input.layout(), output.layout()),
                         () -> new InnerProduct(dnnl, input.layout(), output.layout(), epilogue.activation()))
                 .run(input, weights, epilogue, output);

@@ -40,7 +40,7 @@ final class Natives {
             Loader.load(dnnl.class);
             return new Status(null, millisSince(start));
         } catch (LinkageError | RuntimeException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             return new Status("oneDNN's native libraries could not be loaded (" + reason + ")", millisSince(start));
         }
     }

@@ -35,13 +35,14 @@ final class Pooling {
 
     void max(PoolSpec spec, ActivationTensor input, ActivationTensor output) {
         long[] left = {-spec.offset(), -spec.offset()};
-        long[] right = {rightPadding(spec.input().h(), spec.outputHeight(), spec), rightPadding(spec.input().w(), spec.outputWidth(), spec)};
+        long[] right = {rightPadding(spec.input().h(), spec.outputHeight(), spec),
+            rightPadding(spec.input().w(), spec.outputWidth(), spec)};
         if (left[0] >= spec.size() || right[0] >= spec.size() || right[1] >= spec.size()) {
             fallback.maxPool(spec, input, output);
             return;
         }
-        primitive pooling = dnnl.cached(new MaxKey(spec, input.layout(), output.layout()),
-                () -> create(algorithm.pooling_max, input.layout(), output.layout(), spec.size(), spec.size(), spec.stride(), left, right));
+        primitive pooling = dnnl.cached(new MaxKey(spec, input.layout(), output.layout()), () -> create(algorithm.pooling_max,
+                input.layout(), output.layout(), spec.size(), spec.size(), spec.stride(), left, right));
         dnnl.execute(pooling, Arg.src(input.memory()), Arg.dst(output.memory()));
     }
 
@@ -54,8 +55,8 @@ final class Pooling {
     void average(ActivationTensor input, ActivationTensor output) {
         Shape shape = input.shape();
         long[] none = {0, 0};
-        primitive pooling = dnnl.cached(new AverageKey(input.layout(), output.layout()),
-                () -> create(algorithm.pooling_avg_exclude_padding, input.layout(), output.layout(), shape.h(), shape.w(), 1, none, none));
+        primitive pooling = dnnl.cached(new AverageKey(input.layout(), output.layout()), () -> create(
+                algorithm.pooling_avg_exclude_padding, input.layout(), output.layout(), shape.h(), shape.w(), 1, none, none));
         dnnl.execute(pooling, Arg.src(input.memory()), Arg.dst(output.memory()));
     }
 

@@ -24,7 +24,8 @@ final class Shortcut {
 
     void apply(ActivationTensor from, float alpha, float beta, ActivationTensor output) {
         if (from.shape().equals(output.shape())) {
-            primitive sum = dnnl.cached(new SumKey(output.layout(), from.layout(), alpha, beta), () -> createSum(output.layout(), from.layout(), alpha, beta));
+            primitive sum = dnnl.cached(new SumKey(output.layout(), from.layout(), alpha, beta),
+                    () -> createSum(output.layout(), from.layout(), alpha, beta));
             dnnl.execute(sum, Arg.src(0, output.memory()), Arg.src(1, from.memory()), Arg.dst(output.memory()));
         } else {
             sampled(from, alpha, beta, output);
@@ -33,7 +34,8 @@ final class Shortcut {
 
     private primitive createSum(Layout output, Layout from, float alpha, float beta) {
         try (memory_desc_vector sources = new memory_desc_vector(output.descriptor(), from.descriptor());
-             sum.primitive_desc descriptor = new sum.primitive_desc(dnnl.engine(), output.descriptor(), new float[] {alpha, beta}, sources)) {
+             sum.primitive_desc descriptor = new sum.primitive_desc(dnnl.engine(), output.descriptor(),
+                     new float[] {alpha, beta}, sources)) {
             return new sum(descriptor);
         }
     }

@@ -3,7 +3,6 @@ package org.jdarknet.backend.cpu;
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.reorder;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.jdarknet.backend.Shape;
@@ -30,7 +29,8 @@ final class Transfers {
             tensor.values().put(0, values);
             return;
         }
-        try (FloatPointer staging = new FloatPointer(values); memory source = dnnl.wrap(plain.descriptor(), staging)) {
+        try (FloatPointer staging = new FloatPointer(values);
+             memory source = dnnl.wrap(plain.descriptor(), staging)) {
             dnnl.execute(reorder(plain, tensor.layout()), Arg.src(source), Arg.dst(tensor.memory()));
         }
     }
@@ -42,7 +42,8 @@ final class Transfers {
             tensor.values().get(0, values);
             return values;
         }
-        try (FloatPointer staging = new FloatPointer(values.length); memory target = dnnl.wrap(plain.descriptor(), staging)) {
+        try (FloatPointer staging = new FloatPointer(values.length);
+             memory target = dnnl.wrap(plain.descriptor(), staging)) {
             dnnl.execute(reorder(tensor.layout(), plain), Arg.src(tensor.memory()), Arg.dst(target));
             staging.get(values);
         }
@@ -53,7 +54,8 @@ final class Transfers {
         if (!source.shape().equals(destination.shape())) {
             throw new IllegalArgumentException("copy between " + source.shape() + " and " + destination.shape());
         }
-        dnnl.execute(reorder(source.layout(), destination.layout()), Arg.src(source.memory()), Arg.dst(destination.memory()));
+        dnnl.execute(reorder(source.layout(), destination.layout()), Arg.src(source.memory()),
+                Arg.dst(destination.memory()));
     }
 
     /** Sets every real value; padding lanes stay zero. */
@@ -72,8 +74,7 @@ final class Transfers {
     }
 
     private primitive reorder(Layout from, Layout to) {
-        return dnnl.cached(new ReorderKey(from, to),
-                () -> new reorder(new reorder.primitive_desc(dnnl.engine(), from.descriptor(), dnnl.engine(), to.descriptor())));
+        return dnnl.cached(new ReorderKey(from, to), () -> dnnl.reorder(from.descriptor(), to.descriptor()));
     }
 
     private static Layout plain(Shape shape) {

@@ -42,10 +42,19 @@ final class BackendPair implements AutoCloseable {
      * tested on any); skips the calling tests, saying why, where oneDNN's natives cannot load.
      */
     static List<BackendPair> everyLayout() {
-        Optional<String> problem = CpuBackend.unavailableReason();
-        assumeTrue(problem.isEmpty(), () -> "cpu backend tests skipped: " + problem.orElseThrow());
+        assumeNativesLoad();
         return Stream.of(Layout.Format.CHANNELS_LAST, Layout.Format.BLOCKED_16, Layout.Format.BLOCKED_8)
                 .map(BackendPair::new).toList();
+    }
+
+    /**
+     * Skips the calling test class where oneDNN's natives cannot load, and prints why: surefire
+     * shows no reason for a class skipped in {@code @BeforeAll}.
+     */
+    static void assumeNativesLoad() {
+        Optional<String> problem = CpuBackend.unavailableReason();
+        problem.ifPresent(reason -> System.err.println("cpu backend tests skipped: " + reason));
+        assumeTrue(problem.isEmpty(), () -> "cpu backend tests skipped: " + problem.orElseThrow());
     }
 
     static void closeAll(List<BackendPair> pairs) {

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.Optional;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Backends;
@@ -24,8 +22,7 @@ class CpuBackendTest {
 
     @BeforeAll
     static void requireNatives() {
-        Optional<String> problem = CpuBackend.unavailableReason();
-        assumeTrue(problem.isEmpty(), () -> "cpu backend tests skipped: " + problem.orElseThrow());
+        BackendPair.assumeNativesLoad();
     }
 
     @Test

@@ -59,10 +59,13 @@ class CpuConvolutionTest {
         "8, 6, 6, 16, 3, 1, 0, 1, 1",       // valid convolution
         "16, 6, 5, 16, 1, 2, 0, 1, 1",      // 1x1 stride 2: darknet rounds the size down
         "16, 5, 5, 16, 3, 1, 3, 1, 1"})     // padding larger than the kernel reach
-    void geometry(int channels, int height, int width, int filters, int size, int stride, int padding, int groups, int batch) {
+    void geometry(int channels, int height, int width, int filters, int size, int stride, int padding, int groups,
+                  int batch) {
         for (BackendPair backends : pairs) {
-            ConvolutionSpec spec = new ConvolutionSpec(new Shape(batch, channels, height, width), filters, size, stride, padding, groups);
-            assertConvolution(backends, spec, backends.epilogue(filters, BatchNormStyle.PJREDDIE, true, Activation.LEAKY), spec.toString());
+            ConvolutionSpec spec = new ConvolutionSpec(new Shape(batch, channels, height, width), filters, size, stride,
+                    padding, groups);
+            Epilogues epilogue = backends.epilogue(filters, BatchNormStyle.PJREDDIE, true, Activation.LEAKY);
+            assertConvolution(backends, spec, epilogue, spec.toString());
         }
     }
 
@@ -71,7 +74,8 @@ class CpuConvolutionTest {
     void everyActivationFusedOrAfterwards(Activation activation) {
         for (BackendPair backends : pairs) {
             ConvolutionSpec spec = new ConvolutionSpec(new Shape(1, 16, 9, 9), 20, 3, 1, 1, 1);
-            assertConvolution(backends, spec, backends.epilogue(20, BatchNormStyle.ALEXEYAB, true, activation), activation.cfgName());
+            Epilogues epilogue = backends.epilogue(20, BatchNormStyle.ALEXEYAB, true, activation);
+            assertConvolution(backends, spec, epilogue, activation.cfgName());
         }
     }
 
@@ -80,7 +84,8 @@ class CpuConvolutionTest {
     void epilogues(BatchNormStyle style, boolean biased) {
         for (BackendPair backends : pairs) {
             ConvolutionSpec spec = new ConvolutionSpec(new Shape(2, 32, 8, 8), 64, 3, 1, 1, 1);
-            assertConvolution(backends, spec, backends.epilogue(64, style, biased, Activation.LINEAR), style + " bias=" + biased);
+            Epilogues epilogue = backends.epilogue(64, style, biased, Activation.LINEAR);
+            assertConvolution(backends, spec, epilogue, style + " bias=" + biased);
         }
     }
 
@@ -92,12 +97,14 @@ class CpuConvolutionTest {
             Pair weights = backends.parameter(spec.weights(), random(2, spec.weights().size(), 0.1));
             Epilogues epilogue = backends.epilogue(32, BatchNormStyle.PJREDDIE, true, Activation.LOGISTIC);
             Pair output = backends.activation(spec.output());
-            try (Convolution reference = backends.reference.convolution(spec); Convolution cpu = backends.cpu.convolution(spec)) {
+            try (Convolution reference = backends.reference.convolution(spec);
+                 Convolution cpu = backends.cpu.convolution(spec)) {
                 cpu.forward(input.cpu(), weights.cpu(), epilogue.cpu(), output.cpu());
                 backends.upload(random(3, spec.weights().size(), 0.1), weights);
                 float[] variance = new float[32];
                 Arrays.fill(variance, 4);
-                backends.upload(variance, new Pair(epilogue.reference().batchNorm().variance(), epilogue.cpu().batchNorm().variance()));
+                backends.upload(variance,
+                        new Pair(epilogue.reference().batchNorm().variance(), epilogue.cpu().batchNorm().variance()));
                 reference.forward(input.reference(), weights.reference(), epilogue.reference(), output.reference());
                 cpu.forward(input.cpu(), weights.cpu(), epilogue.cpu(), output.cpu());
                 backends.assertClose(output, TOLERANCE, "after new weights and variances");
@@ -110,7 +117,8 @@ class CpuConvolutionTest {
         double fanIn = spec.weights().itemSize();
         Pair weights = backends.parameter(spec.weights(), random(spec.size(), spec.weights().size(), Math.sqrt(1 / fanIn)));
         Pair output = backends.activation(spec.output());
-        try (Convolution reference = backends.reference.convolution(spec); Convolution cpu = backends.cpu.convolution(spec)) {
+        try (Convolution reference = backends.reference.convolution(spec);
+             Convolution cpu = backends.cpu.convolution(spec)) {
             reference.forward(input.reference(), weights.reference(), epilogue.reference(), output.reference());
             cpu.forward(input.cpu(), weights.cpu(), epilogue.cpu(), output.cpu());
         }

@@ -127,7 +127,8 @@ class CpuOperationsTest {
             Pair output = backends.activation(outShape, random(outC + 1000, outShape.size(), 1));
             backends.reference.shortcut(from.reference(), alpha, beta, output.reference());
             backends.cpu.shortcut(from.cpu(), alpha, beta, output.cpu());
-            backends.assertClose(output, alpha == 1 && beta == 1 ? 0 : ROUNDING, "shortcut " + fromShape + " into " + outShape);
+            double tolerance = alpha == 1 && beta == 1 ? 0 : ROUNDING;
+            backends.assertClose(output, tolerance, "shortcut " + fromShape + " into " + outShape);
         }
     }
 
