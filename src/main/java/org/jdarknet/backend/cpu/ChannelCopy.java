@@ -32,10 +32,10 @@ final class ChannelCopy {
             copyPlanes(source, destination, offset);
             return;
         }
-        memory.desc range = range(source.layout(), destination.layout(), offset);
-        primitive reorder = dnnl.cached(new Key(source.layout(), destination.layout(), offset),
-                () -> dnnl.reorder(source.layout().descriptor(), range));
-        try (memory target = dnnl.wrap(range, destination.memory().get_data_handle())) {
+        try (memory.desc range = range(source.layout(), destination.layout(), offset);
+             memory target = dnnl.wrap(range, destination.memory().get_data_handle())) {
+            primitive reorder = dnnl.cached(new Key(source.layout(), destination.layout(), offset),
+                    () -> dnnl.reorder(source.layout().descriptor(), range));
             dnnl.execute(reorder, Arg.src(source.memory()), Arg.dst(target));
         }
     }
@@ -51,8 +51,9 @@ final class ChannelCopy {
     /** The part of {@code destination} that receives {@code source}. */
     private static memory.desc range(Layout source, Layout destination, int offset) {
         Shape shape = source.shape();
-        return destination.descriptor().submemory_desc(new long[] {shape.n(), shape.c(), shape.h(), shape.w()},
-                new long[] {0, offset, 0, 0});
+        try (memory.desc whole = destination.descriptor()) {
+            return whole.submemory_desc(new long[] {shape.n(), shape.c(), shape.h(), shape.w()}, new long[] {0, offset, 0, 0});
+        }
     }
 
     private static void copyPlanes(ActivationTensor source, ActivationTensor destination, int offset) {

@@ -11,11 +11,11 @@ import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 
 /**
- * The fast CPU backend: oneDNN primitives on activations kept in the layout oneDNN computes fastest
- * on this CPU ({@code nhwc} or a blocked {@code nChw16c}/{@code nChw8c}) from the first layer to the
- * last (converted only by {@link #upload} and {@link #download}), with batch
- * normalisation, bias and activation fused into each convolution. Parameters stay in Java arrays
- * in darknet's order; convolutions keep folded, reordered copies of them.
+ * The fast CPU backend: oneDNN primitives on activations kept, from the first layer to the last,
+ * in the layout oneDNN computes fastest on this CPU ({@code nhwc} with AVX-512, a blocked
+ * {@code nChw16c} or {@code nChw8c} otherwise), converted only by {@link #upload} and
+ * {@link #download}. Batch normalisation, bias and activation are fused into each convolution.
+ * Parameters stay in Java arrays in darknet's order; convolutions keep folded, reordered copies.
  *
  * <p>All parallel work runs in oneDNN's single OpenMP pool; the few passes done in Java run on
  * the calling thread. Creating the backend loads the native libraries (a few hundred milliseconds;
@@ -39,7 +39,7 @@ public final class CpuBackend implements Backend {
         this(threads, null);
     }
 
-    /** A backend keeping activations in {@code format} (null: the fastest here), for tests of every layout. */
+    /** A backend keeping activations in {@code format} (null: the fastest here); tests use every layout. */
     CpuBackend(int threads, Layout.Format format) {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be 0 (one per core) or positive, not " + threads);

@@ -45,7 +45,7 @@ final class EpilogueOp {
     }
 
     /** Applies {@code activation} in place. */
-    void activate(Activation activation, ActivationTensor tensor) {
+    private void activate(Activation activation, ActivationTensor tensor) {
         List<EltwiseSteps.Step> steps = EltwiseSteps.of(activation);
         if (steps == null) {
             JavaActivation.apply(activation, tensor);
