@@ -19,9 +19,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Convolutions with their fused epilogues against the reference backend: darknet's geometries
- * (strides, paddings, groups, 1×1), every activation (oneDNN post-ops and the Java ones), both
- * batch-norm styles, and weights that change after the first pass.
+ * Convolutions with their fused epilogues against the reference backend, in each activation
+ * layout: darknet's geometries (strides, paddings, groups, 1×1), every activation (oneDNN
+ * post-ops and the Java ones), both batch-norm styles, and weights that change after the first
+ * pass.
  */
 class CpuConvolutionTest {
     /**

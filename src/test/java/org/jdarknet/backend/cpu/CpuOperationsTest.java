@@ -21,10 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every backend operation other than convolution against the reference backend, on the cases
- * that differ between layouts: channel counts below a block (planar), not a multiple of it
- * (padded blocks), darknet's pooling windows, shape-changing shortcuts, routes at odd offsets.
- * Operations that only move or compare values must agree bit for bit.
+ * Every backend operation other than convolution against the reference backend, in each
+ * activation layout, on the cases that differ between layouts: channel counts below a block
+ * (planar), not a multiple of it (padded blocks), darknet's pooling windows, shape-changing
+ * shortcuts, routes at odd offsets. Operations that only move or compare values must agree bit
+ * for bit.
  */
 class CpuOperationsTest {
     /** Single operations that add or multiply in another order than darknet, relative to the largest value. */
