@@ -56,8 +56,7 @@ public final class CpuBackend implements Backend {
         this.pooling = new Pooling(dnnl, fallback);
         this.shortcut = new Shortcut(dnnl);
         this.channels = new ChannelCopy(dnnl);
-        Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms (loading oneDNN: "
-                + natives.loadMillis() + " ms)");
+        Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms");
     }
 
     /** Why the backend cannot be created in this process, or empty when it can; loads the natives to find out. */

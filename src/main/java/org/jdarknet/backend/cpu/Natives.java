@@ -16,11 +16,8 @@ final class Natives {
     private Natives() {
     }
 
-    /**
-     * @param problem    why the natives cannot be used here; null when they loaded
-     * @param loadMillis how long loading took
-     */
-    record Status(String problem, long loadMillis) {
+    /** @param problem why the natives cannot be used here; null when they loaded */
+    record Status(String problem) {
         boolean loaded() {
             return problem == null;
         }
@@ -38,10 +35,11 @@ final class Natives {
         preferPassiveWaiting();
         try {
             Loader.load(dnnl.class);
-            return new Status(null, millisSince(start));
+            Log.detail("loaded oneDNN's native libraries in " + millisSince(start) + " ms");
+            return new Status(null);
         } catch (LinkageError | RuntimeException e) {
             String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            return new Status("oneDNN's native libraries could not be loaded (" + reason + ")", millisSince(start));
+            return new Status("oneDNN's native libraries could not be loaded (" + reason + ")");
         }
     }
 
