@@ -23,9 +23,10 @@ class ZooTest {
                 "resnet152.cfg", "tiny.cfg"), names);
     }
 
+    /** The ten ImageNet classifiers and the Fashion-MNIST one. */
     @Test
-    void theProjectZooHasAllTenModels() {
-        assertEquals(10, Zoo.cfgs(Path.of("cfg")).size());
+    void theProjectZooHasAllElevenModels() {
+        assertEquals(11, Zoo.cfgs(Path.of("cfg")).size());
     }
 
     @Test

@@ -133,9 +133,9 @@ class ClassifyCommandTest {
                         + d + "no-names.data)", "CFG", "W", "--data", d + "no-names.data", "I"),
                 bad("missing image", "error: " + d + "absent.jpg: no such file", "CFG", "W", d + "absent.jpg"),
                 bad("image is a directory", "error: " + d + "folder: is a directory, not an image", "CFG", "W", d + "folder"),
-                bad("text file as image", "error: " + d + "text.jpg: not an image in any format we can read", "CFG", "W", d + "text.jpg"),
-                bad("empty image", "error: " + d + "empty.png: not an image in any format we can read", "CFG", "W", d + "empty.png"),
-                bad("truncated image", "error: " + d + "truncated.png: cannot be decoded (", "CFG", "W", d + "truncated.png"),
+                bad("text file as image", "error: " + d + "text.jpg: is not an image in a format we read", "CFG", "W", d + "text.jpg"),
+                bad("empty image", "error: " + d + "empty.png: is empty", "CFG", "W", d + "empty.png"),
+                bad("truncated image", "error: " + d + "truncated.png: cannot be decoded as PNG (", "CFG", "W", d + "truncated.png"),
                 bad("top 0", "error: --top must be at least 1, found 0", "CFG", "W", "--top", "0", "I"));
     }
 
