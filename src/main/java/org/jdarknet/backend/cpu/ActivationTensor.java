@@ -29,6 +29,14 @@ final class ActivationTensor implements Tensor {
         throw new IllegalArgumentException("expected an activation tensor of the cpu backend, got " + tensor);
     }
 
+    /** The layout of {@code a}, which {@code b} must share (passes walking both buffers in step need that). */
+    static Layout sharedLayout(ActivationTensor a, ActivationTensor b) {
+        if (!a.layout.equals(b.layout)) {
+            throw new IllegalArgumentException("expected tensors of one layout, got " + a.layout + " and " + b.layout);
+        }
+        return a.layout;
+    }
+
     @Override
     public Shape shape() {
         return layout.shape();

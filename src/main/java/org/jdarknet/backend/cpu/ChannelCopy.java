@@ -9,7 +9,8 @@ import org.jdarknet.backend.Shape;
  * A route's concatenation step: all channels of one tensor into a channel range of another. When
  * the range covers whole blocks of the destination, oneDNN reorders the source straight into a
  * sub-memory of it; otherwise (channel counts that are not multiples of the block) a Java loop
- * copies channel plane by channel plane, writing only real channels.
+ * copies channel plane by channel plane, writing only real channels. Backward, the range is added
+ * back by that loop (routes are rare, their tensors small).
  */
 final class ChannelCopy {
     private final Dnnl dnnl;
@@ -24,12 +25,9 @@ final class ChannelCopy {
     void copy(ActivationTensor source, ActivationTensor destination, int offset) {
         Shape from = source.shape();
         Shape to = destination.shape();
-        if (from.n() != to.n() || from.h() != to.h() || from.w() != to.w() || offset + from.c() > to.c()) {
-            throw new IllegalArgumentException("cannot copy the channels of " + from + " into " + to
-                    + " from channel " + offset);
-        }
+        requireRange(from, to, offset);
         if (!wholeBlocks(from.c(), to.c(), offset, destination.layout().block())) {
-            copyPlanes(source, destination, offset);
+            planes(source, 0, destination, offset, from.c(), false);
             return;
         }
         try (memory.desc range = range(source.layout(), destination.layout(), offset);
@@ -56,19 +54,38 @@ final class ChannelCopy {
         }
     }
 
-    private static void copyPlanes(ActivationTensor source, ActivationTensor destination, int offset) {
-        Shape shape = source.shape();
+    /** Back through {@link #copy} (a route's backward): adds channels {@code offset} onwards of {@code source} to {@code destination}. */
+    void add(ActivationTensor source, int offset, ActivationTensor destination) {
+        requireRange(destination.shape(), source.shape(), offset);
+        planes(source, offset, destination, 0, destination.shape().c(), true);
+    }
+
+    /** Checks that {@code part}'s channels fit into {@code whole}'s from channel {@code offset} on, at the same size. */
+    private static void requireRange(Shape part, Shape whole, int offset) {
+        if (part.n() != whole.n() || part.h() != whole.h() || part.w() != whole.w() || offset + part.c() > whole.c()) {
+            throw new IllegalArgumentException("the channels of " + part + " do not fit into " + whole
+                    + " from channel " + offset);
+        }
+    }
+
+    /**
+     * Copies (or adds) {@code channels} channel planes, from channel {@code sourceOffset} of
+     * {@code source} to channel {@code destinationOffset} of {@code destination}; only real channels are written.
+     */
+    private static void planes(ActivationTensor source, int sourceOffset, ActivationTensor destination,
+                               int destinationOffset, int channels, boolean add) {
+        Shape shape = destination.shape();
         Layout from = source.layout();
         Layout to = destination.layout();
         FloatBuffer in = source.values();
         FloatBuffer out = destination.values();
         int points = shape.h() * shape.w();
         for (int n = 0; n < shape.n(); n++) {
-            for (int c = 0; c < shape.c(); c++) {
-                int read = from.plane(n, c);
-                int write = to.plane(n, c + offset);
+            for (int c = 0; c < channels; c++) {
+                int read = from.plane(n, c + sourceOffset);
+                int write = to.plane(n, c + destinationOffset);
                 for (int i = 0; i < points; i++, read += from.pointStride(), write += to.pointStride()) {
-                    out.put(write, in.get(read));
+                    out.put(write, add ? out.get(write) + in.get(read) : in.get(read));
                 }
             }
         }

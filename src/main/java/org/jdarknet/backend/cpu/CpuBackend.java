@@ -1,10 +1,14 @@
 package org.jdarknet.backend.cpu;
 
 import java.util.Optional;
+import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.jdarknet.Log;
+import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.BatchNormTraining;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
+import org.jdarknet.backend.CostFunction;
 import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Shape;
@@ -17,9 +21,14 @@ import org.jdarknet.backend.Tensor;
  * {@link #download}. Batch normalisation, bias and activation are fused into each convolution.
  * Parameters stay in Java arrays in darknet's order; convolutions keep folded, reordered copies.
  *
- * <p>All parallel work runs in oneDNN's single OpenMP pool; the few passes done in Java run on
- * the calling thread. Creating the backend loads the native libraries (a few hundred milliseconds;
- * see {@link #unavailableReason()} to find out first whether they load at all).
+ * <p>Training runs oneDNN's backward primitives for convolutions and connected layers and its
+ * eltwise backward for the common activations; batch normalisation, pooling backward, dropout and
+ * the losses are Java passes over the same layouts, shared out between as many Java threads as
+ * oneDNN uses ({@link JavaThreads}). Parameters count their changes, so that an update by the
+ * solver rebuilds the folded copies that inference uses.
+ *
+ * <p>Creating the backend loads the native libraries (a few hundred milliseconds; see
+ * {@link #unavailableReason()} to find out first whether they load at all).
  */
 public final class CpuBackend implements Backend {
     private final Dnnl dnnl;
@@ -29,6 +38,12 @@ public final class CpuBackend implements Backend {
     private final Shortcut shortcut;
     private final ChannelCopy channels;
     private final ReferenceFallback fallback;
+    private final JavaThreads javaThreads;
+    private final Accumulate accumulate;
+    private final BatchNormPasses batchNorm;
+    private final ActivationGradient activationGradient;
+    private final PoolingBackward poolingBackward;
+    private final Dropout dropout;
 
     /**
      * @param threads threads for oneDNN's pool, 0 for one per core
@@ -54,8 +69,14 @@ public final class CpuBackend implements Backend {
         this.epilogues = new EpilogueOp(dnnl);
         this.fallback = new ReferenceFallback(transfers);
         this.pooling = new Pooling(dnnl, fallback);
-        this.shortcut = new Shortcut(dnnl);
+        this.accumulate = new Accumulate(dnnl);
+        this.shortcut = new Shortcut(accumulate);
         this.channels = new ChannelCopy(dnnl);
+        this.javaThreads = new JavaThreads(dnnl.threads());
+        this.batchNorm = new BatchNormPasses(javaThreads);
+        this.activationGradient = new ActivationGradient(dnnl, javaThreads);
+        this.poolingBackward = new PoolingBackward(javaThreads);
+        this.dropout = new Dropout(javaThreads);
         Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms");
     }
 
@@ -126,7 +147,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Convolution convolution(ConvolutionSpec spec) {
-        return new CpuConvolution(spec, dnnl);
+        return new CpuConvolution(spec, dnnl, accumulate);
     }
 
     @Override
@@ -171,12 +192,96 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void batchNormForward(BatchNormTraining state, Tensor x) {
+        batchNorm.forward(state, ActivationTensor.of(x));
+    }
+
+    @Override
+    public void batchNormBackward(BatchNormTraining state, Tensor delta) {
+        batchNorm.backward(state, ActivationTensor.of(delta));
+    }
+
+    @Override
+    public void biasGradient(Tensor delta, Tensor biasGradient) {
+        ChannelSums.of(javaThreads, ActivationTensor.of(delta), null).addSumsTo(ParameterTensor.of(biasGradient));
+    }
+
+    @Override
+    public void activationGradient(Activation activation, Tensor x, Tensor y, Tensor delta) {
+        activationGradient.apply(activation, x == null ? null : ActivationTensor.of(x), ActivationTensor.of(y),
+                ActivationTensor.of(delta));
+    }
+
+    @Override
+    public void connectedBackward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
+        InnerProduct.backward(dnnl, accumulate, ActivationTensor.of(input), ParameterTensor.of(weights),
+                ActivationTensor.of(delta), ParameterTensor.of(weightGradient),
+                inputDelta == null ? null : ActivationTensor.of(inputDelta));
+    }
+
+    @Override
+    public void maxPoolBackward(PoolSpec spec, Tensor input, Tensor delta, Tensor inputDelta) {
+        poolingBackward.max(spec, ActivationTensor.of(input), ActivationTensor.of(delta), ActivationTensor.of(inputDelta));
+    }
+
+    @Override
+    public void averagePoolBackward(Tensor delta, Tensor inputDelta) {
+        poolingBackward.average(ActivationTensor.of(delta), ActivationTensor.of(inputDelta));
+    }
+
+    @Override
+    public void addChannels(Tensor source, int offset, Tensor destination) {
+        channels.add(ActivationTensor.of(source), offset, ActivationTensor.of(destination));
+    }
+
+    /** Parameters (the solver's updates) in Java, activations (deltas) as a oneDNN sum. */
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        if (x instanceof ParameterTensor from && y instanceof ParameterTensor to) {
+            to.add(alpha, from);
+        } else {
+            accumulate.apply(ActivationTensor.of(x), 1, alpha, ActivationTensor.of(y));
+        }
+    }
+
+    @Override
+    public void scale(Tensor x, float factor) {
+        if (x instanceof ParameterTensor parameter) {
+            parameter.scale(factor);
+        } else {
+            epilogues.eltwise(new EltwiseSteps.Step(algorithm.eltwise_linear, factor, 0), ActivationTensor.of(x));
+        }
+    }
+
+    @Override
+    public float softmaxCrossEntropy(Tensor probabilities, Tensor truth, Tensor delta) {
+        return fallback.softmaxCrossEntropy(ActivationTensor.of(probabilities), ActivationTensor.of(truth),
+                ActivationTensor.of(delta));
+    }
+
+    @Override
+    public float cost(CostFunction function, Tensor prediction, Tensor truth, Tensor delta) {
+        return fallback.cost(function, ActivationTensor.of(prediction), ActivationTensor.of(truth), ActivationTensor.of(delta));
+    }
+
+    @Override
+    public void dropout(Tensor x, Tensor mask, float probability, long seed) {
+        dropout.forward(ActivationTensor.of(x), ActivationTensor.of(mask), probability, seed);
+    }
+
+    @Override
+    public void dropoutBackward(Tensor mask, float probability, Tensor delta) {
+        dropout.backward(ActivationTensor.of(mask), probability, ActivationTensor.of(delta));
+    }
+
+    @Override
     public void synchronize() {
         dnnl.await();
     }
 
     @Override
     public void close() {
+        javaThreads.close();
         dnnl.close();
     }
 }

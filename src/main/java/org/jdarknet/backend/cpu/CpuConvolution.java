@@ -2,6 +2,8 @@ package org.jdarknet.backend.cpu;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.bytedeco.dnnl.convolution_backward_data;
+import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
@@ -14,19 +16,23 @@ import org.jdarknet.backend.Tensor;
 
 /**
  * A oneDNN convolution for one darknet geometry, reading and writing the backend's activation
- * layouts directly and picking its own weights layout. One fused primitive per epilogue (a layer
- * uses one; training would add the bare {@link Epilogue#NONE}).
+ * layouts directly and picking its own weights layouts. One fused primitive per epilogue (a layer
+ * uses its inference epilogue and, while training, the bare {@link Epilogue#NONE}); the backward
+ * primitives are created on the first backward pass.
  */
 final class CpuConvolution implements Convolution {
     private final ConvolutionSpec spec;
     private final Dnnl dnnl;
+    private final Accumulate accumulate;
     private final Layout input;
     private final Layout output;
     private final Map<Epilogue, FusedPrimitive> fused = new HashMap<>();
+    private LinearBackward backward;
 
-    CpuConvolution(ConvolutionSpec spec, Dnnl dnnl) {
+    CpuConvolution(ConvolutionSpec spec, Dnnl dnnl, Accumulate accumulate) {
         this.spec = spec;
         this.dnnl = dnnl;
+        this.accumulate = accumulate;
         this.input = dnnl.layout(spec.input());
         this.output = dnnl.layout(spec.output());
     }
@@ -44,6 +50,18 @@ final class CpuConvolution implements Convolution {
                 .forward(source.memory(), ParameterTensor.of(weights), epilogue, destination.memory(), destination);
     }
 
+    @Override
+    public void backward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
+        ActivationTensor source = requireLayout(input, this.input, "input");
+        ActivationTensor outputDelta = requireLayout(delta, output, "delta");
+        ActivationTensor sourceDelta = inputDelta == null ? null : requireLayout(inputDelta, this.input, "input delta");
+        if (backward == null) {
+            backward = createBackward();
+        }
+        backward.run(source.memory(), ParameterTensor.of(weights), outputDelta.memory(), ParameterTensor.of(weightGradient),
+                sourceDelta);
+    }
+
     private static ActivationTensor requireLayout(Tensor tensor, Layout expected, String role) {
         ActivationTensor activation = ActivationTensor.of(tensor);
         if (!activation.layout().equals(expected)) {
@@ -54,20 +72,48 @@ final class CpuConvolution implements Convolution {
     }
 
     private FusedPrimitive create(Epilogue epilogue) {
-        memory.desc plainWeights = Descriptors.of(spec.groups() == 1 ? memory.format_tag.oihw : memory.format_tag.goihw,
-                weightDimensions());
-        long[] strides = {spec.stride(), spec.stride()};
-        // oneDNN rounds the output size down as darknet does, so the same padding on both sides gives darknet's shape.
-        long[] padding = {spec.padding(), spec.padding()};
         try (primitive_attr attributes = FusedPrimitive.attributes(epilogue.activation());
              convolution_forward.primitive_desc descriptor = new convolution_forward.primitive_desc(dnnl.engine(),
                      prop_kind.forward_inference, algorithm.convolution_direct, input.descriptor(),
                      Descriptors.any(weightDimensions()), Descriptors.of(memory.format_tag.x, spec.filters()),
-                     output.descriptor(), strides, padding, padding, attributes, false)) {
+                     output.descriptor(), strides(), padding(), padding(), attributes, false)) {
             Dnnl.noteSlowKernel(descriptor, "convolution " + spec);
-            return new FusedPrimitive(dnnl, new convolution_forward(descriptor), plainWeights, descriptor.weights_desc(),
+            return new FusedPrimitive(dnnl, new convolution_forward(descriptor), plainWeights(), descriptor.weights_desc(),
                     spec.filters(), epilogue.activation());
         }
+    }
+
+    /** oneDNN's backward primitives, which need the forward (for training, without bias) as a hint. */
+    private LinearBackward createBackward() {
+        memory.desc weights = Descriptors.any(weightDimensions());
+        try (convolution_forward.primitive_desc hint = new convolution_forward.primitive_desc(dnnl.engine(),
+                prop_kind.forward_training, algorithm.convolution_direct, input.descriptor(), weights,
+                output.descriptor(), strides(), padding(), padding());
+             convolution_backward_data.primitive_desc data = new convolution_backward_data.primitive_desc(dnnl.engine(),
+                     algorithm.convolution_direct, input.descriptor(), weights, output.descriptor(), strides(), padding(),
+                     padding(), hint);
+             convolution_backward_weights.primitive_desc weightGradient = new convolution_backward_weights.primitive_desc(
+                     dnnl.engine(), algorithm.convolution_direct, input.descriptor(), weights, output.descriptor(),
+                     strides(), padding(), padding(), hint)) {
+            Dnnl.noteSlowKernel(data, "backward data of convolution " + spec);
+            Dnnl.noteSlowKernel(weightGradient, "backward weights of convolution " + spec);
+            return new LinearBackward(dnnl, accumulate, new convolution_backward_data(data), data.weights_desc(),
+                    new convolution_backward_weights(weightGradient), weightGradient.diff_weights_desc(), plainWeights(),
+                    input, spec.filters());
+        }
+    }
+
+    private long[] strides() {
+        return new long[] {spec.stride(), spec.stride()};
+    }
+
+    /** oneDNN rounds the output size down as darknet does, so the same padding on both sides gives darknet's shape. */
+    private long[] padding() {
+        return new long[] {spec.padding(), spec.padding()};
+    }
+
+    private memory.desc plainWeights() {
+        return Descriptors.of(spec.groups() == 1 ? memory.format_tag.oihw : memory.format_tag.goihw, weightDimensions());
     }
 
     /** Darknet's weights order, filters × channels/groups × size × size, with oneDNN's group dimension in front. */
@@ -83,5 +129,9 @@ final class CpuConvolution implements Convolution {
     public void close() {
         fused.values().forEach(FusedPrimitive::close);
         fused.clear();
+        if (backward != null) {
+            backward.close();
+            backward = null;
+        }
     }
 }

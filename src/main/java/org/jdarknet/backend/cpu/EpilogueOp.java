@@ -52,15 +52,20 @@ final class EpilogueOp {
             return;
         }
         for (EltwiseSteps.Step step : steps) {
-            primitive eltwise = dnnl.cached(new EltwiseKey(tensor.layout(), step), () -> {
-                memory.desc descriptor = tensor.layout().descriptor();
-                try (eltwise_forward.primitive_desc primitive = new eltwise_forward.primitive_desc(dnnl.engine(),
-                        prop_kind.forward_inference, step.algorithm(), descriptor, descriptor, step.alpha(), step.beta())) {
-                    return new eltwise_forward(primitive);
-                }
-            });
-            dnnl.execute(eltwise, Arg.src(tensor.memory()), Arg.dst(tensor.memory()));
+            eltwise(step, tensor);
         }
+    }
+
+    /** Applies one eltwise operation in place (oneDNN keeps the padding lanes of its outputs zero). */
+    void eltwise(EltwiseSteps.Step step, ActivationTensor tensor) {
+        primitive eltwise = dnnl.cached(new EltwiseKey(tensor.layout(), step), () -> {
+            memory.desc descriptor = tensor.layout().descriptor();
+            try (eltwise_forward.primitive_desc primitive = new eltwise_forward.primitive_desc(dnnl.engine(),
+                    prop_kind.forward_inference, step.algorithm(), descriptor, descriptor, step.alpha(), step.beta())) {
+                return new eltwise_forward(primitive);
+            }
+        });
+        dnnl.execute(eltwise, Arg.src(tensor.memory()), Arg.dst(tensor.memory()));
     }
 
     /** {@code x*multiplier + shift} per channel, then the activation when oneDNN has it. */

@@ -8,8 +8,7 @@ import org.jdarknet.backend.Activation;
  * own formula ({@link Activation#apply}). Only real channels are touched: a blocked layout's
  * padding lanes must stay zero, and most of these functions are not zero at zero.
  *
- * <p>It runs on the calling thread alone; a second Java pool would fight oneDNN's OpenMP threads
- * for the cores, and these activations are rare in real networks.
+ * <p>It runs on the calling thread alone: these activations are rare in real networks.
  */
 final class JavaActivation {
 

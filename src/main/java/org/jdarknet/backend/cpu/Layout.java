@@ -87,6 +87,31 @@ record Layout(Shape shape, Format format) {
         return channelBlock * block() + index % block() < shape.c();
     }
 
+    /**
+     * The buffer as segments for Java passes that walk it in memory order: {@code h*w} points of
+     * {@link #pointStride} consecutive values each, the values of a point holding channels
+     * {@link #segmentChannel} onwards. A segment is one item in {@code nhwc}, one channel block of
+     * one item in a blocked format, one channel plane of one item in {@code nchw}.
+     */
+    int segments() {
+        return shape.n() * paddedChannels() / pointStride();
+    }
+
+    /** Buffer index of the first value of segment {@code segment}. */
+    int segmentStart(int segment) {
+        return segment * shape.h() * shape.w() * pointStride();
+    }
+
+    /** The channel of the first value of each point in segment {@code segment}. */
+    int segmentChannel(int segment) {
+        return segment % (paddedChannels() / pointStride()) * pointStride();
+    }
+
+    /** How many values of each point in segment {@code segment} are real channels (the rest is padding). */
+    int segmentChannels(int segment) {
+        return Math.min(pointStride(), shape.c() - segmentChannel(segment));
+    }
+
     /** Distance in the buffer between neighbouring values (in x, then y) of one channel plane. */
     int pointStride() {
         return format == Format.CHANNELS_LAST ? shape.c() : block();

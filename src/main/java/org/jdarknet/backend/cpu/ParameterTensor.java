@@ -59,6 +59,27 @@ final class ParameterTensor implements Tensor {
         changed();
     }
 
+    /** {@code this += alpha * x}, value by value as the reference backend computes it. */
+    void add(float alpha, ParameterTensor x) {
+        float[] from = x.values();
+        float[] to = values();
+        if (from.length != to.length) {
+            throw new IllegalArgumentException("cannot add a " + x.shape + " tensor to a " + shape + " one");
+        }
+        for (int i = 0; i < to.length; i++) {
+            to[i] += alpha * from[i];
+        }
+        changed();
+    }
+
+    void scale(float factor) {
+        float[] to = values();
+        for (int i = 0; i < to.length; i++) {
+            to[i] *= factor;
+        }
+        changed();
+    }
+
     long version() {
         return version;
     }

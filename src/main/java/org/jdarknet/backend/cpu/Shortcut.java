@@ -1,42 +1,26 @@
 package org.jdarknet.backend.cpu;
 
 import java.nio.FloatBuffer;
-import org.bytedeco.dnnl.memory_desc_vector;
-import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.sum;
 import org.jdarknet.backend.Shape;
 
 /**
  * Darknet's shortcut, {@code output = alpha*output + beta*from}. Equal shapes (the residual
- * blocks) are one in-place oneDNN sum. Unequal shapes follow darknet's sampling rule (see
- * {@code ReferenceBackend.shortcut}) in a Java loop over the common channels, which touches only
- * real values, so padding lanes stay zero.
+ * blocks) are one in-place oneDNN sum ({@link Accumulate}). Unequal shapes follow darknet's
+ * sampling rule (see {@code ReferenceBackend.shortcut}) in a Java loop over the common channels,
+ * which touches only real values, so padding lanes stay zero.
  */
 final class Shortcut {
-    private final Dnnl dnnl;
+    private final Accumulate accumulate;
 
-    Shortcut(Dnnl dnnl) {
-        this.dnnl = dnnl;
-    }
-
-    private record SumKey(Layout output, Layout from, float alpha, float beta) {
+    Shortcut(Accumulate accumulate) {
+        this.accumulate = accumulate;
     }
 
     void apply(ActivationTensor from, float alpha, float beta, ActivationTensor output) {
         if (from.shape().equals(output.shape())) {
-            primitive sum = dnnl.cached(new SumKey(output.layout(), from.layout(), alpha, beta),
-                    () -> createSum(output.layout(), from.layout(), alpha, beta));
-            dnnl.execute(sum, Arg.src(0, output.memory()), Arg.src(1, from.memory()), Arg.dst(output.memory()));
+            accumulate.apply(from, alpha, beta, output);
         } else {
             sampled(from, alpha, beta, output);
-        }
-    }
-
-    private primitive createSum(Layout output, Layout from, float alpha, float beta) {
-        try (memory_desc_vector sources = new memory_desc_vector(output.descriptor(), from.descriptor());
-             sum.primitive_desc descriptor = new sum.primitive_desc(dnnl.engine(), output.descriptor(),
-                     new float[] {alpha, beta}, sources)) {
-            return new sum(descriptor);
         }
     }
 

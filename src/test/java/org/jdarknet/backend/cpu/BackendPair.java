@@ -31,6 +31,11 @@ final class BackendPair implements AutoCloseable {
         Shape shape() {
             return reference.shape();
         }
+
+        /** The cpu backend's tensor when {@code cpu}, else the reference one. */
+        Tensor of(boolean cpu) {
+            return cpu ? this.cpu : reference;
+        }
     }
 
     private BackendPair(Layout.Format format) {
