@@ -21,11 +21,12 @@ import org.jdarknet.backend.Tensor;
  * {@link #download}. Batch normalisation, bias and activation are fused into each convolution.
  * Parameters stay in Java arrays in darknet's order; convolutions keep folded, reordered copies.
  *
- * <p>Training runs oneDNN's backward primitives for convolutions and connected layers and its
- * eltwise backward for the common activations; batch normalisation, pooling backward, dropout and
- * the losses are Java passes over the same layouts, shared out between as many Java threads as
- * oneDNN uses ({@link JavaThreads}). Parameters count their changes, so that an update by the
- * solver rebuilds the folded copies that inference uses.
+ * <p>Training runs on oneDNN too: backward primitives for convolutions and connected layers, its
+ * batch normalisation (set up to compute darknet's formulas), eltwise backward for the common
+ * activations, pooling for bias gradients. Max-pooling backward, dropout and the rest are Java
+ * passes over the same layouts, shared out between as many Java threads as oneDNN uses
+ * ({@link JavaThreads}). Parameters count their changes, so that an update by the solver
+ * rebuilds the folded copies that inference uses.
  *
  * <p>Creating the backend loads the native libraries (a few hundred milliseconds; see
  * {@link #unavailableReason()} to find out first whether they load at all).
@@ -40,7 +41,8 @@ public final class CpuBackend implements Backend {
     private final ReferenceFallback fallback;
     private final JavaThreads javaThreads;
     private final Accumulate accumulate;
-    private final BatchNormPasses batchNorm;
+    private final TrainingBatchNorm batchNorm;
+    private final BiasGradient biasGradients;
     private final ActivationGradient activationGradient;
     private final PoolingBackward poolingBackward;
     private final Dropout dropout;
@@ -73,7 +75,8 @@ public final class CpuBackend implements Backend {
         this.shortcut = new Shortcut(accumulate);
         this.channels = new ChannelCopy(dnnl);
         this.javaThreads = new JavaThreads(dnnl.threads());
-        this.batchNorm = new BatchNormPasses(javaThreads);
+        this.batchNorm = new TrainingBatchNorm(dnnl, transfers);
+        this.biasGradients = new BiasGradient(dnnl, pooling);
         this.activationGradient = new ActivationGradient(dnnl, javaThreads);
         this.poolingBackward = new PoolingBackward(javaThreads);
         this.dropout = new Dropout(javaThreads);
@@ -203,7 +206,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void biasGradient(Tensor delta, Tensor biasGradient) {
-        ChannelSums.of(javaThreads, ActivationTensor.of(delta), null).addSumsTo(ParameterTensor.of(biasGradient));
+        biasGradients.add(ActivationTensor.of(delta), ParameterTensor.of(biasGradient));
     }
 
     @Override
@@ -281,6 +284,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void close() {
+        batchNorm.close();
+        biasGradients.close();
         javaThreads.close();
         dnnl.close();
     }

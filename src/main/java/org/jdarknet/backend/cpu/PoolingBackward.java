@@ -1,7 +1,6 @@
 package org.jdarknet.backend.cpu;
 
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Shape;
 
@@ -27,17 +26,18 @@ final class PoolingBackward {
         FloatBuffer d = delta.values();
         FloatBuffer dx = inputDelta.values();
         threads.split(in.segments(), (part, from, to) -> {
-            float[] largest = new float[lanes];
-            int[] argmax = new int[lanes];
+            int[] window = new int[spec.size() * spec.size()];
             for (int segment = from; segment < to; segment++) {
+                int start = in.segmentStart(segment);
                 int channels = in.segmentChannels(segment);
                 for (int y = 0; y < spec.outputHeight(); y++) {
                     for (int x0 = 0; x0 < spec.outputWidth(); x0++) {
-                        windowArgmax(spec, x, in.segmentStart(segment), y, x0, lanes, channels, largest, argmax);
+                        int cells = window(spec, y, x0, lanes, window);
                         int base = out.segmentStart(segment) + (y * spec.outputWidth() + x0) * lanes;
-                        for (int j = 0; j < channels; j++) {
-                            if (argmax[j] >= 0) {
-                                dx.put(argmax[j], dx.get(argmax[j]) + d.get(base + j));
+                        for (int j = start; j < start + channels; j++, base++) {
+                            int argmax = argmax(x, j, window, cells);
+                            if (argmax >= 0) {
+                                dx.put(argmax, dx.get(argmax) + d.get(base));
                             }
                         }
                     }
@@ -46,29 +46,50 @@ final class PoolingBackward {
         });
     }
 
-    /** For each channel of a segment, the buffer index of the window's first largest input (-1 if none). */
-    private static void windowArgmax(PoolSpec spec, FloatBuffer x, int start, int y, int x0, int lanes, int channels,
-                                     float[] largest, int[] argmax) {
+    /**
+     * The offsets in a segment of the window's cells inside the image, in row order, for
+     * {@code lanes} values per point; returns how many there are.
+     */
+    private static int window(PoolSpec spec, int y, int x0, int lanes, int[] offsets) {
         Shape is = spec.input();
-        Arrays.fill(largest, -Float.MAX_VALUE);
-        Arrays.fill(argmax, -1);
+        int cells = 0;
         for (int dy = 0; dy < spec.size(); dy++) {
             int iy = spec.offset() + y * spec.stride() + dy;
             for (int dx = 0; dx < spec.size(); dx++) {
                 int ix = spec.offset() + x0 * spec.stride() + dx;
-                if (iy < 0 || iy >= is.h() || ix < 0 || ix >= is.w()) {
-                    continue;
-                }
-                int base = start + (iy * is.w() + ix) * lanes;
-                for (int j = 0; j < channels; j++) {
-                    float value = x.get(base + j);
-                    if (value > largest[j]) {
-                        largest[j] = value;
-                        argmax[j] = base + j;
-                    }
+                if (iy >= 0 && iy < is.h() && ix >= 0 && ix < is.w()) {
+                    offsets[cells++] = (iy * is.w() + ix) * lanes;
                 }
             }
         }
+        return cells;
+    }
+
+    /**
+     * The buffer index of the first largest of the window's values at {@code first + offsets[k]},
+     * ignoring values not above {@code -FLT_MAX} as darknet's {@code value > max} does; -1 for none.
+     *
+     * <p>Which cell wins is as unpredictable as the data, so instead of a branch per cell it takes
+     * the maximum of 64-bit keys: the value as an order-preserving integer in the high half, the
+     * cell's priority (earlier cells higher) in the low half. The start key, {@code -FLT_MAX} with
+     * the highest priority, wins every tie with it, as darknet's start value does.
+     */
+    private static int argmax(FloatBuffer x, int first, int[] offsets, int cells) {
+        long best = (long) ordered(-Float.MAX_VALUE) << 32 | cells;
+        for (int k = 0; k < cells; k++) {
+            best = Math.max(best, (long) ordered(x.get(first + offsets[k])) << 32 | (cells - 1 - k));
+        }
+        int priority = (int) best;
+        return priority == cells ? -1 : first + offsets[cells - 1 - priority];
+    }
+
+    /**
+     * An integer that orders as the float does, with -0 equal to 0 and NaN below every number
+     * (NaN never wins a {@code >} comparison).
+     */
+    private static int ordered(float value) {
+        int bits = Float.floatToRawIntBits(value == value ? value + 0f : Float.NEGATIVE_INFINITY);
+        return bits ^ (bits >> 31 & Integer.MAX_VALUE);
     }
 
     /** Each channel's delta divided evenly among its input positions (darknet divides, then adds). */

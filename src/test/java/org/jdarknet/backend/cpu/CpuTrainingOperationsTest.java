@@ -46,8 +46,8 @@ class CpuTrainingOperationsTest {
      */
     private static final double SUMS = 5e-6;
     /**
-     * Batch normalisation, relative to the largest value: per-channel sums in double against
-     * darknet's float sums, and {@code x - mean} taken as {@code normalized * divisor} backward;
+     * Batch normalisation, relative to the largest value: oneDNN's statistics and backward, which
+     * sum in another order than darknet and take {@code x - mean} as {@code normalized * divisor};
      * found: 5.6e-7.
      */
     private static final double BATCH_NORM = 5e-6;
