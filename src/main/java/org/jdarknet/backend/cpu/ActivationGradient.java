@@ -1,5 +1,8 @@
 package org.jdarknet.backend.cpu;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.eltwise_backward;
 import org.bytedeco.dnnl.eltwise_forward;
@@ -16,14 +19,7 @@ import org.jdarknet.backend.Activation;
  * eltwise backward primitive that reads the output ({@code *_use_dst_for_bwd}); the others run as
  * a Java pass with darknet's own formula ({@link Activation#gradient}) over the real channels.
  */
-final class ActivationGradient {
-    private final Dnnl dnnl;
-    private final JavaThreads threads;
-
-    ActivationGradient(Dnnl dnnl, JavaThreads threads) {
-        this.dnnl = dnnl;
-        this.threads = threads;
-    }
+record ActivationGradient(Dnnl dnnl, JavaThreads threads) {
 
     private record Key(Layout layout, EltwiseSteps.Step step) {
     }
@@ -39,7 +35,8 @@ final class ActivationGradient {
             return;
         }
         primitive backward = dnnl.cached(new Key(delta.layout(), step), () -> create(step, delta.layout()));
-        dnnl.execute(backward, Arg.dst(y.memory()), Arg.diffDst(delta.memory()), Arg.diffSrc(delta.memory()));
+        dnnl.execute(backward, Arg.dst(y.memory()), new Arg(DNNL_ARG_DIFF_DST, delta.memory()),
+                new Arg(DNNL_ARG_DIFF_SRC, delta.memory()));
     }
 
     /** The oneDNN algorithm whose gradient, computed from the output, is darknet's; null when there is none. */

@@ -2,9 +2,6 @@ package org.jdarknet.backend.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MULTIPLE_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
@@ -40,20 +37,6 @@ record Arg(int key, memory value) {
 
     static Arg dst(memory value) {
         return new Arg(DNNL_ARG_DST, value);
-    }
-
-    /** The gradient arriving at a primitive's output, for backward primitives. */
-    static Arg diffDst(memory value) {
-        return new Arg(DNNL_ARG_DIFF_DST, value);
-    }
-
-    /** The gradient a backward primitive computes for its input. */
-    static Arg diffSrc(memory value) {
-        return new Arg(DNNL_ARG_DIFF_SRC, value);
-    }
-
-    static Arg diffWeights(memory value) {
-        return new Arg(DNNL_ARG_DIFF_WEIGHTS, value);
     }
 
     /** The second operand of the binary post-op at position {@code postOp} of a primitive's chain. */

@@ -1,8 +1,6 @@
 package org.jdarknet.backend.cpu;
 
 import java.nio.FloatBuffer;
-import java.util.HashMap;
-import java.util.Map;
 import org.jdarknet.backend.Shape;
 
 /**
@@ -10,21 +8,17 @@ import org.jdarknet.backend.Shape;
  * each channel plane (fast in every layout, where oneDNN's reduction over batch and plane is not),
  * then the planes' means times their size summed over the batch in Java.
  */
-final class BiasGradient implements AutoCloseable {
-    private final Dnnl dnnl;
-    private final Pooling pooling;
-    private final Map<Layout, ActivationTensor> means = new HashMap<>();
+record BiasGradient(Dnnl dnnl, Pooling pooling) {
 
-    BiasGradient(Dnnl dnnl, Pooling pooling) {
-        this.dnnl = dnnl;
-        this.pooling = pooling;
+    /** The scratch tensor for the planes' means of deltas of one layout. */
+    private record Key(Layout delta) {
     }
 
     void add(ActivationTensor delta, ParameterTensor gradient) {
         Shape shape = delta.shape();
         int points = shape.h() * shape.w();
-        ActivationTensor planes = points == 1 ? delta : means.computeIfAbsent(delta.layout(),
-                layout -> new ActivationTensor(dnnl.layout(new Shape(shape.n(), shape.c(), 1, 1)), dnnl));
+        ActivationTensor planes = points == 1 ? delta : dnnl.cached(new Key(delta.layout()),
+                () -> new ActivationTensor(dnnl.layout(new Shape(shape.n(), shape.c(), 1, 1)), dnnl));
         if (planes != delta) {
             pooling.average(delta, planes);
         }
@@ -39,11 +33,5 @@ final class BiasGradient implements AutoCloseable {
             sums[c] += (float) (sum * points);
         }
         gradient.changed();
-    }
-
-    @Override
-    public void close() {
-        means.values().forEach(ActivationTensor::close);
-        means.clear();
     }
 }

@@ -284,8 +284,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void close() {
-        batchNorm.close();
-        biasGradients.close();
         javaThreads.close();
         dnnl.close();
     }

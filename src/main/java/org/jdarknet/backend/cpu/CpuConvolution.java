@@ -5,10 +5,12 @@ import java.util.Map;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.primitive_desc;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Epilogue;
@@ -18,7 +20,7 @@ import org.jdarknet.backend.Tensor;
  * A oneDNN convolution for one darknet geometry, reading and writing the backend's activation
  * layouts directly and picking its own weights layouts. One fused primitive per epilogue (a layer
  * uses its inference epilogue and, while training, the bare {@link Epilogue#NONE}); the backward
- * primitives are created on the first backward pass.
+ * primitives are created when first needed ({@link LinearBackward}).
  */
 final class CpuConvolution implements Convolution {
     private final ConvolutionSpec spec;
@@ -27,7 +29,7 @@ final class CpuConvolution implements Convolution {
     private final Layout input;
     private final Layout output;
     private final Map<Epilogue, FusedPrimitive> fused = new HashMap<>();
-    private LinearBackward backward;
+    private final LinearBackward backward;
 
     CpuConvolution(ConvolutionSpec spec, Dnnl dnnl, Accumulate accumulate) {
         this.spec = spec;
@@ -35,6 +37,7 @@ final class CpuConvolution implements Convolution {
         this.accumulate = accumulate;
         this.input = dnnl.layout(spec.input());
         this.output = dnnl.layout(spec.output());
+        this.backward = new LinearBackward(this::backwardWeights, this::backwardData);
     }
 
     @Override
@@ -55,9 +58,6 @@ final class CpuConvolution implements Convolution {
         ActivationTensor source = requireLayout(input, this.input, "input");
         ActivationTensor outputDelta = requireLayout(delta, output, "delta");
         ActivationTensor sourceDelta = inputDelta == null ? null : requireLayout(inputDelta, this.input, "input delta");
-        if (backward == null) {
-            backward = createBackward();
-        }
         backward.run(source.memory(), ParameterTensor.of(weights), outputDelta.memory(), ParameterTensor.of(weightGradient),
                 sourceDelta);
     }
@@ -83,23 +83,42 @@ final class CpuConvolution implements Convolution {
         }
     }
 
-    /** oneDNN's backward primitives, which need the forward (for training, without bias) as a hint. */
-    private LinearBackward createBackward() {
+    /** The constructor both backward primitives' descriptions share. */
+    @FunctionalInterface
+    private interface BackwardDescriptor<T extends primitive_desc> {
+        T create(engine engine, algorithm algorithm, memory.desc input, memory.desc weights, memory.desc output,
+                 long[] strides, long[] paddingBefore, long[] paddingAfter, convolution_forward.primitive_desc hint);
+    }
+
+    /**
+     * A backward primitive's description for this geometry, the weights' layout left to oneDNN.
+     * The hint oneDNN asks for is the forward for training, without bias.
+     */
+    private <T extends primitive_desc> T backwardDescriptor(BackwardDescriptor<T> constructor) {
         memory.desc weights = Descriptors.any(weightDimensions());
         try (convolution_forward.primitive_desc hint = new convolution_forward.primitive_desc(dnnl.engine(),
                 prop_kind.forward_training, algorithm.convolution_direct, input.descriptor(), weights,
-                output.descriptor(), strides(), padding(), padding());
-             convolution_backward_data.primitive_desc data = new convolution_backward_data.primitive_desc(dnnl.engine(),
-                     algorithm.convolution_direct, input.descriptor(), weights, output.descriptor(), strides(), padding(),
-                     padding(), hint);
-             convolution_backward_weights.primitive_desc weightGradient = new convolution_backward_weights.primitive_desc(
-                     dnnl.engine(), algorithm.convolution_direct, input.descriptor(), weights, output.descriptor(),
-                     strides(), padding(), padding(), hint)) {
-            Dnnl.noteSlowKernel(data, "backward data of convolution " + spec);
-            Dnnl.noteSlowKernel(weightGradient, "backward weights of convolution " + spec);
-            return new LinearBackward(dnnl, accumulate, new convolution_backward_data(data), data.weights_desc(),
-                    new convolution_backward_weights(weightGradient), weightGradient.diff_weights_desc(), plainWeights(),
-                    input, spec.filters());
+                output.descriptor(), strides(), padding(), padding())) {
+            T descriptor = constructor.create(dnnl.engine(), algorithm.convolution_direct, input.descriptor(), weights,
+                    output.descriptor(), strides(), padding(), padding(), hint);
+            Dnnl.noteSlowKernel(descriptor, "backward of convolution " + spec);
+            return descriptor;
+        }
+    }
+
+    private BackwardWeights backwardWeights() {
+        try (convolution_backward_weights.primitive_desc descriptor =
+                     backwardDescriptor(convolution_backward_weights.primitive_desc::new)) {
+            return new BackwardWeights(dnnl, new convolution_backward_weights(descriptor), descriptor.diff_weights_desc(),
+                    plainWeights());
+        }
+    }
+
+    private BackwardData backwardData() {
+        try (convolution_backward_data.primitive_desc descriptor =
+                     backwardDescriptor(convolution_backward_data.primitive_desc::new)) {
+            return new BackwardData(dnnl, accumulate, new convolution_backward_data(descriptor),
+                    descriptor.weights_desc(), plainWeights(), input, spec.filters());
         }
     }
 
@@ -129,9 +148,6 @@ final class CpuConvolution implements Convolution {
     public void close() {
         fused.values().forEach(FusedPrimitive::close);
         fused.clear();
-        if (backward != null) {
-            backward.close();
-            backward = null;
-        }
+        backward.close();
     }
 }

@@ -16,7 +16,7 @@ import org.jdarknet.backend.Shape;
 
 /**
  * One backend's oneDNN context: the CPU engine and stream, the activation layout, the thread count,
- * and the primitives that operations share (keyed by records that describe them). Every primitive
+ * and the primitives (and scratch) that operations share (keyed by records that describe them). Every primitive
  * runs through {@link #execute}, the single place where oneDNN's OpenMP pool is entered.
  */
 final class Dnnl implements AutoCloseable {
@@ -25,7 +25,7 @@ final class Dnnl implements AutoCloseable {
     private final Layout.Format activationFormat;
     private final int threads;
     private final OpenMp openMp;
-    private final Map<Object, primitive> primitives = new HashMap<>();
+    private final Map<Object, AutoCloseable> cache = new HashMap<>();
 
     /**
      * @param threads OpenMP threads for primitives, 0 for OpenMP's default ({@code OMP_NUM_THREADS},
@@ -93,9 +93,14 @@ final class Dnnl implements AutoCloseable {
         return new memory(descriptor, engine, data);
     }
 
-    /** The primitive cached under {@code key}, created on first use. */
-    primitive cached(Object key, Supplier<primitive> create) {
-        return primitives.computeIfAbsent(key, k -> create.get());
+    /**
+     * The primitive (or other native resource: scratch tensors, per-layout operands) cached under
+     * {@code key}, created on first use and released with this context.
+     */
+    <T extends AutoCloseable> T cached(Object key, Supplier<T> create) {
+        @SuppressWarnings("unchecked")
+        T value = (T) cache.computeIfAbsent(key, k -> create.get());
+        return value;
     }
 
     void execute(primitive primitive, Arg... arguments) {
@@ -149,10 +154,18 @@ final class Dnnl implements AutoCloseable {
         }
     }
 
+    private static void release(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot release " + resource, e);
+        }
+    }
+
     @Override
     public void close() {
-        primitives.values().forEach(primitive::close);
-        primitives.clear();
+        cache.values().forEach(Dnnl::release);
+        cache.clear();
         stream.close();
         engine.close();
     }

@@ -10,12 +10,7 @@ import org.jdarknet.backend.Shape;
  * values for the same seed; that draw is sequential. Backward runs in memory order, in parallel:
  * padding lanes of the mask are zero, which zeroes (or keeps at zero) the delta's padding.
  */
-final class Dropout {
-    private final JavaThreads threads;
-
-    Dropout(JavaThreads threads) {
-        this.threads = threads;
-    }
+record Dropout(JavaThreads threads) {
 
     void forward(ActivationTensor tensor, ActivationTensor mask, float probability, long seed) {
         Layout layout = ActivationTensor.sharedLayout(tensor, mask);

@@ -11,12 +11,7 @@ import org.jdarknet.backend.Shape;
  * largest value in row order takes the whole delta, also where values tie (the zeros after a
  * relu). oneDNN's workspace-based backward does not promise that order.
  */
-final class PoolingBackward {
-    private final JavaThreads threads;
-
-    PoolingBackward(JavaThreads threads) {
-        this.threads = threads;
-    }
+record PoolingBackward(JavaThreads threads) {
 
     void max(PoolSpec spec, ActivationTensor input, ActivationTensor delta, ActivationTensor inputDelta) {
         Layout in = ActivationTensor.sharedLayout(input, inputDelta);

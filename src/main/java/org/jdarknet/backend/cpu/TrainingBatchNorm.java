@@ -1,14 +1,14 @@
 package org.jdarknet.backend.cpu;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.binary;
@@ -38,7 +38,7 @@ import org.jdarknet.backend.Tensor;
  * Given {@code x̂} as input, a zero mean, {@code σ² = (n-1)/(k n)} and {@code γ = a σ}, oneDNN's
  * formula is ours, and {@code Σ(δ x̂)} is σ times its scale gradient.
  */
-final class TrainingBatchNorm implements AutoCloseable {
+record TrainingBatchNorm(Dnnl dnnl, Transfers transfers) {
     /** Darknet's rolling averages: 99% of the old value, 1% of the batch's. */
     private static final float ROLLING_KEEP = .99f;
     private static final float ROLLING_TAKE = .01f;
@@ -49,17 +49,11 @@ final class TrainingBatchNorm implements AutoCloseable {
     private static final float EPSILON = 0x1p-20f;
     private static final int SCALE_AND_SHIFT = normalization_flags.use_scale.value | normalization_flags.use_shift.value;
 
-    private final Dnnl dnnl;
-    private final Transfers transfers;
-    private final Map<Layout, Primitives> primitives = new HashMap<>();
-
-    TrainingBatchNorm(Dnnl dnnl, Transfers transfers) {
-        this.dnnl = dnnl;
-        this.transfers = transfers;
+    private record Key(Layout layout) {
     }
 
     void forward(BatchNormTraining state, ActivationTensor x) {
-        Primitives p = primitives.computeIfAbsent(x.layout(), Primitives::new);
+        Primitives p = primitives(x.layout());
         ActivationTensor normalized = ActivationTensor.of(state.normalized());
         transfers.copy(x, ActivationTensor.of(state.input()));
         p.statistics(x, normalized);
@@ -84,7 +78,7 @@ final class TrainingBatchNorm implements AutoCloseable {
 
     /** The scales' gradient, the mean and variance deltas, and {@code delta} back through normalisation, in place. */
     void backward(BatchNormTraining state, ActivationTensor delta) {
-        Primitives p = primitives.computeIfAbsent(delta.layout(), Primitives::new);
+        Primitives p = primitives(delta.layout());
         long n = valuesPerChannel(delta);
         BatchNormStyle style = state.style();
         float[] scales = values(state.scales());
@@ -129,14 +123,13 @@ final class TrainingBatchNorm implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        primitives.values().forEach(Primitives::close);
-        primitives.clear();
+    private Primitives primitives(Layout layout) {
+        return dnnl.cached(new Key(layout), () -> new Primitives(dnnl, layout));
     }
 
     /** The primitives for one activation layout, and their per-channel operands. */
-    private final class Primitives implements AutoCloseable {
+    private static final class Primitives implements AutoCloseable {
+        private final Dnnl dnnl;
         private final primitive statistics;
         private final primitive centreAndScale;
         private final primitive backward;
@@ -148,7 +141,8 @@ final class TrainingBatchNorm implements AutoCloseable {
         private final ChannelVector scaleGradient;
         private final ChannelVector shiftGradient;
 
-        Primitives(Layout layout) {
+        Primitives(Dnnl dnnl, Layout layout) {
+            this.dnnl = dnnl;
             int channels = layout.shape().c();
             mean = new ChannelVector(dnnl, channels);
             variance = new ChannelVector(dnnl, channels);
@@ -203,7 +197,7 @@ final class TrainingBatchNorm implements AutoCloseable {
         void backward(ActivationTensor normalized, ActivationTensor delta) {
             dnnl.execute(backward, Arg.src(normalized.memory()), new Arg(DNNL_ARG_MEAN, zeros.vector()),
                     new Arg(DNNL_ARG_VARIANCE, variance.vector()), new Arg(DNNL_ARG_SCALE, scales.vector()),
-                    Arg.diffDst(delta.memory()), Arg.diffSrc(delta.memory()),
+                    new Arg(DNNL_ARG_DIFF_DST, delta.memory()), new Arg(DNNL_ARG_DIFF_SRC, delta.memory()),
                     new Arg(DNNL_ARG_DIFF_SCALE, scaleGradient.vector()),
                     new Arg(DNNL_ARG_DIFF_SHIFT, shiftGradient.vector()));
         }

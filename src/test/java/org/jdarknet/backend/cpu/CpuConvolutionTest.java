@@ -3,7 +3,6 @@ package org.jdarknet.backend.cpu;
 import static org.jdarknet.backend.cpu.BackendPair.random;
 
 import java.util.Arrays;
-import java.util.List;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.BatchNormStyle;
 import org.jdarknet.backend.Convolution;
@@ -11,8 +10,6 @@ import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.cpu.BackendPair.Epilogues;
 import org.jdarknet.backend.cpu.BackendPair.Pair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,24 +21,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * post-ops and the Java ones), both batch-norm styles, and weights that change after the first
  * pass.
  */
-class CpuConvolutionTest {
+class CpuConvolutionTest extends EveryLayout {
     /**
      * Relative to the output's largest magnitude. oneDNN sums in another order (and with fused
      * multiply-adds) than darknet, and folds batch norm into the weights: a few float roundings.
      */
     private static final double TOLERANCE = 5e-6;
 
-    private static List<BackendPair> pairs;
-
-    @BeforeAll
-    static void open() {
-        pairs = BackendPair.everyLayout();
-    }
-
-    @AfterAll
-    static void close() {
-        BackendPair.closeAll(pairs);
-    }
 
     @ParameterizedTest
     @CsvSource({

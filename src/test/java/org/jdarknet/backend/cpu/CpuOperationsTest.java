@@ -2,7 +2,6 @@ package org.jdarknet.backend.cpu;
 
 import static org.jdarknet.backend.cpu.BackendPair.random;
 
-import java.util.List;
 import java.util.stream.Stream;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.BatchNormStyle;
@@ -10,8 +9,6 @@ import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.cpu.BackendPair.Pair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,23 +24,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * shortcuts, routes at odd offsets. Operations that only move or compare values must agree bit
  * for bit.
  */
-class CpuOperationsTest {
+class CpuOperationsTest extends EveryLayout {
     /** Single operations that add or multiply in another order than darknet, relative to the largest value. */
     private static final double ROUNDING = 2e-6;
     /** Activations that oneDNN approximates (exp, tanh), relative to the largest value. */
     private static final double APPROXIMATION = 1e-5;
 
-    private static List<BackendPair> pairs;
-
-    @BeforeAll
-    static void open() {
-        pairs = BackendPair.everyLayout();
-    }
-
-    @AfterAll
-    static void close() {
-        BackendPair.closeAll(pairs);
-    }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 16, 20, 64})

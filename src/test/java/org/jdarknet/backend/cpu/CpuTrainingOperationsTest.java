@@ -17,8 +17,6 @@ import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.cpu.BackendPair.Pair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * add to them. Operations that only move, compare or add values in darknet's order agree bit for
  * bit; the others within the stated tolerances.
  */
-class CpuTrainingOperationsTest {
+class CpuTrainingOperationsTest extends EveryLayout {
     /**
      * Single operations that sum or multiply in another order than darknet, relative to the largest
      * value; found: 1.6e-7 (bias gradients), activation gradients exact but for tanh (5e-8).
@@ -54,17 +52,6 @@ class CpuTrainingOperationsTest {
 
     private static final int[] CHANNELS = {3, 20, 32};
 
-    private static List<BackendPair> pairs;
-
-    @BeforeAll
-    static void open() {
-        pairs = BackendPair.everyLayout();
-    }
-
-    @AfterAll
-    static void close() {
-        BackendPair.closeAll(pairs);
-    }
 
     @ParameterizedTest
     @EnumSource(BatchNormStyle.class)
@@ -133,37 +120,29 @@ class CpuTrainingOperationsTest {
 
     @Test
     void biasGradientAddsEachChannelsSum() {
-        for (BackendPair backends : pairs) {
-            for (int channels : CHANNELS) {
-                Shape shape = new Shape(2, channels, 3, 5);
-                Pair delta = backends.activation(shape, random(channels, shape.size(), 1));
-                Pair gradient = backends.parameter(Shape.vector(channels), random(channels + 1, channels, 1));
-                backends.reference.biasGradient(delta.reference(), gradient.reference());
-                backends.cpu.biasGradient(delta.cpu(), gradient.cpu());
-                backends.assertClose(gradient, ROUNDING, "bias gradient of " + shape);
-            }
-        }
+        everyLayoutAndWidth((backends, shape) -> {
+            Pair delta = backends.activation(shape, random(shape.c(), shape.size(), 1));
+            Pair gradient = backends.parameter(Shape.vector(shape.c()), random(shape.c() + 1, shape.c(), 1));
+            both(backends, (backend, cpu) -> backend.biasGradient(delta.of(cpu), gradient.of(cpu)));
+            backends.assertClose(gradient, ROUNDING, "bias gradient of " + shape);
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Activation.class)
     void activationGradient(Activation activation) {
-        for (BackendPair backends : pairs) {
-            for (int channels : CHANNELS) {
-                Shape shape = new Shape(2, channels, 3, 4);
-                float[] input = random(activation.ordinal(), shape.size(), 2);
-                Pair x = backends.activation(shape, input);
-                Pair y = backends.activation(shape, input);
-                backends.reference.apply(Epilogue.activation(activation), y.reference());
-                backends.upload(backends.reference.download(y.reference()), y);
-                Pair delta = backends.activation(shape, random(channels, shape.size(), 1));
-                boolean needsInput = activation.gradientNeedsInput();
-                backends.reference.activationGradient(activation, needsInput ? x.reference() : null, y.reference(),
-                        delta.reference());
-                backends.cpu.activationGradient(activation, needsInput ? x.cpu() : null, y.cpu(), delta.cpu());
-                backends.assertClose(delta, ROUNDING, activation.cfgName() + " gradient on " + shape);
-            }
-        }
+        everyLayoutAndWidth((backends, shape) -> {
+            float[] input = random(activation.ordinal(), shape.size(), 2);
+            Pair x = backends.activation(shape, input);
+            Pair y = backends.activation(shape, input);
+            backends.reference.apply(Epilogue.activation(activation), y.reference());
+            backends.upload(backends.reference.download(y.reference()), y);
+            Pair delta = backends.activation(shape, random(shape.c(), shape.size(), 1));
+            boolean needsInput = activation.gradientNeedsInput();
+            both(backends, (backend, cpu) -> backend.activationGradient(activation, needsInput ? x.of(cpu) : null,
+                    y.of(cpu), delta.of(cpu)));
+            backends.assertClose(delta, ROUNDING, activation.cfgName() + " gradient on " + shape);
+        });
     }
 
     @ParameterizedTest
@@ -248,17 +227,15 @@ class CpuTrainingOperationsTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {3, 20, 32})
-    void averagePoolBackwardSpreadsTheDelta(int channels) {
-        for (BackendPair backends : pairs) {
-            Shape shape = new Shape(2, channels, 5, 3);
-            Pair delta = backends.activation(new Shape(2, channels, 1, 1), random(channels, 2 * channels, 1));
-            Pair inputDelta = backends.activation(shape, random(channels + 1, shape.size(), 1));
-            backends.reference.averagePoolBackward(delta.reference(), inputDelta.reference());
-            backends.cpu.averagePoolBackward(delta.cpu(), inputDelta.cpu());
+    @Test
+    void averagePoolBackwardSpreadsTheDelta() {
+        everyLayoutAndWidth((backends, shape) -> {
+            Shape means = new Shape(shape.n(), shape.c(), 1, 1);
+            Pair delta = backends.activation(means, random(shape.c(), means.size(), 1));
+            Pair inputDelta = backends.activation(shape, random(shape.c() + 1, shape.size(), 1));
+            both(backends, (backend, cpu) -> backend.averagePoolBackward(delta.of(cpu), inputDelta.of(cpu)));
             backends.assertIdentical(inputDelta, "average pool backward into " + shape);
-        }
+        });
     }
 
     @ParameterizedTest
@@ -277,21 +254,18 @@ class CpuTrainingOperationsTest {
 
     @Test
     void axpyAndScaleOnActivationsAndParameters() {
-        for (BackendPair backends : pairs) {
-            for (int channels : CHANNELS) {
-                Shape shape = new Shape(2, channels, 3, 3);
-                Pair x = backends.activation(shape, random(1, shape.size(), 1));
-                Pair y = backends.activation(shape, random(2, shape.size(), 1));
-                both(backends, (backend, cpu) -> backend.axpy(-0.7f, x.of(cpu), y.of(cpu)));
-                both(backends, (backend, cpu) -> backend.scale(y.of(cpu), 0.3f));
-                backends.assertClose(y, ROUNDING, "axpy and scale on " + shape);
-                Pair p = backends.parameter(shape, random(3, shape.size(), 1));
-                Pair q = backends.parameter(shape, random(4, shape.size(), 1));
-                both(backends, (backend, cpu) -> backend.axpy(-0.7f, p.of(cpu), q.of(cpu)));
-                both(backends, (backend, cpu) -> backend.scale(q.of(cpu), 0.3f));
-                backends.assertIdentical(q, "axpy and scale on parameters " + shape);
-            }
-        }
+        everyLayoutAndWidth((backends, shape) -> {
+            Pair x = backends.activation(shape, random(1, shape.size(), 1));
+            Pair y = backends.activation(shape, random(2, shape.size(), 1));
+            both(backends, (backend, cpu) -> backend.axpy(-0.7f, x.of(cpu), y.of(cpu)));
+            both(backends, (backend, cpu) -> backend.scale(y.of(cpu), 0.3f));
+            backends.assertClose(y, ROUNDING, "axpy and scale on " + shape);
+            Pair p = backends.parameter(shape, random(3, shape.size(), 1));
+            Pair q = backends.parameter(shape, random(4, shape.size(), 1));
+            both(backends, (backend, cpu) -> backend.axpy(-0.7f, p.of(cpu), q.of(cpu)));
+            both(backends, (backend, cpu) -> backend.scale(q.of(cpu), 0.3f));
+            backends.assertIdentical(q, "axpy and scale on parameters " + shape);
+        });
     }
 
     @Test
@@ -321,18 +295,24 @@ class CpuTrainingOperationsTest {
     @ParameterizedTest
     @ValueSource(floats = {0, 0.3f, 0.5f})
     void dropoutDrawsTheReferenceMask(float probability) {
+        everyLayoutAndWidth((backends, shape) -> {
+            Pair x = backends.activation(shape, random(1, shape.size(), 1));
+            Pair mask = backends.activation(shape);
+            Pair delta = backends.activation(shape, random(2, shape.size(), 1));
+            both(backends, (backend, cpu) -> backend.dropout(x.of(cpu), mask.of(cpu), probability, 77));
+            both(backends, (backend, cpu) -> backend.dropoutBackward(mask.of(cpu), probability, delta.of(cpu)));
+            String what = "dropout " + probability + " on " + shape;
+            backends.assertIdentical(mask, what + ": mask");
+            backends.assertIdentical(x, what + ": output");
+            backends.assertIdentical(delta, what + ": delta");
+        });
+    }
+
+    /** Runs {@code check} in every layout on a {@code 2 × channels × 3 × 4} tensor for each of {@link #CHANNELS}. */
+    private static void everyLayoutAndWidth(BiConsumer<BackendPair, Shape> check) {
         for (BackendPair backends : pairs) {
             for (int channels : CHANNELS) {
-                Shape shape = new Shape(2, channels, 3, 4);
-                Pair x = backends.activation(shape, random(1, shape.size(), 1));
-                Pair mask = backends.activation(shape);
-                Pair delta = backends.activation(shape, random(2, shape.size(), 1));
-                both(backends, (backend, cpu) -> backend.dropout(x.of(cpu), mask.of(cpu), probability, 77));
-                both(backends, (backend, cpu) -> backend.dropoutBackward(mask.of(cpu), probability, delta.of(cpu)));
-                String what = "dropout " + probability + " on " + shape;
-                backends.assertIdentical(mask, what + ": mask");
-                backends.assertIdentical(x, what + ": output");
-                backends.assertIdentical(delta, what + ": delta");
+                check.accept(backends, new Shape(2, channels, 3, 4));
             }
         }
     }

@@ -15,8 +15,6 @@ import org.jdarknet.layers.Parameter;
 import org.jdarknet.net.Network;
 import org.jdarknet.train.Solver;
 import org.jdarknet.weights.RandomWeights;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a route, connected layers with batch norm, dropout, softmax, a standalone batchnorm layer and a
  * cost layer; activations oneDNN differentiates and ones done in Java.
  */
-class CpuTrainingStepTest {
+class CpuTrainingStepTest extends EveryLayout {
     /** Relative. The two sum the same terms in another order (and fused), which moves the loss by rounding only. */
     private static final double LOSS_TOLERANCE = 1e-5;
     /**
@@ -51,20 +49,9 @@ class CpuTrainingStepTest {
     private static final double NOISE = 1e-7;
     private static final int STEPS = 2;
 
-    private static List<BackendPair> pairs;
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void open() {
-        pairs = BackendPair.everyLayout();
-    }
-
-    @AfterAll
-    static void close() {
-        BackendPair.closeAll(pairs);
-    }
 
     private static final String NET = "[net]\nbatch=8\nwidth=12\nheight=12\nchannels=3\nlearning_rate=0.1\n"
             + "momentum=0.9\ndecay=0.0005\n";
@@ -172,16 +159,6 @@ class CpuTrainingStepTest {
     private static float[][] parameters(Network network) {
         return network.layers().stream().flatMap(l -> l.parameters().stream())
                 .map(p -> network.backend().download(p.value())).toArray(float[][]::new);
-    }
-
-    private static void copyParameters(Network from, Network to) {
-        for (int i = 0; i < from.layers().size(); i++) {
-            List<Parameter> source = from.layers().get(i).parameters();
-            List<Parameter> target = to.layers().get(i).parameters();
-            for (int p = 0; p < source.size(); p++) {
-                to.backend().upload(from.backend().download(source.get(p).value()), target.get(p).value());
-            }
-        }
     }
 
     private static void assertSameChanges(float[][] before, float[][] reference, float[][] cpu, List<Layer> layers,

@@ -12,12 +12,9 @@ import org.jdarknet.classify.TopK;
 import org.jdarknet.image.ImageLoader;
 import org.jdarknet.image.Preprocessing;
 import org.jdarknet.layers.Layer;
-import org.jdarknet.layers.Parameter;
 import org.jdarknet.net.NetConfig;
 import org.jdarknet.net.Network;
 import org.jdarknet.weights.RandomWeights;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * within {@link #LAYER_TOLERANCE} of its largest magnitude. The small models run on all sample
  * images, the large ones (slow on the reference backend) on one.
  */
-class CpuZooTest {
+class CpuZooTest extends EveryLayout {
     private static final long SEED = 2024;
     private static final double LOGIT_STD = 2.5;
     private static final double PROBABILITY_TOLERANCE = 1e-4;
@@ -44,7 +41,6 @@ class CpuZooTest {
             "densenet201", "cspdarknet53");
     private static final List<String> IMAGES = List.of("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg");
 
-    private static List<BackendPair> pairs;
 
     /** What a network computed on the images: every layer's output on the first, the probabilities on each. */
     private record Outputs(List<float[]> layers, List<float[]> probabilities) {
@@ -61,16 +57,6 @@ class CpuZooTest {
             }
             return new Outputs(layers, probabilities);
         }
-    }
-
-    @BeforeAll
-    static void open() {
-        pairs = BackendPair.everyLayout();
-    }
-
-    @AfterAll
-    static void close() {
-        BackendPair.closeAll(pairs);
     }
 
     static Stream<Arguments> models() {
@@ -109,16 +95,6 @@ class CpuZooTest {
             float[] pattern = RandomWeights.testPattern(config.width(), config.height(), config.channels());
             RandomWeights.calibrateHead(calibrated, pattern, LOGIT_STD);
             copyParameters(calibrated, reference);
-        }
-    }
-
-    private static void copyParameters(Network from, Network to) {
-        for (int i = 0; i < from.layers().size(); i++) {
-            List<Parameter> source = from.layers().get(i).parameters();
-            List<Parameter> target = to.layers().get(i).parameters();
-            for (int p = 0; p < source.size(); p++) {
-                to.backend().upload(from.backend().download(source.get(p).value()), target.get(p).value());
-            }
         }
     }
 
