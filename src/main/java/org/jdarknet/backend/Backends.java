@@ -1,6 +1,9 @@
 package org.jdarknet.backend;
 
 import java.util.List;
+import java.util.Optional;
+import org.jdarknet.Log;
+import org.jdarknet.backend.cpu.CpuBackend;
 import org.jdarknet.backend.reference.ReferenceBackend;
 
 /** Creates backends by the names {@code --backend} accepts. */
@@ -10,7 +13,7 @@ public final class Backends {
     }
 
     public static List<String> names() {
-        return List.of("auto", "reference");
+        return List.of("auto", "reference", "cpu");
     }
 
     /**
@@ -20,9 +23,20 @@ public final class Backends {
      */
     public static Backend create(String name, int threads) {
         return switch (name) {
-            case "auto", "reference" -> new ReferenceBackend();
+            case "auto" -> fastestAvailable(threads);
+            case "reference" -> new ReferenceBackend();
+            case "cpu" -> new CpuBackend(threads);
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: "
                     + String.join(", ", names()));
         };
+    }
+
+    private static Backend fastestAvailable(int threads) {
+        Optional<String> problem = CpuBackend.unavailableReason();
+        if (problem.isPresent()) {
+            Log.warn(problem.get() + "; using the reference backend (slow)");
+            return new ReferenceBackend();
+        }
+        return new CpuBackend(threads);
     }
 }

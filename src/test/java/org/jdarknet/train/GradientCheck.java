@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jdarknet.backend.Backend;
-import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.layers.Layer;
 import org.jdarknet.layers.Parameter;
 import org.jdarknet.net.Network;
@@ -44,14 +43,14 @@ final class GradientCheck {
     }
 
     /**
-     * Builds {@code cfg} (text) for training with {@code batch} images and random weights, and
-     * checks every learned tensor; {@code tolerance} is relative to the larger gradient (or 1e-2).
+     * Builds {@code cfg} (text) for training with {@code batch} images and random weights on the
+     * backend called {@code backendName} (see {@link TrainingBackends}), and checks every learned
+     * tensor; {@code tolerance} is relative to the larger gradient (or 1e-2).
      */
-    static void check(String cfg, int batch, double lossScale, double tolerance) throws IOException {
+    static void check(String backendName, String cfg, int batch, double lossScale, double tolerance) throws IOException {
         Path file = Files.createTempFile("gradient-check", ".cfg");
-        try {
+        try (Backend backend = TrainingBackends.create(backendName)) {
             Files.writeString(file, cfg);
-            Backend backend = new ReferenceBackend();
             try (Network network = Network.buildForTraining(file, backend, batch)) {
                 RandomWeights.fill(network, 7);
                 perturbStatistics(network);

@@ -10,15 +10,15 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdarknet.backend.Backend;
-import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.net.Network;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Memory stays flat over thousands of training iterations: after the network is built, no step
- * allocates a tensor (checked by counting the backend's allocations through a proxy), and the
- * Java heap after a full collection does not grow.
+ * Memory stays flat over thousands of training iterations, on each backend: after the network is
+ * built, no step allocates a tensor (checked by counting the backend's allocations through a
+ * proxy), and the Java heap after a full collection does not grow.
  */
 class TrainingMemoryTest {
     private static final int ITERATIONS = 3000;
@@ -26,10 +26,16 @@ class TrainingMemoryTest {
     @TempDir
     Path dir;
 
-    @Test
-    void trainingStepsAllocateNothing() throws Exception {
+    @ParameterizedTest
+    @MethodSource("org.jdarknet.train.TrainingBackends#names")
+    void trainingStepsAllocateNothing(String backendName) throws Exception {
         AtomicLong allocations = new AtomicLong();
-        Backend counting = countingAllocations(new ReferenceBackend(), allocations);
+        try (Backend backend = TrainingBackends.create(backendName)) {
+            trainCounting(countingAllocations(backend, allocations), allocations);
+        }
+    }
+
+    private void trainCounting(Backend counting, AtomicLong allocations) throws Exception {
         Path cfg = dir.resolve("small.cfg");
         Files.writeString(cfg, "[net]\nbatch=4\nwidth=8\nheight=8\nchannels=3\nlearning_rate=0.01\n"
                 + "[convolutional]\nbatch_normalize=1\nfilters=4\nsize=3\npad=1\nactivation=mish\n[maxpool]\nsize=2\nstride=2\n"

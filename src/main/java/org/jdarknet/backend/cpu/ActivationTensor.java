@@ -1,0 +1,74 @@
+package org.jdarknet.backend.cpu;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.javacpp.FloatPointer;
+import org.jdarknet.backend.Shape;
+import org.jdarknet.backend.Tensor;
+
+/**
+ * An activation tensor of the CPU backend: a oneDNN buffer in the backend's {@link Layout}, with a
+ * Java view of its floats for the few passes done in Java.
+ */
+final class ActivationTensor implements Tensor {
+    private final Layout layout;
+    private memory memory;
+    private final FloatBuffer values;
+
+    ActivationTensor(Layout layout, Dnnl dnnl) {
+        this.layout = layout;
+        this.memory = dnnl.allocate(layout.descriptor());
+        this.values = new FloatPointer(memory.get_data_handle()).capacity(layout.bufferSize()).asBuffer();
+    }
+
+    /** Narrows a handle to this class, with a clear message when a tensor of another kind arrives. */
+    static ActivationTensor of(Tensor tensor) {
+        if (tensor instanceof ActivationTensor activation) {
+            return activation;
+        }
+        throw new IllegalArgumentException("expected an activation tensor of the cpu backend, got " + tensor);
+    }
+
+    /** The layout of {@code a}, which {@code b} must share (passes walking both buffers in step need that). */
+    static Layout sharedLayout(ActivationTensor a, ActivationTensor b) {
+        if (!a.layout.equals(b.layout)) {
+            throw new IllegalArgumentException("expected tensors of one layout, got " + a.layout + " and " + b.layout);
+        }
+        return a.layout;
+    }
+
+    @Override
+    public Shape shape() {
+        return layout.shape();
+    }
+
+    Layout layout() {
+        return layout;
+    }
+
+    memory memory() {
+        if (memory == null) {
+            throw new IllegalStateException("tensor " + layout.shape() + " used after close()");
+        }
+        return memory;
+    }
+
+    /** The whole buffer, padding included, indexed as {@link Layout#offset} says. */
+    FloatBuffer values() {
+        memory();
+        return values;
+    }
+
+    @Override
+    public void close() {
+        if (memory != null) {
+            memory.close();
+            memory = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ActivationTensor[" + layout.shape() + " " + layout.format() + "]";
+    }
+}

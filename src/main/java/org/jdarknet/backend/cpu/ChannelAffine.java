@@ -1,0 +1,102 @@
+package org.jdarknet.backend.cpu;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jdarknet.backend.BatchNorm;
+import org.jdarknet.backend.Epilogue;
+import org.jdarknet.backend.Tensor;
+
+/**
+ * An epilogue's batch normalisation and bias as one multiply-add per channel:
+ * {@code y = x*multiplier + shift} with {@code multiplier = scale/stddev} and
+ * {@code shift = bias - mean*multiplier}, computed in double and rounded once. Darknet normalises,
+ * scales and adds in three float steps; the folded form differs from it by a few units in the
+ * last place, and lets a convolution absorb the multiplier into its weights.
+ *
+ * @param multipliers per-channel factors, null when there is no batch normalisation (all ones)
+ * @param shifts      per-channel terms (zeros when the epilogue has neither bias nor normalisation)
+ */
+record ChannelAffine(double[] multipliers, double[] shifts) {
+
+    static ChannelAffine of(Epilogue epilogue, int channels) {
+        double[] multipliers = epilogue.batchNorm() == null ? null : multipliers(epilogue.batchNorm(), channels);
+        double[] shifts = new double[channels];
+        if (epilogue.biases() != null) {
+            float[] biases = ParameterTensor.of(epilogue.biases()).values();
+            for (int c = 0; c < channels; c++) {
+                shifts[c] = biases[c];
+            }
+        }
+        if (multipliers != null) {
+            float[] mean = ParameterTensor.of(epilogue.batchNorm().mean()).values();
+            for (int c = 0; c < channels; c++) {
+                shifts[c] -= mean[c] * multipliers[c];
+            }
+        }
+        return new ChannelAffine(multipliers, shifts);
+    }
+
+    private static double[] multipliers(BatchNorm batchNorm, int channels) {
+        float[] scales = ParameterTensor.of(batchNorm.scales()).values();
+        float[] variance = ParameterTensor.of(batchNorm.variance()).values();
+        double[] multipliers = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            multipliers[c] = scales[c] * batchNorm.style().inverseStddev(variance[c]);
+        }
+        return multipliers;
+    }
+
+    /** The parameter tensors {@code epilogue} reads: biases, then scales, mean and variance, each when present. */
+    static List<ParameterTensor> parameters(Epilogue epilogue) {
+        List<ParameterTensor> parameters = new ArrayList<>();
+        if (epilogue.biases() != null) {
+            parameters.add(ParameterTensor.of(epilogue.biases()));
+        }
+        BatchNorm batchNorm = epilogue.batchNorm();
+        if (batchNorm != null) {
+            for (Tensor tensor : List.of(batchNorm.scales(), batchNorm.mean(), batchNorm.variance())) {
+                parameters.add(ParameterTensor.of(tensor));
+            }
+        }
+        return parameters;
+    }
+
+    /**
+     * {@code weights} with row {@code r} (one output channel's {@code weights.length/channels}
+     * values) multiplied by {@code multipliers[r]}; the weights themselves without normalisation.
+     */
+    float[] scaleRows(float[] weights) {
+        if (multipliers == null) {
+            return weights;
+        }
+        float[] scaled = new float[weights.length];
+        int row = weights.length / multipliers.length;
+        for (int i = 0; i < weights.length; i++) {
+            scaled[i] = (float) (weights[i] * multipliers[i / row]);
+        }
+        return scaled;
+    }
+
+    /** The multipliers rounded to float, all ones when there is no normalisation. */
+    float[] floatMultipliers() {
+        if (multipliers == null) {
+            float[] ones = new float[shifts.length];
+            Arrays.fill(ones, 1f);
+            return ones;
+        }
+        return round(multipliers);
+    }
+
+    float[] floatShifts() {
+        return round(shifts);
+    }
+
+    private static float[] round(double[] values) {
+        float[] rounded = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            rounded[i] = (float) values[i];
+        }
+        return rounded;
+    }
+}

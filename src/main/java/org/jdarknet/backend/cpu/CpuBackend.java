@@ -1,0 +1,290 @@
+package org.jdarknet.backend.cpu;
+
+import java.util.Optional;
+import org.bytedeco.dnnl.global.dnnl.algorithm;
+import org.jdarknet.Log;
+import org.jdarknet.backend.Activation;
+import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.BatchNormTraining;
+import org.jdarknet.backend.Convolution;
+import org.jdarknet.backend.ConvolutionSpec;
+import org.jdarknet.backend.CostFunction;
+import org.jdarknet.backend.Epilogue;
+import org.jdarknet.backend.PoolSpec;
+import org.jdarknet.backend.Shape;
+import org.jdarknet.backend.Tensor;
+
+/**
+ * The fast CPU backend: oneDNN primitives on activations kept, from the first layer to the last,
+ * in the layout oneDNN computes fastest on this CPU ({@code nhwc} with AVX-512, a blocked
+ * {@code nChw16c} or {@code nChw8c} otherwise), converted only by {@link #upload} and
+ * {@link #download}. Batch normalisation, bias and activation are fused into each convolution.
+ * Parameters stay in Java arrays in darknet's order; convolutions keep folded, reordered copies.
+ *
+ * <p>Training runs on oneDNN too: backward primitives for convolutions and connected layers, its
+ * batch normalisation (set up to compute darknet's formulas), eltwise backward for the common
+ * activations, pooling for bias gradients. Max-pooling backward, dropout and the rest are Java
+ * passes over the same layouts, shared out between as many Java threads as oneDNN uses
+ * ({@link JavaThreads}). Parameters count their changes, so that an update by the solver
+ * rebuilds the folded copies that inference uses.
+ *
+ * <p>Creating the backend loads the native libraries (a few hundred milliseconds; see
+ * {@link #unavailableReason()} to find out first whether they load at all).
+ */
+public final class CpuBackend implements Backend {
+    private final Dnnl dnnl;
+    private final Transfers transfers;
+    private final EpilogueOp epilogues;
+    private final Pooling pooling;
+    private final Shortcut shortcut;
+    private final ChannelCopy channels;
+    private final ReferenceFallback fallback;
+    private final JavaThreads javaThreads;
+    private final Accumulate accumulate;
+    private final TrainingBatchNorm batchNorm;
+    private final BiasGradient biasGradients;
+    private final ActivationGradient activationGradient;
+    private final PoolingBackward poolingBackward;
+    private final Dropout dropout;
+
+    /**
+     * @param threads threads for oneDNN's pool, 0 for one per core
+     * @throws IllegalArgumentException when oneDNN's natives cannot be loaded here: this backend
+     *                                  is the wrong choice for this machine
+     */
+    public CpuBackend(int threads) {
+        this(threads, null);
+    }
+
+    /** A backend keeping activations in {@code format} (null: the fastest here); tests use every layout. */
+    CpuBackend(int threads, Layout.Format format) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be 0 (one per core) or positive, not " + threads);
+        }
+        long start = System.nanoTime();
+        Natives.Status natives = Natives.load();
+        if (!natives.loaded()) {
+            throw new IllegalArgumentException("the cpu backend cannot run here: " + natives.problem());
+        }
+        this.dnnl = new Dnnl(threads, format);
+        this.transfers = new Transfers(dnnl);
+        this.epilogues = new EpilogueOp(dnnl);
+        this.fallback = new ReferenceFallback(transfers);
+        this.pooling = new Pooling(dnnl, fallback);
+        this.accumulate = new Accumulate(dnnl);
+        this.shortcut = new Shortcut(accumulate);
+        this.channels = new ChannelCopy(dnnl);
+        this.javaThreads = new JavaThreads(dnnl.threads());
+        this.batchNorm = new TrainingBatchNorm(dnnl, transfers);
+        this.biasGradients = new BiasGradient(dnnl, pooling);
+        this.activationGradient = new ActivationGradient(dnnl, javaThreads);
+        this.poolingBackward = new PoolingBackward(javaThreads);
+        this.dropout = new Dropout(javaThreads);
+        Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms");
+    }
+
+    /** Why the backend cannot be created in this process, or empty when it can; loads the natives to find out. */
+    public static Optional<String> unavailableReason() {
+        return Optional.ofNullable(Natives.load().problem());
+    }
+
+    Layout.Format activationFormat() {
+        return dnnl.activationFormat();
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String description() {
+        return "cpu (oneDNN " + Natives.version() + ", " + dnnl.activationFormat() + " activations, "
+                + dnnl.threads() + (dnnl.threads() == 1 ? " thread)" : " threads)");
+    }
+
+    @Override
+    public Tensor allocate(Shape shape) {
+        return new ActivationTensor(dnnl.layout(shape), dnnl);
+    }
+
+    @Override
+    public Tensor allocateParameter(Shape shape) {
+        return new ParameterTensor(shape);
+    }
+
+    @Override
+    public void upload(float[] values, Tensor tensor) {
+        if (tensor instanceof ParameterTensor parameter) {
+            parameter.set(values);
+        } else {
+            transfers.upload(values, ActivationTensor.of(tensor));
+        }
+    }
+
+    @Override
+    public float[] download(Tensor tensor) {
+        if (tensor instanceof ParameterTensor parameter) {
+            return parameter.values().clone();
+        }
+        return transfers.download(ActivationTensor.of(tensor));
+    }
+
+    @Override
+    public void fill(Tensor tensor, float value) {
+        if (tensor instanceof ParameterTensor parameter) {
+            parameter.fill(value);
+        } else {
+            transfers.fill(ActivationTensor.of(tensor), value);
+        }
+    }
+
+    @Override
+    public void copy(Tensor source, Tensor destination) {
+        if (source instanceof ActivationTensor from && destination instanceof ActivationTensor to) {
+            transfers.copy(from, to);
+        } else {
+            upload(download(source), destination);
+        }
+    }
+
+    @Override
+    public Convolution convolution(ConvolutionSpec spec) {
+        return new CpuConvolution(spec, dnnl, accumulate);
+    }
+
+    @Override
+    public void connected(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
+        InnerProduct.forward(dnnl, ActivationTensor.of(input), ParameterTensor.of(weights), epilogue,
+                ActivationTensor.of(output));
+    }
+
+    @Override
+    public void apply(Epilogue epilogue, Tensor tensor) {
+        epilogues.apply(epilogue, ActivationTensor.of(tensor));
+    }
+
+    @Override
+    public void maxPool(PoolSpec spec, Tensor input, Tensor output) {
+        pooling.max(spec, ActivationTensor.of(input), ActivationTensor.of(output));
+    }
+
+    @Override
+    public void averagePool(Tensor input, Tensor output) {
+        pooling.average(ActivationTensor.of(input), ActivationTensor.of(output));
+    }
+
+    @Override
+    public void shortcut(Tensor from, float alpha, float beta, Tensor output) {
+        shortcut.apply(ActivationTensor.of(from), alpha, beta, ActivationTensor.of(output));
+    }
+
+    @Override
+    public void copyChannels(Tensor source, Tensor destination, int offset) {
+        channels.copy(ActivationTensor.of(source), ActivationTensor.of(destination), offset);
+    }
+
+    @Override
+    public void softmax(Tensor input, int groups, float temperature, Tensor output) {
+        fallback.softmax(ActivationTensor.of(input), groups, temperature, ActivationTensor.of(output));
+    }
+
+    @Override
+    public void crop(Tensor input, int top, int left, boolean flip, float scale, float shift, Tensor output) {
+        fallback.crop(ActivationTensor.of(input), top, left, flip, scale, shift, ActivationTensor.of(output));
+    }
+
+    @Override
+    public void batchNormForward(BatchNormTraining state, Tensor x) {
+        batchNorm.forward(state, ActivationTensor.of(x));
+    }
+
+    @Override
+    public void batchNormBackward(BatchNormTraining state, Tensor delta) {
+        batchNorm.backward(state, ActivationTensor.of(delta));
+    }
+
+    @Override
+    public void biasGradient(Tensor delta, Tensor biasGradient) {
+        biasGradients.add(ActivationTensor.of(delta), ParameterTensor.of(biasGradient));
+    }
+
+    @Override
+    public void activationGradient(Activation activation, Tensor x, Tensor y, Tensor delta) {
+        activationGradient.apply(activation, x == null ? null : ActivationTensor.of(x), ActivationTensor.of(y),
+                ActivationTensor.of(delta));
+    }
+
+    @Override
+    public void connectedBackward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
+        InnerProduct.backward(dnnl, accumulate, ActivationTensor.of(input), ParameterTensor.of(weights),
+                ActivationTensor.of(delta), ParameterTensor.of(weightGradient),
+                inputDelta == null ? null : ActivationTensor.of(inputDelta));
+    }
+
+    @Override
+    public void maxPoolBackward(PoolSpec spec, Tensor input, Tensor delta, Tensor inputDelta) {
+        poolingBackward.max(spec, ActivationTensor.of(input), ActivationTensor.of(delta), ActivationTensor.of(inputDelta));
+    }
+
+    @Override
+    public void averagePoolBackward(Tensor delta, Tensor inputDelta) {
+        poolingBackward.average(ActivationTensor.of(delta), ActivationTensor.of(inputDelta));
+    }
+
+    @Override
+    public void addChannels(Tensor source, int offset, Tensor destination) {
+        channels.add(ActivationTensor.of(source), offset, ActivationTensor.of(destination));
+    }
+
+    /** Parameters (the solver's updates) in Java, activations (deltas) as a oneDNN sum. */
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        if (x instanceof ParameterTensor from && y instanceof ParameterTensor to) {
+            to.add(alpha, from);
+        } else {
+            accumulate.apply(ActivationTensor.of(x), 1, alpha, ActivationTensor.of(y));
+        }
+    }
+
+    @Override
+    public void scale(Tensor x, float factor) {
+        if (x instanceof ParameterTensor parameter) {
+            parameter.scale(factor);
+        } else {
+            epilogues.eltwise(new EltwiseSteps.Step(algorithm.eltwise_linear, factor, 0), ActivationTensor.of(x));
+        }
+    }
+
+    @Override
+    public float softmaxCrossEntropy(Tensor probabilities, Tensor truth, Tensor delta) {
+        return fallback.softmaxCrossEntropy(ActivationTensor.of(probabilities), ActivationTensor.of(truth),
+                ActivationTensor.of(delta));
+    }
+
+    @Override
+    public float cost(CostFunction function, Tensor prediction, Tensor truth, Tensor delta) {
+        return fallback.cost(function, ActivationTensor.of(prediction), ActivationTensor.of(truth), ActivationTensor.of(delta));
+    }
+
+    @Override
+    public void dropout(Tensor x, Tensor mask, float probability, long seed) {
+        dropout.forward(ActivationTensor.of(x), ActivationTensor.of(mask), probability, seed);
+    }
+
+    @Override
+    public void dropoutBackward(Tensor mask, float probability, Tensor delta) {
+        dropout.backward(ActivationTensor.of(mask), probability, ActivationTensor.of(delta));
+    }
+
+    @Override
+    public void synchronize() {
+        dnnl.await();
+    }
+
+    @Override
+    public void close() {
+        javaThreads.close();
+        dnnl.close();
+    }
+}

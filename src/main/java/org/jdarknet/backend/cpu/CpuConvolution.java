@@ -1,0 +1,153 @@
+package org.jdarknet.backend.cpu;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.bytedeco.dnnl.convolution_backward_data;
+import org.bytedeco.dnnl.convolution_backward_weights;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl.algorithm;
+import org.bytedeco.dnnl.global.dnnl.prop_kind;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.primitive_desc;
+import org.jdarknet.backend.Convolution;
+import org.jdarknet.backend.ConvolutionSpec;
+import org.jdarknet.backend.Epilogue;
+import org.jdarknet.backend.Tensor;
+
+/**
+ * A oneDNN convolution for one darknet geometry, reading and writing the backend's activation
+ * layouts directly and picking its own weights layouts. One fused primitive per epilogue (a layer
+ * uses its inference epilogue and, while training, the bare {@link Epilogue#NONE}); the backward
+ * primitives are created when first needed ({@link LinearBackward}).
+ */
+final class CpuConvolution implements Convolution {
+    private final ConvolutionSpec spec;
+    private final Dnnl dnnl;
+    private final Accumulate accumulate;
+    private final Layout input;
+    private final Layout output;
+    private final Map<Epilogue, FusedPrimitive> fused = new HashMap<>();
+    private final LinearBackward backward;
+
+    CpuConvolution(ConvolutionSpec spec, Dnnl dnnl, Accumulate accumulate) {
+        this.spec = spec;
+        this.dnnl = dnnl;
+        this.accumulate = accumulate;
+        this.input = dnnl.layout(spec.input());
+        this.output = dnnl.layout(spec.output());
+        this.backward = new LinearBackward(this::backwardWeights, this::backwardData);
+    }
+
+    @Override
+    public ConvolutionSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public void forward(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
+        ActivationTensor source = requireLayout(input, this.input, "input");
+        ActivationTensor destination = requireLayout(output, this.output, "output");
+        fused.computeIfAbsent(epilogue, this::create)
+                .forward(source.memory(), ParameterTensor.of(weights), epilogue, destination.memory(), destination);
+    }
+
+    @Override
+    public void backward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
+        ActivationTensor source = requireLayout(input, this.input, "input");
+        ActivationTensor outputDelta = requireLayout(delta, output, "delta");
+        ActivationTensor sourceDelta = inputDelta == null ? null : requireLayout(inputDelta, this.input, "input delta");
+        backward.run(source.memory(), ParameterTensor.of(weights), outputDelta.memory(), ParameterTensor.of(weightGradient),
+                sourceDelta);
+    }
+
+    private static ActivationTensor requireLayout(Tensor tensor, Layout expected, String role) {
+        ActivationTensor activation = ActivationTensor.of(tensor);
+        if (!activation.layout().equals(expected)) {
+            throw new IllegalArgumentException("convolution " + role + " is " + activation.layout()
+                    + ", expected " + expected);
+        }
+        return activation;
+    }
+
+    private FusedPrimitive create(Epilogue epilogue) {
+        try (primitive_attr attributes = FusedPrimitive.attributes(epilogue.activation());
+             convolution_forward.primitive_desc descriptor = new convolution_forward.primitive_desc(dnnl.engine(),
+                     prop_kind.forward_inference, algorithm.convolution_direct, input.descriptor(),
+                     Descriptors.any(weightDimensions()), Descriptors.of(memory.format_tag.x, spec.filters()),
+                     output.descriptor(), strides(), padding(), padding(), attributes, false)) {
+            Dnnl.noteSlowKernel(descriptor, "convolution " + spec);
+            return new FusedPrimitive(dnnl, new convolution_forward(descriptor), plainWeights(), descriptor.weights_desc(),
+                    spec.filters(), epilogue.activation());
+        }
+    }
+
+    /** The constructor both backward primitives' descriptions share. */
+    @FunctionalInterface
+    private interface BackwardDescriptor<T extends primitive_desc> {
+        T create(engine engine, algorithm algorithm, memory.desc input, memory.desc weights, memory.desc output,
+                 long[] strides, long[] paddingBefore, long[] paddingAfter, convolution_forward.primitive_desc hint);
+    }
+
+    /**
+     * A backward primitive's description for this geometry, the weights' layout left to oneDNN.
+     * The hint oneDNN asks for is the forward for training, without bias.
+     */
+    private <T extends primitive_desc> T backwardDescriptor(BackwardDescriptor<T> constructor) {
+        memory.desc weights = Descriptors.any(weightDimensions());
+        try (convolution_forward.primitive_desc hint = new convolution_forward.primitive_desc(dnnl.engine(),
+                prop_kind.forward_training, algorithm.convolution_direct, input.descriptor(), weights,
+                output.descriptor(), strides(), padding(), padding())) {
+            T descriptor = constructor.create(dnnl.engine(), algorithm.convolution_direct, input.descriptor(), weights,
+                    output.descriptor(), strides(), padding(), padding(), hint);
+            Dnnl.noteSlowKernel(descriptor, "backward of convolution " + spec);
+            return descriptor;
+        }
+    }
+
+    private BackwardWeights backwardWeights() {
+        try (convolution_backward_weights.primitive_desc descriptor =
+                     backwardDescriptor(convolution_backward_weights.primitive_desc::new)) {
+            return new BackwardWeights(dnnl, new convolution_backward_weights(descriptor), descriptor.diff_weights_desc(),
+                    plainWeights());
+        }
+    }
+
+    private BackwardData backwardData() {
+        try (convolution_backward_data.primitive_desc descriptor =
+                     backwardDescriptor(convolution_backward_data.primitive_desc::new)) {
+            return new BackwardData(dnnl, accumulate, new convolution_backward_data(descriptor),
+                    descriptor.weights_desc(), plainWeights(), input, spec.filters());
+        }
+    }
+
+    private long[] strides() {
+        return new long[] {spec.stride(), spec.stride()};
+    }
+
+    /** oneDNN rounds the output size down as darknet does, so the same padding on both sides gives darknet's shape. */
+    private long[] padding() {
+        return new long[] {spec.padding(), spec.padding()};
+    }
+
+    private memory.desc plainWeights() {
+        return Descriptors.of(spec.groups() == 1 ? memory.format_tag.oihw : memory.format_tag.goihw, weightDimensions());
+    }
+
+    /** Darknet's weights order, filters × channels/groups × size × size, with oneDNN's group dimension in front. */
+    private long[] weightDimensions() {
+        int groups = spec.groups();
+        long filters = spec.filters() / groups;
+        long channels = spec.input().c() / groups;
+        return groups == 1 ? new long[] {filters, channels, spec.size(), spec.size()}
+                : new long[] {groups, filters, channels, spec.size(), spec.size()};
+    }
+
+    @Override
+    public void close() {
+        fused.values().forEach(FusedPrimitive::close);
+        fused.clear();
+        backward.close();
+    }
+}

@@ -1,0 +1,31 @@
+package org.jdarknet.backend.cpu;
+
+import org.bytedeco.dnnl.memory;
+import org.jdarknet.backend.Shape;
+
+/** oneDNN memory descriptors for float tensors, built from darknet's shapes. */
+final class Descriptors {
+
+    private Descriptors() {
+    }
+
+    /** A batch × channels × height × width tensor in the format {@code tag}. */
+    static memory.desc of(Shape shape, memory.format_tag tag) {
+        return of(tag, shape.n(), shape.c(), shape.h(), shape.w());
+    }
+
+    /** A tensor of the given dimensions in the format {@code tag}. */
+    static memory.desc of(memory.format_tag tag, long... dims) {
+        return new memory.desc(dims, memory.data_type.f32, tag);
+    }
+
+    /** A tensor of the given dimensions whose format the primitive chooses. */
+    static memory.desc any(long... dims) {
+        return of(memory.format_tag.any, dims);
+    }
+
+    /** One value per channel, broadcast over batch, height and width by binary primitives. */
+    static memory.desc perChannel(int channels) {
+        return of(memory.format_tag.nchw, 1, channels, 1, 1);
+    }
+}

@@ -1,0 +1,172 @@
+package org.jdarknet.backend.cpu;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_desc_base;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Pointer;
+import org.jdarknet.Log;
+import org.jdarknet.backend.Shape;
+
+/**
+ * One backend's oneDNN context: the CPU engine and stream, the activation layout, the thread count,
+ * and the primitives (and scratch) that operations share (keyed by records that describe them). Every primitive
+ * runs through {@link #execute}, the single place where oneDNN's OpenMP pool is entered.
+ */
+final class Dnnl implements AutoCloseable {
+    private final engine engine;
+    private final stream stream;
+    private final Layout.Format activationFormat;
+    private final int threads;
+    private final OpenMp openMp;
+    private final Map<Object, AutoCloseable> cache = new HashMap<>();
+
+    /**
+     * @param threads OpenMP threads for primitives, 0 for OpenMP's default ({@code OMP_NUM_THREADS},
+     *                else one per core)
+     * @param format  the activation layout, null for the one oneDNN prefers on this CPU
+     */
+    Dnnl(int threads, Layout.Format format) {
+        this.engine = new engine(org.bytedeco.dnnl.engine.kind.cpu, 0);
+        this.stream = new stream(engine);
+        this.activationFormat = format != null ? format : ActivationFormat.preferred(engine);
+        this.threads = threads > 0 ? threads : defaultThreads();
+        this.openMp = findOpenMp(threads > 0);
+    }
+
+    /** OpenMP's own default: {@code OMP_NUM_THREADS}, else one thread per core. */
+    private static int defaultThreads() {
+        String environment = System.getenv("OMP_NUM_THREADS");
+        return environment != null && environment.matches("\\d+") ? Integer.parseInt(environment)
+                : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The thread-count setter; without it OpenMP's default applies, which only an explicit count cannot accept. */
+    private static OpenMp findOpenMp(boolean required) {
+        try {
+            return OpenMp.find();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            if (required) {
+                throw new IllegalStateException("--threads cannot be applied to oneDNN here: " + e, e);
+            }
+            return null;
+        }
+    }
+
+    engine engine() {
+        return engine;
+    }
+
+    /** The number of threads primitives run on. */
+    int threads() {
+        return threads;
+    }
+
+    Layout.Format activationFormat() {
+        return activationFormat;
+    }
+
+    /**
+     * A tensor's layout: the activation format, except that with a blocked format tensors with
+     * fewer channels than a block (the image) stay planar, which is what oneDNN's first-layer
+     * convolutions read, instead of mostly padding.
+     */
+    Layout layout(Shape shape) {
+        return new Layout(shape, shape.c() >= activationFormat.block() ? activationFormat : Layout.Format.PLAIN);
+    }
+
+    /** A new buffer of {@code descriptor}'s size, zero-filled (blocked padding must start at zero). */
+    memory allocate(memory.desc descriptor) {
+        memory allocated = new memory(descriptor, engine);
+        Pointer.memset(allocated.get_data_handle(), 0, descriptor.get_size());
+        return allocated;
+    }
+
+    /** A memory describing {@code data}, which the caller owns and keeps alive while it is used. */
+    memory wrap(memory.desc descriptor, Pointer data) {
+        return new memory(descriptor, engine, data);
+    }
+
+    /**
+     * The primitive (or other native resource: scratch tensors, per-layout operands) cached under
+     * {@code key}, created on first use and released with this context.
+     */
+    <T extends AutoCloseable> T cached(Object key, Supplier<T> create) {
+        @SuppressWarnings("unchecked")
+        T value = (T) cache.computeIfAbsent(key, k -> create.get());
+        return value;
+    }
+
+    void execute(primitive primitive, Arg... arguments) {
+        try (IntMemoryMap map = arguments(arguments)) {
+            execute(primitive, map);
+        }
+    }
+
+    /** An argument map for {@link #execute(primitive, IntMemoryMap)}, for callers that keep one. */
+    static IntMemoryMap arguments(Arg... arguments) {
+        IntMemoryMap map = new IntMemoryMap();
+        for (Arg argument : arguments) {
+            map.put(argument.key(), argument.value());
+        }
+        return map;
+    }
+
+    void execute(primitive primitive, IntMemoryMap arguments) {
+        if (openMp != null) {
+            openMp.useThreads(threads);
+        }
+        primitive.execute(stream, arguments);
+    }
+
+    /** A reorder primitive: copies between two memories, converting the layout. */
+    reorder reorder(memory.desc from, memory.desc to) {
+        try (reorder.primitive_desc descriptor = new reorder.primitive_desc(engine, from, engine, to)) {
+            return new reorder(descriptor);
+        }
+    }
+
+    /** Copies {@code from} into {@code to}, converting the layout, with a primitive used once. */
+    void reorder(memory from, memory to) {
+        try (reorder reorder = new reorder(from, to)) {
+            execute(reorder, Arg.src(from), Arg.dst(to));
+        }
+    }
+
+    void await() {
+        stream._wait();
+    }
+
+    /**
+     * Says (with {@code -v}) when oneDNN has no optimised kernel for {@code what} and falls back to
+     * its reference one, which is correct but can be a hundred times slower.
+     */
+    static void noteSlowKernel(primitive_desc_base descriptor, String what) {
+        String kernel = descriptor.impl_info_str().getString();
+        if (kernel.startsWith("ref")) {
+            Log.detail(what + " runs on oneDNN's reference kernel (" + kernel + "), which is slow");
+        }
+    }
+
+    private static void release(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot release " + resource, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        cache.values().forEach(Dnnl::release);
+        cache.clear();
+        stream.close();
+        engine.close();
+    }
+}

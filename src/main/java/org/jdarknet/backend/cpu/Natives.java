@@ -1,0 +1,63 @@
+package org.jdarknet.backend.cpu;
+
+import org.bytedeco.dnnl.dnnl_version_t;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.Loader;
+import org.jdarknet.Log;
+
+/**
+ * oneDNN's native libraries, loaded once per process and only when a {@link CpuBackend} is
+ * created: loading takes a few hundred milliseconds, and the first run on a machine also unpacks
+ * about 100 MB into JavaCPP's cache.
+ */
+final class Natives {
+    private static Status status;
+
+    private Natives() {
+    }
+
+    /** @param problem why the natives cannot be used here; null when they loaded */
+    record Status(String problem) {
+        boolean loaded() {
+            return problem == null;
+        }
+    }
+
+    static synchronized Status load() {
+        if (status == null) {
+            status = tryLoad();
+        }
+        return status;
+    }
+
+    private static Status tryLoad() {
+        long start = System.nanoTime();
+        preferPassiveWaiting();
+        try {
+            Loader.load(dnnl.class);
+            Log.detail("loaded oneDNN's native libraries in " + millisSince(start) + " ms");
+            return new Status(null);
+        } catch (LinkageError | RuntimeException e) {
+            String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            return new Status("oneDNN's native libraries could not be loaded (" + reason + ")");
+        }
+    }
+
+    private static void preferPassiveWaiting() {
+        try {
+            OpenMp.preferPassiveWaiting();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Log.detail("OpenMP threads will spin while idle (cannot set OMP_WAIT_POLICY: " + e + ")");
+        }
+    }
+
+    /** oneDNN's version, e.g. {@code 3.11.0}; only after a successful {@link #load}. */
+    static String version() {
+        dnnl_version_t version = dnnl.version();
+        return version.major() + "." + version.minor() + "." + version.patch();
+    }
+
+    static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,71 @@
+package org.jdarknet.backend.cpu;
+
+import org.bytedeco.dnnl.global.dnnl.algorithm;
+import org.bytedeco.dnnl.global.dnnl.prop_kind;
+import org.bytedeco.dnnl.pooling_forward;
+import org.bytedeco.dnnl.primitive;
+import org.jdarknet.backend.PoolSpec;
+import org.jdarknet.backend.Shape;
+
+/**
+ * Max and global average pooling as oneDNN pooling primitives in the activation layout.
+ *
+ * <p>Darknet's max-pooling window starts {@code padding/2} cells before the image, and its output
+ * size {@code (in + padding - size)/stride + 1} fixes where the last window ends; cells outside
+ * the image are ignored. oneDNN's max pooling also ignores padded cells, so darknet's rule is
+ * oneDNN's with left padding {@code padding/2} and whatever right padding reproduces the output
+ * size (possibly negative: the last cells are then never read). Only when a window could lie
+ * entirely outside the image (darknet gives {@code -FLT_MAX} there) does the reference backend
+ * compute it.
+ */
+final class Pooling {
+    private final Dnnl dnnl;
+    private final ReferenceFallback fallback;
+
+    Pooling(Dnnl dnnl, ReferenceFallback fallback) {
+        this.dnnl = dnnl;
+        this.fallback = fallback;
+    }
+
+    private record MaxKey(PoolSpec spec, Layout input, Layout output) {
+    }
+
+    private record AverageKey(Layout input, Layout output) {
+    }
+
+    void max(PoolSpec spec, ActivationTensor input, ActivationTensor output) {
+        long[] left = {-spec.offset(), -spec.offset()};
+        long[] right = {rightPadding(spec.input().h(), spec.outputHeight(), spec),
+            rightPadding(spec.input().w(), spec.outputWidth(), spec)};
+        if (left[0] >= spec.size() || right[0] >= spec.size() || right[1] >= spec.size()) {
+            fallback.maxPool(spec, input, output);
+            return;
+        }
+        primitive pooling = dnnl.cached(new MaxKey(spec, input.layout(), output.layout()), () -> create(algorithm.pooling_max,
+                input.layout(), output.layout(), spec.size(), spec.size(), spec.stride(), left, right));
+        dnnl.execute(pooling, Arg.src(input.memory()), Arg.dst(output.memory()));
+    }
+
+    /** The padding after the last cell that makes oneDNN's output size darknet's. */
+    private static long rightPadding(int in, int out, PoolSpec spec) {
+        return (long) (out - 1) * spec.stride() + spec.size() - in + spec.offset();
+    }
+
+    /** Every channel of every item to its mean. */
+    void average(ActivationTensor input, ActivationTensor output) {
+        Shape shape = input.shape();
+        long[] none = {0, 0};
+        primitive pooling = dnnl.cached(new AverageKey(input.layout(), output.layout()), () -> create(
+                algorithm.pooling_avg_exclude_padding, input.layout(), output.layout(), shape.h(), shape.w(), 1, none, none));
+        dnnl.execute(pooling, Arg.src(input.memory()), Arg.dst(output.memory()));
+    }
+
+    private primitive create(algorithm kind, Layout input, Layout output, int height, int width, int stride,
+                             long[] left, long[] right) {
+        try (pooling_forward.primitive_desc descriptor = new pooling_forward.primitive_desc(dnnl.engine(),
+                prop_kind.forward_inference, kind, input.descriptor(), output.descriptor(), new long[] {stride, stride},
+                new long[] {height, width}, new long[] {0, 0}, left, right)) {
+            return new pooling_forward(descriptor);
+        }
+    }
+}

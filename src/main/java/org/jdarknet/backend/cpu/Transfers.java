@@ -1,0 +1,89 @@
+package org.jdarknet.backend.cpu;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.jdarknet.backend.Shape;
+
+/**
+ * Moves whole activation tensors: between Java arrays in NCHW order and the backend's layout (the
+ * network's input and output), and between tensors. oneDNN reorders do the layout conversion on
+ * all threads.
+ */
+final class Transfers {
+    private final Dnnl dnnl;
+
+    Transfers(Dnnl dnnl) {
+        this.dnnl = dnnl;
+    }
+
+    private record ReorderKey(Layout from, Layout to) {
+    }
+
+    void upload(float[] values, ActivationTensor tensor) {
+        requireSize(values.length, tensor.shape());
+        Layout plain = plain(tensor.shape());
+        if (tensor.layout().equals(plain)) {
+            tensor.values().put(0, values);
+            return;
+        }
+        try (FloatPointer staging = new FloatPointer(values);
+             memory source = dnnl.wrap(plain.descriptor(), staging)) {
+            dnnl.execute(reorder(plain, tensor.layout()), Arg.src(source), Arg.dst(tensor.memory()));
+        }
+    }
+
+    float[] download(ActivationTensor tensor) {
+        float[] values = new float[tensor.shape().size()];
+        Layout plain = plain(tensor.shape());
+        if (tensor.layout().equals(plain)) {
+            tensor.values().get(0, values);
+            return values;
+        }
+        try (FloatPointer staging = new FloatPointer(values.length);
+             memory target = dnnl.wrap(plain.descriptor(), staging)) {
+            dnnl.execute(reorder(tensor.layout(), plain), Arg.src(tensor.memory()), Arg.dst(target));
+            staging.get(values);
+        }
+        return values;
+    }
+
+    void copy(ActivationTensor source, ActivationTensor destination) {
+        if (!source.shape().equals(destination.shape())) {
+            throw new IllegalArgumentException("copy between " + source.shape() + " and " + destination.shape());
+        }
+        dnnl.execute(reorder(source.layout(), destination.layout()), Arg.src(source.memory()),
+                Arg.dst(destination.memory()));
+    }
+
+    /** Sets every real value; padding lanes stay zero. */
+    void fill(ActivationTensor tensor, float value) {
+        if (value == 0) {
+            Pointer.memset(tensor.memory().get_data_handle(), 0, tensor.layout().bufferSize() * Float.BYTES);
+            return;
+        }
+        Layout layout = tensor.layout();
+        FloatBuffer values = tensor.values();
+        for (int index = 0; index < values.limit(); index++) {
+            if (layout.holdsValue(index)) {
+                values.put(index, value);
+            }
+        }
+    }
+
+    private primitive reorder(Layout from, Layout to) {
+        return dnnl.cached(new ReorderKey(from, to), () -> dnnl.reorder(from.descriptor(), to.descriptor()));
+    }
+
+    private static Layout plain(Shape shape) {
+        return new Layout(shape, Layout.Format.PLAIN);
+    }
+
+    static void requireSize(int length, Shape shape) {
+        if (length != shape.size()) {
+            throw new IllegalArgumentException("upload of " + length + " values into a tensor of " + shape);
+        }
+    }
+}
