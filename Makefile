@@ -4,7 +4,7 @@ JAR := target/jdarknet.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 SAMPLE_DATA := data/imagenet.shortnames.list data/imagenet.labels.list data/dog.jpg data/eagle.jpg data/giraffe.jpg data/horses.jpg
 
-.PHONY: all data demo test bench clean
+.PHONY: all data demo test bench fashion-mnist train-bench clean
 
 all: jdarknet data
 
@@ -32,6 +32,15 @@ test: all
 # then the whole classify process; RUNS, WARMUP, THREADS, BACKEND as scripts/bench-peers.sh says.
 bench: all
 	scripts/bench-peers.sh $(CFGS)
+
+# Issue 4's acceptance run: cfg/fashion-mnist.cfg trained from scratch on Fashion-MNIST, then
+# its test accuracy (docs/training.md). About 12 minutes on a 2-core machine.
+fashion-mnist: all
+	scripts/train-fashion-mnist.sh
+
+# Training throughput of jdarknet and the C darknet on the same cfg and data, side by side.
+train-bench: all
+	scripts/train-peers.sh
 
 clean:
 	rm -rf target jdarknet
