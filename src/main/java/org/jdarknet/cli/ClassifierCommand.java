@@ -84,8 +84,6 @@ final class ClassifierCommand {
         @Parameters(index = "2", arity = "0..1", paramLabel = "WEIGHTS", description = "Start from these weights (partial files too).")
         Path weights;
 
-        @Option(names = {"-clear", "--clear"}, description = "Restart the image count (and the learning-rate schedule) from 0.")
-        boolean clear;
 
         @Mixin
         TrainingCommandOptions trainingOptions;
@@ -101,7 +99,8 @@ final class ClassifierCommand {
                     .map(list -> Dataset.fromDataConfig(dataConfig, Dataset.Split.VALID, Log::warn));
             TrainingOptions options = trainingOptions.toOptions(dataConfig.backup(), TrainingOptions.baseName(cfg));
             try (Backend backend = backendOptions.create()) {
-                return TrainingRun.train(cfg, Optional.ofNullable(weights), clear, training, validation, options, backend);
+                return TrainingRun.train(cfg, Optional.ofNullable(weights), trainingOptions.clear, training, validation,
+                        options, backend);
             }
         }
     }

@@ -29,8 +29,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weights", paramLabel = "FILE", description = "Start from these weights (a partial file works too).")
     Path weights;
 
-    @Option(names = {"--clear", "-clear"}, description = "Restart the image count (and so the learning-rate schedule) from 0.")
-    boolean clear;
 
     @Option(names = "--backup", paramLabel = "DIR", defaultValue = "backup", description = "Where checkpoints go (default: backup/).")
     Path backup;
@@ -48,7 +46,8 @@ final class TrainCommand implements Callable<Integer> {
                 .map(dir -> Dataset.fromFolders(dir, training.classNames(), Log::warn));
         TrainingOptions options = trainingOptions.toOptions(backup, TrainingOptions.baseName(cfg));
         try (Backend backend = backendOptions.create()) {
-            return TrainingRun.train(cfg, Optional.ofNullable(weights), clear, training, validation, options, backend);
+            return TrainingRun.train(cfg, Optional.ofNullable(weights), trainingOptions.clear, training, validation,
+                    options, backend);
         }
     }
 }

@@ -8,6 +8,9 @@ import picocli.CommandLine.Option;
 
 /** Options both training commands take, on top of darknet's. */
 final class TrainingCommandOptions {
+    @Option(names = {"-clear", "--clear"}, description = "Restart the image count (and so the learning-rate schedule) from 0.")
+    boolean clear;
+
     @Option(names = "--valid-every", paramLabel = "N", defaultValue = "0",
             description = "Measure top-1/top-k on the validation set every N batches (default: never).")
     int validEvery;

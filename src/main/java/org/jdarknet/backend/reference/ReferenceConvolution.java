@@ -112,35 +112,23 @@ final class ReferenceConvolution implements Convolution {
 
     /** Adds the unfolded {@code columns} back onto one group of one image (the inverse of {@link #im2col}). */
     private void col2im(float[] image, int offset, int channels) {
-        int height = spec.input().h();
-        int width = spec.input().w();
-        int size = spec.size();
-        int outH = spec.outputHeight();
-        int outW = spec.outputWidth();
-        int row = 0;
-        for (int c = 0; c < channels; c++) {
-            for (int ky = 0; ky < size; ky++) {
-                for (int kx = 0; kx < size; kx++, row++) {
-                    int base = row * outH * outW;
-                    for (int y = 0; y < outH; y++) {
-                        int iy = y * spec.stride() + ky - spec.padding();
-                        if (iy < 0 || iy >= height) {
-                            continue;
-                        }
-                        for (int x = 0; x < outW; x++) {
-                            int ix = x * spec.stride() + kx - spec.padding();
-                            if (ix >= 0 && ix < width) {
-                                image[offset + (c * height + iy) * width + ix] += columns[base + y * outW + x];
-                            }
-                        }
-                    }
-                }
+        forEachColumnCell(channels, (column, pixel) -> {
+            if (pixel >= 0) {
+                image[offset + pixel] += columns[column];
             }
-        }
+        });
     }
 
     /** Unfolds one group of one image into {@code columns}, rows ordered (channel, ky, kx). */
     private void im2col(float[] image, int offset, int channels) {
+        forEachColumnCell(channels, (column, pixel) -> columns[column] = pixel >= 0 ? image[offset + pixel] : 0f);
+    }
+
+    /**
+     * Visits every cell of the unfolded matrix (row = channel, ky, kx; column = output position)
+     * with the index of the input pixel it reads within the group, or -1 where it falls in the zero padding.
+     */
+    private void forEachColumnCell(int channels, CellVisitor visitor) {
         int height = spec.input().h();
         int width = spec.input().w();
         int size = spec.size();
@@ -156,12 +144,17 @@ final class ReferenceConvolution implements Convolution {
                         for (int x = 0; x < outW; x++) {
                             int ix = x * spec.stride() + kx - spec.padding();
                             boolean inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
-                            columns[base + y * outW + x] = inside ? image[offset + (c * height + iy) * width + ix] : 0f;
+                            visitor.visit(base + y * outW + x, inside ? (c * height + iy) * width + ix : -1);
                         }
                     }
                 }
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface CellVisitor {
+        void visit(int column, int pixel);
     }
 
     /**
