@@ -19,10 +19,20 @@ final class BackendOptions {
             description = "Darknet's spelling: use GPU N (same as --backend cuda).")
     Integer gpu;
 
+    /** Starts loading what {@link #create} will wait for, in the background ({@link Backends#preload}). */
+    void preload() {
+        Backends.preload(name());
+    }
+
     Backend create() {
-        String name = gpu != null ? "cuda" : backend;
-        Backend created = Backends.create(name, threads);
-        Log.detail("backend: " + created.description());
+        Backend created = Backends.create(name(), threads);
+        if (Log.verbose()) { // the cpu backend asks oneDNN for its version
+            Log.detail("backend: " + created.description());
+        }
         return created;
+    }
+
+    private String name() {
+        return gpu != null ? "cuda" : backend;
     }
 }

@@ -83,6 +83,11 @@ public final class CpuBackend implements Backend {
         Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms");
     }
 
+    /** Starts loading the native libraries on a background thread; creating a backend waits for them. */
+    public static void preload() {
+        Natives.loadInBackground();
+    }
+
     /** Why the backend cannot be created in this process, or empty when it can; loads the natives to find out. */
     public static Optional<String> unavailableReason() {
         return Optional.ofNullable(Natives.load().problem());

@@ -23,6 +23,13 @@ final class Natives {
         }
     }
 
+    /** Starts {@link #load} on a daemon thread, so that a process that ends first does not wait for it. */
+    static void loadInBackground() {
+        Thread loader = new Thread(Natives::load, "native library loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
     static synchronized Status load() {
         if (status == null) {
             status = tryLoad();
