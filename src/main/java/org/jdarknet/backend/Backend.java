@@ -1,5 +1,7 @@
 package org.jdarknet.backend;
 
+import java.nio.FloatBuffer;
+
 /**
  * The operations darknet's layers are made of. A layer says what it computes by calling these; a
  * backend decides where the numbers live and how the work is done. Implementations:
@@ -30,6 +32,13 @@ public interface Backend extends AutoCloseable {
 
     /** Copies {@code values} (logical NCHW order, exactly {@code shape.size()} of them) into {@code tensor}. */
     void upload(float[] values, Tensor tensor);
+
+    /**
+     * Copies the values remaining in {@code values} (exactly {@code shape.size()}) into
+     * {@code tensor}, as the array form does, leaving the buffer's position at its limit. A mapped
+     * weights file goes into parameters this way without a copy in between.
+     */
+    void upload(FloatBuffer values, Tensor tensor);
 
     /** The tensor's values in logical NCHW order. */
     float[] download(Tensor tensor);

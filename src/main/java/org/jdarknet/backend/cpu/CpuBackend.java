@@ -1,5 +1,6 @@
 package org.jdarknet.backend.cpu;
 
+import java.nio.FloatBuffer;
 import java.util.Optional;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.jdarknet.Log;
@@ -124,6 +125,17 @@ public final class CpuBackend implements Backend {
             parameter.set(values);
         } else {
             transfers.upload(values, ActivationTensor.of(tensor));
+        }
+    }
+
+    @Override
+    public void upload(FloatBuffer values, Tensor tensor) {
+        if (tensor instanceof ParameterTensor parameter) {
+            parameter.set(values);
+        } else {
+            float[] array = new float[values.remaining()];
+            values.get(array);
+            transfers.upload(array, ActivationTensor.of(tensor));
         }
     }
 
