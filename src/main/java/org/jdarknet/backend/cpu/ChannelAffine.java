@@ -71,7 +71,7 @@ record ChannelAffine(double[] multipliers, double[] shifts) {
      */
     void scaleRows(float[] weights, FloatBuffer out) {
         if (multipliers == null) {
-            out.put(0, weights);
+            out.put(weights);
             return;
         }
         int row = weights.length / multipliers.length;
@@ -82,7 +82,7 @@ record ChannelAffine(double[] multipliers, double[] shifts) {
             for (int i = 0; i < row; i++) {
                 scaled[i] = (float) (weights[start + i] * multiplier);
             }
-            out.put(start, scaled);
+            out.put(scaled);
         }
     }
 
