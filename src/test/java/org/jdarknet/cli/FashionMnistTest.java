@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * {@code scripts/fashion-mnist.sh}, {@code cfg/fashion-mnist.cfg} trained from scratch for 300
  * batches (two thirds of an epoch) on the fast backend, then {@code classifier valid} on the
  * 10,000 test images. The full run reaches 91.7%; this short one must pass 65% (it reached 71%
- * here; chance is 10%). It trains at a constant rate without the cfg's warm-up: in 300 batches the warm-up would take most of the
- * run, and the batch-norm rolling statistics (1% per batch) need the rest to settle.
+ * here; chance is 10%). It trains at a constant rate without the cfg's warm-up: in 300 batches
+ * the warm-up would take most of the run, and the batch-norm rolling statistics (1% per batch)
+ * need the rest to settle.
  */
 class FashionMnistTest {
     private static final Path DATASET = Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
