@@ -40,10 +40,11 @@ public final class Benchmark {
         String model = modelName(cfg);
         String label = position + model;
         Log.info(label + ": building with random weights (seed " + settings.seed() + ")");
-        try (Network network = Network.build(cfg, backend, settings.batch())) {
+        try (Network network = settings.train() ? Network.buildForTraining(cfg, backend, settings.batch())
+                : Network.build(cfg, backend, settings.batch())) {
             RandomWeights.fill(network, settings.seed());
             saveWeights(network, model, label);
-            Workload workload = new Inference(network);
+            Workload workload = settings.train() ? new TrainingStep(network) : new Inference(network);
             LayerClock clock = settings.layers() ? new LayerClock(network, settings.runs()) : null;
             warmUp(workload, label);
             Timings timings = Timings.of(timedRuns(workload, clock, label));

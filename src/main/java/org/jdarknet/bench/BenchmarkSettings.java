@@ -13,13 +13,16 @@ import java.nio.file.Path;
  * @param layers      also time each layer
  * @param saveWeights directory that receives each model's random weights as {@code MODEL.weights},
  *                    so that other implementations can run the same numbers; null for none
+ * @param train       time training steps instead of inferences
  */
-public record BenchmarkSettings(int batch, int runs, int warmup, long seed, boolean layers, Path saveWeights) {
+public record BenchmarkSettings(int batch, int runs, int warmup, long seed, boolean layers, Path saveWeights,
+                                boolean train) {
 
     public BenchmarkSettings {
         require(batch >= 1, "--batch must be at least 1, found " + batch);
         require(runs >= 1, "--runs must be at least 1, found " + runs);
         require(warmup >= 0, "--warmup must not be negative, found " + warmup);
+        require(!(train && layers), "--layers times inference only; leave it out with --train");
     }
 
     private static void require(boolean condition, String message) {

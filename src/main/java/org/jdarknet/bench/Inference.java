@@ -17,7 +17,8 @@ final class Inference implements Workload {
         this.images = batchOfPatterns(network.inputShape());
     }
 
-    private static float[] batchOfPatterns(Shape shape) {
+    /** The test pattern in every item of a batch of {@code shape}. */
+    static float[] batchOfPatterns(Shape shape) {
         float[] pattern = RandomWeights.testPattern(shape.w(), shape.h(), shape.c());
         float[] batch = new float[shape.size()];
         for (int item = 0; item < shape.n(); item++) {

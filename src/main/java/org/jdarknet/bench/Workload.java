@@ -3,14 +3,12 @@ package org.jdarknet.bench;
 import org.jdarknet.net.Network;
 
 /**
- * What one timed run does to the network. Inference is the only workload today. A training step
- * (forward, backward and weight update of one batch, for {@code --train}) will be a second
- * implementation, created where {@link Benchmark} creates {@link Inference}, with its own
- * operation count; timing and reports need no change.
+ * What one timed run does to the network: an {@link Inference}, or with {@code --train} a
+ * {@link TrainingStep}. Each has its own operation count; timing and reports are shared.
  */
 interface Workload {
 
-    /** How reports name the workload: {@code inference}. */
+    /** How reports name the workload: {@code inference} or {@code training}. */
     String name();
 
     /** Operations per image of one run, for GFLOP/s. */

@@ -31,8 +31,12 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CFG", arity = "0..*", description = "Networks to time (default: every cfg/*.cfg).")
     List<Path> cfgs = new ArrayList<>();
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Images per run (default: 1).")
-    int batch;
+    @Option(names = "--batch", paramLabel = "N",
+            description = "Images per run (default: 1, or 16 with --train, where batch norm needs several).")
+    Integer batch;
+
+    @Option(names = "--train", description = "Time one training step per run (forward, backward, SGD update).")
+    boolean train;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "10", description = "Timed runs (default: 10).")
     int runs;
@@ -75,7 +79,8 @@ final class BenchmarkCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--layers does not fit one CSV table; use --json or the text table");
         }
-        BenchmarkSettings settings = new BenchmarkSettings(batch, runs, warmup, seed, layers, saveWeights);
+        int images = batch != null ? batch : train ? 16 : 1;
+        BenchmarkSettings settings = new BenchmarkSettings(images, runs, warmup, seed, layers, saveWeights, train);
         List<Path> models = models();
         try (Backend backend = backendOptions.create()) {
             List<BenchmarkResult> results = new Benchmark(backend, threads(), settings).measureAll(models);

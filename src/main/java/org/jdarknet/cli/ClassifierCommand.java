@@ -99,7 +99,7 @@ final class ClassifierCommand {
             Dataset training = Dataset.fromDataConfig(dataConfig, Dataset.Split.TRAIN, Log::warn);
             Optional<Dataset> validation = dataConfig.valid()
                     .map(list -> Dataset.fromDataConfig(dataConfig, Dataset.Split.VALID, Log::warn));
-            TrainingOptions options = trainingOptions.toOptions(dataConfig.backup(), TrainingOptions.baseName(cfg));
+            TrainingOptions options = trainingOptions.toOptions(dataConfig.backup(), TrainingOptions.baseName(cfg), false);
             try (Backend backend = backendOptions.create()) {
                 return TrainingRun.train(cfg, Optional.ofNullable(weights), trainingOptions.clear, training, validation,
                         options, backend);

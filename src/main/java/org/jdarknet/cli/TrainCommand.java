@@ -44,7 +44,7 @@ final class TrainCommand implements Callable<Integer> {
         Dataset training = Dataset.fromFolders(data, Log::warn);
         Optional<Dataset> validation = Optional.ofNullable(valid)
                 .map(dir -> Dataset.fromFolders(dir, training.classNames(), Log::warn));
-        TrainingOptions options = trainingOptions.toOptions(backup, TrainingOptions.baseName(cfg));
+        TrainingOptions options = trainingOptions.toOptions(backup, TrainingOptions.baseName(cfg), true);
         try (Backend backend = backendOptions.create()) {
             return TrainingRun.train(cfg, Optional.ofNullable(weights), trainingOptions.clear, training, validation,
                     options, backend);

@@ -36,7 +36,7 @@ final class TrainingCommandOptions {
     @Option(names = "--seed", paramLabel = "N", description = "Seed all randomness (data order, augmentation, dropout) for a repeatable run.")
     Long seed;
 
-    TrainingOptions toOptions(Path backup, String name) {
+    TrainingOptions toOptions(Path backup, String name, boolean writeClassList) {
         Classifiers.requirePositive(topK, "--top");
         Classifiers.requirePositive(checkpointEvery, "--checkpoint-every");
         if (validEvery < 0 || maxBatches < 0 || loaderThreads < 0) {
@@ -45,6 +45,6 @@ final class TrainingCommandOptions {
         int threads = loaderThreads > 0 ? loaderThreads : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         long chosenSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
         return new TrainingOptions(backup, name, checkpointEvery, validEvery, topK, Optional.ofNullable(chart),
-                maxBatches, threads, chosenSeed);
+                maxBatches, threads, chosenSeed, writeClassList);
     }
 }

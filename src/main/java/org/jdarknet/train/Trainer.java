@@ -80,7 +80,9 @@ public final class Trainer {
     }
 
     private Outcome trainUntilDone() {
-        checkpoints.writeLabels(training.classNames(), options.topK());
+        if (options.writeClassList()) {
+            checkpoints.writeLabels(training.classNames(), options.topK());
+        }
         Log.info(String.format(Locale.ROOT, "%s: %d images in %d classes; learning rate %g, momentum %g, decay %g;"
                         + " batch %d in %d subdivisions; backend %s", options.name(), training.size(), training.classCount(),
                 config.solver().learningRate(), config.solver().momentum(), config.solver().decay(), config.batch(),

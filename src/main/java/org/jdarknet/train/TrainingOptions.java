@@ -15,9 +15,12 @@ import java.util.Optional;
  * @param maxBatches      stop after this many batches instead of the cfg's {@code max_batches} (0: the cfg's)
  * @param loaderThreads   image decoding threads
  * @param seed            the seed of all randomness (data order, augmentation, dropout)
+ * @param writeClassList  write the class names and a .data file naming them beside the checkpoints
+ *                        (for class folders, which have no .data file of their own)
  */
 public record TrainingOptions(Path backup, String name, int checkpointEvery, int validEvery, int topK,
-                              Optional<Path> chart, int maxBatches, int loaderThreads, long seed) {
+                              Optional<Path> chart, int maxBatches, int loaderThreads, long seed,
+                              boolean writeClassList) {
 
     /** Darknet's {@code basecfg}: {@code cfg/tiny.cfg} becomes {@code tiny}. */
     public static String baseName(Path cfg) {

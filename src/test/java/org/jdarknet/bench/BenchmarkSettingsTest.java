@@ -10,18 +10,24 @@ class BenchmarkSettingsTest {
 
     @Test
     void acceptsTheSmallestUsefulRun() {
-        assertDoesNotThrow(() -> new BenchmarkSettings(1, 1, 0, 0, false, null));
+        assertDoesNotThrow(() -> new BenchmarkSettings(1, 1, 0, 0, false, null, false));
     }
 
     @Test
     void rejectsWhatCannotBeMeasuredNamingTheOption() {
-        assertEquals("--batch must be at least 1, found 0", message(() -> new BenchmarkSettings(0, 1, 0, 1, false, null)));
-        assertEquals("--runs must be at least 1, found 0", message(() -> new BenchmarkSettings(1, 0, 0, 1, false, null)));
+        assertEquals("--batch must be at least 1, found 0", message(() -> new BenchmarkSettings(0, 1, 0, 1, false, null, false)));
+        assertEquals("--runs must be at least 1, found 0", message(() -> new BenchmarkSettings(1, 0, 0, 1, false, null, false)));
         assertEquals("--warmup must not be negative, found -1",
-                message(() -> new BenchmarkSettings(1, 1, -1, 1, false, null)));
+                message(() -> new BenchmarkSettings(1, 1, -1, 1, false, null, false)));
     }
 
     private static String message(Runnable construction) {
         return assertThrows(IllegalArgumentException.class, construction::run).getMessage();
+    }
+
+    @Test
+    void perLayerTimingIsForInferenceOnly() {
+        assertEquals("--layers times inference only; leave it out with --train",
+                message(() -> new BenchmarkSettings(16, 1, 0, 1, true, null, true)));
     }
 }

@@ -44,6 +44,17 @@ class BenchmarkCommandTest {
                 lines.get(2));
     }
 
+    /** A training step is three forward passes' worth of operations, on 16 images unless told otherwise. */
+    @Test
+    void trainTimesTrainingStepsOfSixteenImages() {
+        Outcome outcome = benchmark("--json", "--train");
+        assertEquals(0, outcome.exitCode());
+        Map<String, Object> tiny = Json.parseObject(outcome.stdout().strip());
+        assertEquals("training", tiny.get("workload"));
+        assertEquals(16.0, tiny.get("batch"));
+        assertEquals(3 * 983_244_192.0, tiny.get("flops"));
+    }
+
     @Test
     void jsonWithLayersTimesEveryLayerOnce() {
         Outcome outcome = benchmark("--json", "--layers", "--batch", "2", "--threads", "1");
