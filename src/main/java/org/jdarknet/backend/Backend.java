@@ -6,7 +6,7 @@ import java.nio.FloatBuffer;
  * The operations darknet's layers are made of. A layer says what it computes by calling these; a
  * backend decides where the numbers live and how the work is done. Implementations:
  * {@code reference} (plain Java, darknet's exact arithmetic, the oracle for the others),
- * {@code cpu} (fast CPU) and {@code cuda}.
+ * {@code cpu} (fast CPU, oneDNN); a CUDA backend is meant to be a third, behind this same interface.
  *
  * <p>All activation tensors are logically batch × channels × height × width. Only
  * {@link #upload} and {@link #download} move values between Java arrays and the backend, and the

@@ -26,6 +26,8 @@ public final class Backends {
             case "auto" -> fastestAvailable(threads);
             case "reference" -> new ReferenceBackend();
             case "cpu" -> new CpuBackend(threads);
+            case "cuda" -> throw new IllegalArgumentException("this build of jdarknet has no CUDA backend yet; "
+                    + "the backends here are " + String.join(", ", names()));
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: "
                     + String.join(", ", names()));
         };

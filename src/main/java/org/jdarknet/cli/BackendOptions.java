@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** {@code --backend} and {@code --threads}, shared by every command that computes. */
 final class BackendOptions {
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "Where to compute: auto, reference, cpu, cuda (default: ${DEFAULT-VALUE}).")
+            description = "Where to compute: auto (the fastest here), reference, cpu (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
@@ -16,13 +16,8 @@ final class BackendOptions {
     int threads;
 
     @Option(names = "-gpu", paramLabel = "N", hidden = true,
-            description = "Darknet's spelling: use GPU N (same as --backend cuda).")
+            description = "Darknet's spelling for a GPU; this build has no CUDA backend yet, and says so.")
     Integer gpu;
-
-    /** Starts loading what {@link #create} will wait for, in the background ({@link Backends#preload}). */
-    void preload() {
-        Backends.preload(name());
-    }
 
     Backend create() {
         Backend created = Backends.create(name(), threads);

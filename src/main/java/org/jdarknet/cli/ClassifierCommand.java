@@ -62,7 +62,6 @@ final class ClassifierCommand {
             DataConfig dataConfig = DataConfig.read(Resources.locate(data));
             int count = top != null ? top : dataConfig.top();
             Classifiers.requirePositive(count, "-t");
-            backendOptions.preload();
             PredictionRun run = PredictionRun.start(images, count, format);
             Labels labels = Classifiers.labels(dataConfig);
             try (Backend backend = backendOptions.create();

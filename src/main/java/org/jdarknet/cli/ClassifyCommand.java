@@ -53,7 +53,6 @@ final class ClassifyCommand implements Callable<Integer> {
     public Integer call() {
         Classifiers.requirePositive(top, "--top");
         Preprocessing preprocessing = Preprocessing.byName(preprocess);
-        backendOptions.preload();
         PredictionRun run = PredictionRun.start(images, top, format);
         Labels names = Classifiers.labels(labels, data);
         try (Backend backend = backendOptions.create();

@@ -1,7 +1,9 @@
 package org.jdarknet.cli;
 
 import java.util.List;
+import java.util.Set;
 import org.jdarknet.Log;
+import org.jdarknet.backend.Backends;
 import org.jdarknet.cfg.CfgException;
 import org.jdarknet.image.ImageException;
 import org.jdarknet.weights.WeightsException;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Option;
 public final class Main {
     private static final List<Class<?>> SUBCOMMANDS = List.of(ClassifyCommand.class, ClassifierCommand.class,
             TrainCommand.class, PartialCommand.class, BenchmarkCommand.class);
+    private static final Set<String> COMPUTING = Set.of("classify", "classifier", "train", "benchmark");
 
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
             description = "Print details (layer table, backend, preprocessing) and stack traces on errors.")
@@ -28,28 +31,37 @@ public final class Main {
 
     /** Runs a command line and returns its exit code: 0 success, 1 failure, 2 usage error. */
     public static int run(String... args) {
+        CommandLinePeek peek = new CommandLinePeek(args);
+        startLoadingBackend(peek);
         CommandLine commandLine = new CommandLine(new Main());
-        subcommandsFor(args).forEach(commandLine::addSubcommand);
+        subcommandsFor(peek).forEach(commandLine::addSubcommand);
         commandLine.setExecutionExceptionHandler(Main::reportFailure);
         commandLine.setParameterExceptionHandler(Main::reportUsageError);
         return commandLine.execute(args);
     }
 
     /**
-     * The subcommand the command line names, or all of them when it names none (top-level help,
-     * a mistyped name that picocli should answer with the choices). Picocli reflects over every
-     * subcommand it is given, which would cost a single-image {@code classify} about a tenth of
-     * its run. The options before a subcommand take no values, so its name is the first argument
-     * that is not an option.
+     * The subcommand the command line names, or all of them when it names none or names one
+     * that does not exist (picocli then answers with the choices). Picocli reflects over every
+     * subcommand it is given, which would cost a single-image {@code classify} a tenth of its run.
      */
-    static List<Class<?>> subcommandsFor(String[] args) {
-        for (String arg : args) {
-            if (!arg.startsWith("-")) {
-                return SUBCOMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(arg))
-                        .findFirst().map(List::<Class<?>>of).orElse(SUBCOMMANDS);
-            }
+    static List<Class<?>> subcommandsFor(CommandLinePeek peek) {
+        return peek.subcommand()
+                .flatMap(name -> SUBCOMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(name))
+                        .findFirst())
+                .map(List::<Class<?>>of)
+                .orElse(SUBCOMMANDS);
+    }
+
+    /**
+     * For the commands that compute, starts loading their backend's native libraries on another
+     * core while picocli parses the command line: a one-image {@code classify} would otherwise
+     * wait for the two one after the other.
+     */
+    private static void startLoadingBackend(CommandLinePeek peek) {
+        if (peek.subcommand().filter(COMPUTING::contains).isPresent()) {
+            Backends.preload(peek.backend());
         }
-        return SUBCOMMANDS;
     }
 
     /**
