@@ -1,12 +1,13 @@
 # jdarknet: `make` builds ./jdarknet and fetches the data it needs; `make test` runs the tests.
 MVN ?= mvn -B -q
 JAR := target/jdarknet.jar
+CDS := target/jdarknet.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 SAMPLE_DATA := data/imagenet.shortnames.list data/imagenet.labels.list data/dog.jpg data/eagle.jpg data/giraffe.jpg data/horses.jpg
 
 .PHONY: all data demo test bench fashion-mnist train-bench clean
 
-all: jdarknet data
+all: jdarknet data $(CDS)
 
 $(JAR): $(SOURCES)
 	$(MVN) package -DskipTests
@@ -14,6 +15,10 @@ $(JAR): $(SOURCES)
 jdarknet: $(JAR) scripts/jdarknet.sh
 	cp scripts/jdarknet.sh jdarknet
 	chmod +x jdarknet
+
+# The launcher maps it when present: ./jdarknet starts about 100 ms sooner (scripts/cds-archive.sh).
+$(CDS): jdarknet data/dog.jpg
+	scripts/cds-archive.sh
 
 data: $(SAMPLE_DATA)
 

@@ -1,10 +1,12 @@
 package org.jdarknet.backend;
 
+import java.nio.FloatBuffer;
+
 /**
  * The operations darknet's layers are made of. A layer says what it computes by calling these; a
  * backend decides where the numbers live and how the work is done. Implementations:
  * {@code reference} (plain Java, darknet's exact arithmetic, the oracle for the others),
- * {@code cpu} (fast CPU) and {@code cuda}.
+ * {@code cpu} (fast CPU, oneDNN); a CUDA backend is meant to be a third, behind this same interface.
  *
  * <p>All activation tensors are logically batch × channels × height × width. Only
  * {@link #upload} and {@link #download} move values between Java arrays and the backend, and the
@@ -30,6 +32,13 @@ public interface Backend extends AutoCloseable {
 
     /** Copies {@code values} (logical NCHW order, exactly {@code shape.size()} of them) into {@code tensor}. */
     void upload(float[] values, Tensor tensor);
+
+    /**
+     * Copies the values remaining in {@code values} (exactly {@code shape.size()}) into
+     * {@code tensor}, as the array form does, leaving the buffer's position at its limit. A mapped
+     * weights file goes into parameters this way without a copy in between.
+     */
+    void upload(FloatBuffer values, Tensor tensor);
 
     /** The tensor's values in logical NCHW order. */
     float[] download(Tensor tensor);

@@ -26,9 +26,23 @@ public final class Backends {
             case "auto" -> fastestAvailable(threads);
             case "reference" -> new ReferenceBackend();
             case "cpu" -> new CpuBackend(threads);
+            case "cuda" -> throw new IllegalArgumentException("this build of jdarknet has no CUDA backend yet; "
+                    + "the backends here are " + String.join(", ", names()));
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: "
                     + String.join(", ", names()));
         };
+    }
+
+    /**
+     * Starts loading, on a background thread, what creating backend {@code name} would wait for:
+     * the cpu backend's native libraries (for {@code auto} too), about a third of a one-image
+     * {@code classify}. The caller reads its other inputs meanwhile; {@link #create} then waits
+     * only for what is left. Nothing happens for other names, unknown ones included.
+     */
+    public static void preload(String name) {
+        if (name.equals("auto") || name.equals("cpu")) {
+            CpuBackend.preload();
+        }
     }
 
     private static Backend fastestAvailable(int threads) {

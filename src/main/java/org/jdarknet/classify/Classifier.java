@@ -35,9 +35,11 @@ public final class Classifier implements AutoCloseable {
     /** Builds the cfg's network for one image at a time and loads all of {@code weights} into it. */
     public static Classifier load(Path cfg, Path weights, Labels labels, Backend backend) {
         Network network = Network.build(cfg, backend, 1);
-        network.describe().forEach(Log::detail);
-        Log.detail(String.format(Locale.ROOT, "%d layers, %,d parameters, %.3f BFLOPs", network.layers().size(),
-                network.parameterCount(), network.flops() / 1e9));
+        if (Log.verbose()) { // formatting the table costs a single-image run more than its first layers
+            network.describe().forEach(Log::detail);
+            Log.detail(String.format(Locale.ROOT, "%d layers, %,d parameters, %.3f BFLOPs", network.layers().size(),
+                    network.parameterCount(), network.flops() / 1e9));
+        }
         try {
             WeightsReader.load(network, weights);
         } catch (RuntimeException e) {

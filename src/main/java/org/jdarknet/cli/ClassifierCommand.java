@@ -62,10 +62,11 @@ final class ClassifierCommand {
             DataConfig dataConfig = DataConfig.read(Resources.locate(data));
             int count = top != null ? top : dataConfig.top();
             Classifiers.requirePositive(count, "-t");
+            PredictionRun run = PredictionRun.start(images, count, format);
             Labels labels = Classifiers.labels(dataConfig);
             try (Backend backend = backendOptions.create();
                  Classifier classifier = Classifier.load(cfg, weights, labels, backend)) {
-                return PredictionRun.classifyAll(classifier, images, count, format);
+                return run.classifyAll(classifier);
             }
         }
     }

@@ -53,11 +53,12 @@ final class ClassifyCommand implements Callable<Integer> {
     public Integer call() {
         Classifiers.requirePositive(top, "--top");
         Preprocessing preprocessing = Preprocessing.byName(preprocess);
+        PredictionRun run = PredictionRun.start(images, top, format);
         Labels names = Classifiers.labels(labels, data);
         try (Backend backend = backendOptions.create();
              Classifier classifier = Classifier.load(cfg, weights, names, backend)) {
             classifier.setPreprocessing(preprocessing);
-            return PredictionRun.classifyAll(classifier, images, top, format);
+            return run.classifyAll(classifier);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.jdarknet.weights;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -154,24 +155,28 @@ public final class WeightsReader {
                         + " bytes in all). Truncated download, or weights for another cfg?");
             }
             int offset = buffer.position();
-            float[] values = new float[count];
-            buffer.asFloatBuffer().get(values);
+            FloatBuffer values = buffer.asFloatBuffer().limit(count);
             buffer.position(offset + (int) bytes);
-            if (parameter.transpose().applies(header.transposed())) {
-                values = transpose(values, parameter.transpose().rows(), parameter.transpose().columns());
-            }
             if (parameter.name().equals("rolling_variance")) {
                 checkVariances(layer, values, offset);
             }
-            network.backend().upload(values, parameter.value());
+            if (parameter.transpose().applies(header.transposed())) {
+                float[] array = new float[count];
+                values.get(array);
+                network.backend().upload(transpose(array, parameter.transpose().rows(), parameter.transpose().columns()),
+                        parameter.value());
+            } else {
+                network.backend().upload(values, parameter.value());
+            }
         }
 
         /** A variance is never negative: if one is, the bytes were meant for something else. */
-        private void checkVariances(Layer layer, float[] variances, int offset) {
-            for (int i = 0; i < variances.length; i++) {
-                if (!(variances[i] >= 0) || Float.isInfinite(variances[i])) {
+        private void checkVariances(Layer layer, FloatBuffer variances, int offset) {
+            for (int i = 0; i < variances.limit(); i++) {
+                float variance = variances.get(i);
+                if (!(variance >= 0) || Float.isInfinite(variance)) {
                     throw new WeightsException(file, "layer " + layer.index() + " (" + layer.kind()
-                            + "): rolling_variance[" + i + "] at byte " + (offset + 4L * i) + " is " + variances[i]
+                            + "): rolling_variance[" + i + "] at byte " + (offset + 4L * i) + " is " + variance
                             + ", which no variance can be; these weights do not fit this cfg");
                 }
             }

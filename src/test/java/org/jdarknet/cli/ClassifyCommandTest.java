@@ -209,6 +209,17 @@ class ClassifyCommandTest {
         assertTrue(verbose.stderr().contains("\tat org.jdarknet.cfg.CfgSection"), verbose.stderr());
     }
 
+    /** Darknet's {@code -gpu} and {@code --backend cuda} say plainly that this build has no GPU backend. */
+    @Test
+    void aGpuIsRefusedWithAClearMessage() {
+        String expected = "error: this build of jdarknet has no CUDA backend yet; the backends here are auto, reference, cpu";
+        for (String[] gpu : List.of(new String[] {"-gpu", "0"}, new String[] {"--backend", "cuda"})) {
+            Processes.Result result = Processes.jdarknet("classify", gpu[0], gpu[1], cfg, weights, good1);
+            assertEquals(1, result.exitCode());
+            assertEquals(List.of(expected), result.stderrLines());
+        }
+    }
+
     /** A mistyped command line: one line saying what is wrong and where to look, exit code 2. */
     @Test
     void usageErrorsAreOneLine() {

@@ -1,5 +1,6 @@
 package org.jdarknet.backend.cpu;
 
+import java.nio.FloatBuffer;
 import java.util.Optional;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.jdarknet.Log;
@@ -83,6 +84,11 @@ public final class CpuBackend implements Backend {
         Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms");
     }
 
+    /** Starts loading the native libraries on a background thread; creating a backend waits for them. */
+    public static void preload() {
+        Natives.loadInBackground();
+    }
+
     /** Why the backend cannot be created in this process, or empty when it can; loads the natives to find out. */
     public static Optional<String> unavailableReason() {
         return Optional.ofNullable(Natives.load().problem());
@@ -119,6 +125,17 @@ public final class CpuBackend implements Backend {
             parameter.set(values);
         } else {
             transfers.upload(values, ActivationTensor.of(tensor));
+        }
+    }
+
+    @Override
+    public void upload(FloatBuffer values, Tensor tensor) {
+        if (tensor instanceof ParameterTensor parameter) {
+            parameter.set(values);
+        } else {
+            float[] array = new float[values.remaining()];
+            values.get(array);
+            transfers.upload(array, ActivationTensor.of(tensor));
         }
     }
 

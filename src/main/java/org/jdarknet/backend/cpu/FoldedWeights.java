@@ -40,8 +40,10 @@ final class FoldedWeights implements AutoCloseable {
         }
         versions = Versions.of(sources);
         ChannelAffine affine = ChannelAffine.of(epilogue, outputs);
-        try (FloatPointer staging = new FloatPointer(affine.scaleRows(layerWeights.values()));
+        float[] values = layerWeights.values();
+        try (FloatPointer staging = new FloatPointer(values.length);
              memory plain = dnnl.wrap(plainWeights, staging)) {
+            affine.scaleRows(values, staging.asBuffer());
             dnnl.reorder(plain, weights);
         }
         new FloatPointer(bias.get_data_handle()).put(affine.floatShifts());

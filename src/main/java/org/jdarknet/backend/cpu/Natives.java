@@ -23,6 +23,13 @@ final class Natives {
         }
     }
 
+    /** Starts {@link #load} on a daemon thread, so that a process that ends first does not wait for it. */
+    static void loadInBackground() {
+        Thread loader = new Thread(Natives::load, "native library loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
     static synchronized Status load() {
         if (status == null) {
             status = tryLoad();
@@ -35,12 +42,26 @@ final class Natives {
         preferPassiveWaiting();
         try {
             Loader.load(dnnl.class);
+            makeOpenMpGlobal();
             Log.detail("loaded oneDNN's native libraries in " + millisSince(start) + " ms");
             return new Status(null);
         } catch (LinkageError | RuntimeException e) {
             String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             return new Status("oneDNN's native libraries could not be loaded (" + reason + ")");
         }
+    }
+
+    /**
+     * Re-opens libgomp with {@code RTLD_GLOBAL}, so that {@link OpenMp} finds its functions with
+     * a plain {@code dlsym}. Otherwise JavaCPP's {@code addressof} searches the loaded libraries
+     * by opening and closing each inside {@code dl_iterate_phdr}, which deadlocks against a
+     * {@code dlopen} on another thread: the JDK loading its JPEG decoder for the image being read
+     * meanwhile hung a one-image {@code classify} that way.
+     */
+    private static void makeOpenMpGlobal() {
+        Loader.getLoadedLibraries().entrySet().stream()
+                .filter(library -> library.getKey().startsWith("gomp@"))
+                .forEach(library -> Loader.loadGlobal(library.getValue()));
     }
 
     private static void preferPassiveWaiting() {

@@ -1,5 +1,6 @@
 package org.jdarknet.backend.cpu;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,6 +52,12 @@ final class ParameterTensor implements Tensor {
     void set(float[] newValues) {
         Transfers.requireSize(newValues.length, shape);
         System.arraycopy(newValues, 0, values(), 0, newValues.length);
+        changed();
+    }
+
+    void set(FloatBuffer newValues) {
+        Transfers.requireSize(newValues.remaining(), shape);
+        newValues.get(values());
         changed();
     }
 

@@ -1,5 +1,6 @@
 package org.jdarknet.backend.reference;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
@@ -47,6 +48,15 @@ public final class ReferenceBackend implements Backend {
             throw new IllegalArgumentException("upload of " + values.length + " values into a tensor of " + tensor.shape());
         }
         System.arraycopy(values, 0, data, 0, data.length);
+    }
+
+    @Override
+    public void upload(FloatBuffer values, Tensor tensor) {
+        float[] data = ArrayTensor.of(tensor).data();
+        if (values.remaining() != data.length) {
+            throw new IllegalArgumentException("upload of " + values.remaining() + " values into a tensor of " + tensor.shape());
+        }
+        values.get(data);
     }
 
     @Override

@@ -1,0 +1,38 @@
+package org.jdarknet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CommandLinePeekTest {
+
+    private static CommandLinePeek peek(String... args) {
+        return new CommandLinePeek(args);
+    }
+
+    @Test
+    void theSubcommandIsTheFirstArgumentThatIsNotAnOption() {
+        assertEquals(Optional.of("classify"), peek("classify", "cfg/tiny.cfg", "w", "dog.jpg").subcommand());
+        assertEquals(Optional.of("classifier"), peek("-v", "classifier", "predict").subcommand());
+        assertEquals(Optional.empty(), peek("--version").subcommand());
+        assertEquals(Optional.empty(), peek().subcommand());
+    }
+
+    @Test
+    void theBackendIsReadInEverySpellingAndIsAutoOtherwise() {
+        assertEquals("reference", peek("classify", "--backend", "reference", "c", "w").backend());
+        assertEquals("cpu", peek("benchmark", "--backend=cpu").backend());
+        assertEquals("cuda", peek("classifier", "train", "d", "c", "-gpu", "0").backend());
+        assertEquals("auto", peek("classify", "c", "w", "i").backend());
+        assertEquals("auto", peek("classify", "--backend").backend());
+    }
+
+    @Test
+    void picocliIsGivenOnlyTheSubcommandNamedOrAllWhenNoneIs() {
+        assertEquals(List.of(ClassifyCommand.class), Main.subcommandsFor(peek("-v", "classify", "c", "w")));
+        assertEquals(5, Main.subcommandsFor(peek("--help")).size());
+        assertEquals(5, Main.subcommandsFor(peek("clasify", "c", "w")).size());
+    }
+}
