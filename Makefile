@@ -5,7 +5,7 @@ CDS := target/jdarknet.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 SAMPLE_DATA := data/imagenet.shortnames.list data/imagenet.labels.list data/dog.jpg data/eagle.jpg data/giraffe.jpg data/horses.jpg
 
-.PHONY: all data demo test bench fashion-mnist train-bench clean
+.PHONY: all data demo test bench jmh fashion-mnist train-bench clean
 
 all: jdarknet data $(CDS)
 
@@ -37,6 +37,12 @@ test: all
 # then the whole classify process; RUNS, WARMUP, THREADS, BACKEND as scripts/bench-peers.sh says.
 bench: all
 	scripts/bench-peers.sh $(CFGS)
+
+# Kernel micro-benchmarks with JMH, reference and cpu backends side by side (KernelBenchmarks);
+# JMH="-f 1 -wi 1 -i 3 convolution" passes JMH's own options and a filter.
+jmh: all
+	$(MVN) test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) org.openjdk.jmh.Main $(JMH)
 
 # Issue 4's acceptance run: cfg/fashion-mnist.cfg trained from scratch on Fashion-MNIST, then
 # its test accuracy (docs/training.md). About 12 minutes on a 2-core machine.
