@@ -15,13 +15,24 @@ import org.jdarknet.backend.Tensor;
 final class ReferenceConvolution implements Convolution {
     private final ConvolutionSpec spec;
     private final ReferenceBackend backend;
+    /** Each group's sizes: its input channels and filters, and its input's length in one image. */
+    private final int channelsPerGroup;
+    private final int filtersPerGroup;
+    private final int inputPerGroup;
+    /** The unfolded matrix: k rows (channel, ky, kx) of n output positions. */
+    private final int k;
+    private final int n;
     private final float[] columns;
 
     ReferenceConvolution(ConvolutionSpec spec, ReferenceBackend backend) {
         this.spec = spec;
         this.backend = backend;
-        int k = spec.input().c() / spec.groups() * spec.size() * spec.size();
-        this.columns = new float[k * spec.outputHeight() * spec.outputWidth()];
+        this.channelsPerGroup = spec.input().c() / spec.groups();
+        this.filtersPerGroup = spec.filters() / spec.groups();
+        this.inputPerGroup = channelsPerGroup * spec.input().h() * spec.input().w();
+        this.k = channelsPerGroup * spec.size() * spec.size();
+        this.n = spec.outputHeight() * spec.outputWidth();
+        this.columns = new float[k * n];
     }
 
     @Override
@@ -35,16 +46,11 @@ final class ReferenceConvolution implements Convolution {
         float[] w = ArrayTensor.of(weights).data();
         float[] out = ArrayTensor.of(output).data();
         int groups = spec.groups();
-        int channelsPerGroup = spec.input().c() / groups;
-        int filtersPerGroup = spec.filters() / groups;
-        int k = channelsPerGroup * spec.size() * spec.size();
-        int n = spec.outputHeight() * spec.outputWidth();
-        int inputPerGroup = channelsPerGroup * spec.input().h() * spec.input().w();
         Arrays.fill(out, 0f);
         for (int b = 0; b < spec.input().n(); b++) {
             for (int g = 0; g < groups; g++) {
                 im2col(in, (b * groups + g) * inputPerGroup, channelsPerGroup);
-                multiplyAccumulate(w, g * filtersPerGroup * k, filtersPerGroup, k, n, out, (b * groups + g) * filtersPerGroup * n);
+                multiplyAccumulate(w, g * filtersPerGroup * k, out, (b * groups + g) * filtersPerGroup * n);
             }
         }
         backend.apply(epilogue, output);
@@ -64,27 +70,25 @@ final class ReferenceConvolution implements Convolution {
         float[] dw = ArrayTensor.of(weightGradient).data();
         float[] dx = inputDelta == null ? null : ArrayTensor.of(inputDelta).data();
         int groups = spec.groups();
-        int channelsPerGroup = spec.input().c() / groups;
-        int filtersPerGroup = spec.filters() / groups;
-        int k = channelsPerGroup * spec.size() * spec.size();
-        int n = spec.outputHeight() * spec.outputWidth();
-        int inputPerGroup = channelsPerGroup * spec.input().h() * spec.input().w();
         for (int b = 0; b < spec.input().n(); b++) {
             for (int g = 0; g < groups; g++) {
                 int deltaOffset = (b * groups + g) * filtersPerGroup * n;
                 im2col(in, (b * groups + g) * inputPerGroup, channelsPerGroup);
-                accumulateWeightGradient(d, deltaOffset, dw, g * filtersPerGroup * k, filtersPerGroup, k, n);
+                accumulateWeightGradient(d, deltaOffset, dw, g * filtersPerGroup * k);
                 if (dx != null) {
-                    unfoldedInputDelta(w, g * filtersPerGroup * k, d, deltaOffset, filtersPerGroup, k, n);
+                    unfoldedInputDelta(w, g * filtersPerGroup * k, d, deltaOffset);
                     col2im(dx, (b * groups + g) * inputPerGroup, channelsPerGroup);
                 }
             }
         }
     }
 
-    /** {@code dW[m][k] += sum_n delta[m][n] * columns[k][n]}; filters are independent, so shared out. */
-    private void accumulateWeightGradient(float[] delta, int deltaOffset, float[] dw, int dwOffset, int m, int k, int n) {
-        IntStream.range(0, m).parallel().forEach(i -> {
+    /**
+     * {@code dW[m][k] += sum_n delta[m][n] * columns[k][n]} for the group's m filters; they are
+     * independent, so shared out between cores.
+     */
+    private void accumulateWeightGradient(float[] delta, int deltaOffset, float[] dw, int dwOffset) {
+        IntStream.range(0, filtersPerGroup).parallel().forEach(i -> {
             for (int p = 0; p < k; p++) {
                 float sum = 0;
                 for (int j = 0; j < n; j++) {
@@ -96,11 +100,11 @@ final class ReferenceConvolution implements Convolution {
     }
 
     /** {@code columns[k][n] = sum_m W[m][k] * delta[m][n]}, the input delta still unfolded. */
-    private void unfoldedInputDelta(float[] w, int wOffset, float[] delta, int deltaOffset, int m, int k, int n) {
+    private void unfoldedInputDelta(float[] w, int wOffset, float[] delta, int deltaOffset) {
         IntStream.range(0, k).parallel().forEach(p -> {
             int row = p * n;
             Arrays.fill(columns, row, row + n, 0f);
-            for (int i = 0; i < m; i++) {
+            for (int i = 0; i < filtersPerGroup; i++) {
                 float weight = w[wOffset + i * k + p];
                 int deltaRow = deltaOffset + i * n;
                 for (int j = 0; j < n; j++) {
@@ -158,11 +162,12 @@ final class ReferenceConvolution implements Convolution {
     }
 
     /**
-     * {@code C[m][n] += A[m][k] * columns[k][n]} in darknet's i-k-j order. Rows are independent,
-     * so they are shared out between cores; each value is still summed in the same order.
+     * {@code C[m][n] += A[m][k] * columns[k][n]} for the group's m filters, in darknet's i-k-j
+     * order. Rows are independent, so they are shared out between cores; each value is still
+     * summed in the same order.
      */
-    private void multiplyAccumulate(float[] a, int aOffset, int m, int k, int n, float[] c, int cOffset) {
-        IntStream.range(0, m).parallel().forEach(i -> {
+    private void multiplyAccumulate(float[] a, int aOffset, float[] c, int cOffset) {
+        IntStream.range(0, filtersPerGroup).parallel().forEach(i -> {
             int cRow = cOffset + i * n;
             for (int p = 0; p < k; p++) {
                 float weight = a[aOffset + i * k + p];
