@@ -85,7 +85,6 @@ final class ClassifierCommand {
         @Parameters(index = "2", arity = "0..1", paramLabel = "WEIGHTS", description = "Start from these weights (partial files too).")
         Path weights;
 
-
         @Mixin
         TrainingCommandOptions trainingOptions;
 

@@ -29,7 +29,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weights", paramLabel = "FILE", description = "Start from these weights (a partial file works too).")
     Path weights;
 
-
     @Option(names = "--backup", paramLabel = "DIR", defaultValue = "backup", description = "Where checkpoints go (default: backup/).")
     Path backup;
 

@@ -28,7 +28,6 @@ class CpuConvolutionTest extends EveryLayout {
      */
     private static final double TOLERANCE = 5e-6;
 
-
     @ParameterizedTest
     @CsvSource({
         // channels, height, width, filters, size, stride, padding, groups, batch

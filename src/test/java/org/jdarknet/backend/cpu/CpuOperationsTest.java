@@ -30,7 +30,6 @@ class CpuOperationsTest extends EveryLayout {
     /** Activations that oneDNN approximates (exp, tanh), relative to the largest value. */
     private static final double APPROXIMATION = 1e-5;
 
-
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 16, 20, 64})
     void uploadAndDownloadKeepEveryValue(int channels) {

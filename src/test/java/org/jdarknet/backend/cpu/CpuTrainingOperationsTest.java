@@ -52,7 +52,6 @@ class CpuTrainingOperationsTest extends EveryLayout {
 
     private static final int[] CHANNELS = {3, 20, 32};
 
-
     @ParameterizedTest
     @EnumSource(BatchNormStyle.class)
     void batchNormForwardAndBackward(BatchNormStyle style) {

@@ -49,7 +49,6 @@ class CpuTrainingStepTest extends EveryLayout {
     private static final double NOISE = 1e-7;
     private static final int STEPS = 2;
 
-
     @TempDir
     Path dir;
 

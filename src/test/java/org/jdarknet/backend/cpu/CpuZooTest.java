@@ -41,7 +41,6 @@ class CpuZooTest extends EveryLayout {
             "densenet201", "cspdarknet53");
     private static final List<String> IMAGES = List.of("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg");
 
-
     /** What a network computed on the images: every layer's output on the first, the probabilities on each. */
     private record Outputs(List<float[]> layers, List<float[]> probabilities) {
 
