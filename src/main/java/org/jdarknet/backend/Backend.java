@@ -31,12 +31,14 @@ public interface Backend extends AutoCloseable {
     Tensor allocateParameter(Shape shape);
 
     /** Copies {@code values} (logical NCHW order, exactly {@code shape.size()} of them) into {@code tensor}. */
-    void upload(float[] values, Tensor tensor);
+    default void upload(float[] values, Tensor tensor) {
+        upload(FloatBuffer.wrap(values), tensor);
+    }
 
     /**
-     * Copies the values remaining in {@code values} (exactly {@code shape.size()}) into
-     * {@code tensor}, as the array form does, leaving the buffer's position at its limit. A mapped
-     * weights file goes into parameters this way without a copy in between.
+     * Copies the values remaining in {@code values} (logical NCHW order, exactly
+     * {@code shape.size()} of them) into {@code tensor}, leaving the buffer's position at its
+     * limit. A mapped weights file goes into parameters this way without a copy in between.
      */
     void upload(FloatBuffer values, Tensor tensor);
 

@@ -120,22 +120,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void upload(float[] values, Tensor tensor) {
-        if (tensor instanceof ParameterTensor parameter) {
-            parameter.set(values);
-        } else {
-            transfers.upload(values, ActivationTensor.of(tensor));
-        }
-    }
-
-    @Override
     public void upload(FloatBuffer values, Tensor tensor) {
         if (tensor instanceof ParameterTensor parameter) {
             parameter.set(values);
         } else {
-            float[] array = new float[values.remaining()];
-            values.get(array);
-            transfers.upload(array, ActivationTensor.of(tensor));
+            transfers.upload(values, ActivationTensor.of(tensor));
         }
     }
 

@@ -49,12 +49,6 @@ final class ParameterTensor implements Tensor {
         version++;
     }
 
-    void set(float[] newValues) {
-        Transfers.requireSize(newValues.length, shape);
-        System.arraycopy(newValues, 0, values(), 0, newValues.length);
-        changed();
-    }
-
     void set(FloatBuffer newValues) {
         Transfers.requireSize(newValues.remaining(), shape);
         newValues.get(values());

@@ -23,14 +23,21 @@ final class Transfers {
     }
 
     void upload(float[] values, ActivationTensor tensor) {
-        requireSize(values.length, tensor.shape());
+        upload(FloatBuffer.wrap(values), tensor);
+    }
+
+    /** Copies the values remaining in {@code values}, in NCHW order, into {@code tensor}'s layout. */
+    void upload(FloatBuffer values, ActivationTensor tensor) {
+        requireSize(values.remaining(), tensor.shape());
         Layout plain = plain(tensor.shape());
         if (tensor.layout().equals(plain)) {
-            tensor.values().put(0, values);
+            tensor.values().put(0, values, values.position(), values.remaining());
+            values.position(values.limit());
             return;
         }
-        try (FloatPointer staging = new FloatPointer(values);
+        try (FloatPointer staging = new FloatPointer(values.remaining());
              memory source = dnnl.wrap(plain.descriptor(), staging)) {
+            staging.asBuffer().put(values);
             dnnl.execute(reorder(plain, tensor.layout()), Arg.src(source), Arg.dst(tensor.memory()));
         }
     }

@@ -42,15 +42,6 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void upload(float[] values, Tensor tensor) {
-        float[] data = ArrayTensor.of(tensor).data();
-        if (values.length != data.length) {
-            throw new IllegalArgumentException("upload of " + values.length + " values into a tensor of " + tensor.shape());
-        }
-        System.arraycopy(values, 0, data, 0, data.length);
-    }
-
-    @Override
     public void upload(FloatBuffer values, Tensor tensor) {
         float[] data = ArrayTensor.of(tensor).data();
         if (values.remaining() != data.length) {
