@@ -23,10 +23,11 @@ import org.jdarknet.image.ImageLoader;
  * paths read from stdin one per line. An image that cannot be read is reported and skipped; the
  * exit code then says that something failed.
  *
- * <p>A run is started before its classifier is loaded: the first named image is decoded on
- * another thread meanwhile. For a single image that decode (ImageIO's start-up included) is a
- * fifth of the process, and loading the network leaves the second core idle. Its error, if any,
- * is still reported in its turn, after any problem with the network.
+ * <p>Each named image is decoded on another thread while the one before it is classified, and
+ * the first while the network loads: for a single image that decode (ImageIO's start-up
+ * included) is a fifth of the process, and loading the network leaves the second core idle; for
+ * a list, decoding ahead makes it about a fifth faster. An image's error is still reported in
+ * its turn, the first one's after any problem with the network.
  */
 final class PredictionRun {
     private final List<Path> images;
@@ -54,9 +55,11 @@ final class PredictionRun {
         if (images.isEmpty()) {
             classifyStdin(classifier);
         } else {
-            classifyOne(classifier, images.get(0), () -> join(first));
-            for (Path path : images.subList(1, images.size())) {
-                classifyOne(classifier, path, () -> ImageLoader.load(path));
+            FutureTask<FloatImage> next = first;
+            for (int i = 0; i < images.size(); i++) {
+                FutureTask<FloatImage> current = next;
+                next = i + 1 < images.size() ? decodeAhead(images.get(i + 1)) : null;
+                classifyOne(classifier, images.get(i), () -> join(current));
             }
         }
         return failures == 0 ? 0 : 1;
