@@ -5,8 +5,8 @@ import java.util.stream.IntStream;
 
 /**
  * The threads the backend's Java passes run on, as many as oneDNN's primitives use. The two pools
- * take turns rather than fight for the cores: oneDNN's OpenMP threads sleep between primitives
- * (passive waiting, see {@link OpenMp}), and a Java pass runs between two primitives.
+ * take turns rather than fight for the cores: oneDNN's OpenMP threads sleep soon after each
+ * primitive (a brief spin, see {@link OpenMp}), and a Java pass runs between two primitives.
  */
 final class JavaThreads implements AutoCloseable {
     /** Parts per thread, so that a thread slowed down by another process leaves its share to the others. */

@@ -39,7 +39,7 @@ final class Natives {
 
     private static Status tryLoad() {
         long start = System.nanoTime();
-        preferPassiveWaiting();
+        limitSpinning();
         try {
             Loader.load(dnnl.class);
             makeOpenMpGlobal();
@@ -64,11 +64,11 @@ final class Natives {
                 .forEach(library -> Loader.loadGlobal(library.getValue()));
     }
 
-    private static void preferPassiveWaiting() {
+    private static void limitSpinning() {
         try {
-            OpenMp.preferPassiveWaiting();
+            OpenMp.limitSpinning();
         } catch (ReflectiveOperationException | RuntimeException e) {
-            Log.detail("OpenMP threads will spin while idle (cannot set OMP_WAIT_POLICY: " + e + ")");
+            Log.detail("OpenMP threads will spin for milliseconds while idle (cannot set GOMP_SPINCOUNT: " + e + ")");
         }
     }
 
