@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.cfg.CfgException;
 import org.jdarknet.data.Dataset;
 import org.jdarknet.net.Network;
 import org.jdarknet.train.Initializer;
@@ -51,7 +52,7 @@ final class TrainingRun {
     private static void requireOutputsMatchClasses(Path cfg, Network network, Dataset training) {
         int outputs = network.outputLayer().outputShape().itemSize();
         if (outputs != training.classCount()) {
-            throw new IllegalArgumentException(cfg + ": the network has " + outputs + " outputs but " + training.source()
+            throw new CfgException(cfg, "the network has " + outputs + " outputs but " + training.source()
                     + " has " + training.classCount() + " classes; set filters= (or output=) of the last"
                     + " convolutional (or connected) layer to " + training.classCount());
         }

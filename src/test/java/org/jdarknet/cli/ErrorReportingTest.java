@@ -1,0 +1,67 @@
+package org.jdarknet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a failure prints: a user's mistake is one line and no stack trace (unless
+ * {@code --verbose}); a bug in jdarknet says it is one and prints the trace to report.
+ */
+class ErrorReportingTest {
+    private static final String TRACE_LINE = "\tat org.jdarknet.cli.FailingCommand.call(";
+
+    @Test
+    void aUsersMistakeIsOneLineWithoutATrace() {
+        Processes.Result result = Processes.java(FailingCommand.class, "fail", "user");
+        assertEquals(1, result.exitCode(), result.stderr());
+        assertEquals(List.of("error: " + FailingCommand.USER_MESSAGE), result.stderrLines());
+    }
+
+    @Test
+    void verboseAddsTheTraceToAUsersMistake() {
+        Processes.Result result = Processes.java(FailingCommand.class, "--verbose", "fail", "user");
+        assertEquals(1, result.exitCode(), result.stderr());
+        List<String> lines = result.stderrLines();
+        assertEquals("error: " + FailingCommand.USER_MESSAGE, lines.get(0));
+        assertEquals("org.jdarknet.UsageException: " + FailingCommand.USER_MESSAGE, lines.get(1));
+        assertTrue(result.stderr().contains(TRACE_LINE), result.stderr());
+    }
+
+    @Test
+    void anIoErrorIsOneLineWithoutATrace() {
+        Processes.Result result = Processes.java(FailingCommand.class, "fail", "io");
+        assertEquals(1, result.exitCode(), result.stderr());
+        assertEquals(List.of("error: java.io.IOException: " + FailingCommand.IO_MESSAGE), result.stderrLines());
+    }
+
+    @Test
+    void aBugSaysSoAndPrintsItsTrace() {
+        Processes.Result result = Processes.java(FailingCommand.class, "fail", "bug");
+        assertEquals(1, result.exitCode(), result.stderr());
+        List<String> lines = result.stderrLines();
+        assertEquals("error: internal error: java.lang.IllegalArgumentException: " + FailingCommand.BUG_MESSAGE
+                + " (this is a bug in jdarknet; please report it with the stack trace below)", lines.get(0));
+        assertEquals("java.lang.IllegalArgumentException: " + FailingCommand.BUG_MESSAGE, lines.get(1));
+        assertTrue(lines.get(2).startsWith(TRACE_LINE), result.stderr());
+    }
+
+    /** Bad values on jdarknet's own command line, checked before any file is read. */
+    @Test
+    void badOptionValuesAreOneLine() {
+        List<List<String>> cases = List.of(
+                List.of("--backend", "gpu", "error: unknown backend 'gpu'; known: auto, reference, cpu"),
+                List.of("--threads", "-3", "error: --threads must be 0 (one per core) or more, found -3"),
+                List.of("--preprocess", "crop", "error: unknown preprocessing 'crop'; known: letterbox, resize,"
+                        + " resize-min-crop, center-crop"));
+        for (List<String> option : cases) {
+            Processes.Result result = Processes.jdarknet("classify", option.get(0), option.get(1), "--labels",
+                    CliFixture.names().toString(), CliFixture.CFG.toString(), CliFixture.weights().toString(),
+                    CliFixture.image(1).toString());
+            assertEquals(1, result.exitCode(), result.stderr());
+            assertEquals(List.of(option.get(2)), result.stderrLines());
+        }
+    }
+}
