@@ -62,6 +62,17 @@ final class Darknet {
         return Float.parseFloat(stdout.strip());
     }
 
+    /**
+     * Darknet's learning rate ({@code get_current_rate}) for {@code cfg} at each batch number, in
+     * order, rand() seeded with {@code seed} after the cfg is parsed: one "BATCH RATE-BITS" line each.
+     */
+    static List<String> learningRates(Path cfg, int seed, List<Long> batches) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(harness("darknet-rates").toString(), cfg.toString(),
+                Integer.toString(seed)));
+        batches.forEach(batch -> command.add(Long.toString(batch)));
+        return execute(command, Path.of(".")).lines().toList();
+    }
+
     /** Builds one of our C harnesses in scripts/oracle against libdarknet, once per change of its source. */
     private static synchronized Path harness(String name) throws IOException, InterruptedException {
         Path source = ORACLE_SOURCES.resolve(name + ".c");
