@@ -34,11 +34,6 @@ public final class Labels {
         }
     }
 
-    /** Labels that are just the output indexes, for networks without a names file. */
-    public static Labels indexes(int count) {
-        return new Labels(null, java.util.stream.IntStream.range(0, count).mapToObj(Integer::toString).toList());
-    }
-
     private static String withoutLineEnd(String line) {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
