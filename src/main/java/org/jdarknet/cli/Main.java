@@ -48,7 +48,8 @@ public final class Main {
     /**
      * The subcommand the command line names, or all of them when it names none or names one
      * that does not exist (picocli then answers with the choices). Picocli reflects over every
-     * subcommand it is given, which would cost a single-image {@code classify} a tenth of its run.
+     * subcommand it is given, which would cost a single-image {@code classify} a noticeable part
+     * of its run (docs/benchmarks.md).
      */
     static List<Class<?>> subcommandsFor(CommandLinePeek peek) {
         return peek.subcommand()
