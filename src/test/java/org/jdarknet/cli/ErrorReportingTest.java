@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What a failure prints: a user's mistake is one line and no stack trace (unless
@@ -13,11 +15,14 @@ import org.junit.jupiter.api.Test;
 class ErrorReportingTest {
     private static final String TRACE_LINE = "\tat org.jdarknet.cli.FailingCommand.call(";
 
-    @Test
-    void aUsersMistakeIsOneLineWithoutATrace() {
-        Processes.Result result = Processes.java(FailingCommand.class, "fail", "user");
+    /** A user's mistake, and an I/O error on the user's files, the way it reads. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"user|" + FailingCommand.USER_MESSAGE,
+            "io|java.io.IOException: " + FailingCommand.IO_MESSAGE})
+    void aUsersProblemIsOneLineWithoutATrace(String kind, String message) {
+        Processes.Result result = Processes.java(FailingCommand.class, "fail", kind);
         assertEquals(1, result.exitCode(), result.stderr());
-        assertEquals(List.of("error: " + FailingCommand.USER_MESSAGE), result.stderrLines());
+        assertEquals(List.of("error: " + message), result.stderrLines());
     }
 
     @Test
@@ -28,13 +33,6 @@ class ErrorReportingTest {
         assertEquals("error: " + FailingCommand.USER_MESSAGE, lines.get(0));
         assertEquals("org.jdarknet.UsageException: " + FailingCommand.USER_MESSAGE, lines.get(1));
         assertTrue(result.stderr().contains(TRACE_LINE), result.stderr());
-    }
-
-    @Test
-    void anIoErrorIsOneLineWithoutATrace() {
-        Processes.Result result = Processes.java(FailingCommand.class, "fail", "io");
-        assertEquals(1, result.exitCode(), result.stderr());
-        assertEquals(List.of("error: java.io.IOException: " + FailingCommand.IO_MESSAGE), result.stderrLines());
     }
 
     @Test
