@@ -5,6 +5,8 @@ import java.util.Optional;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.cfg.CfgException;
+import org.jdarknet.cfg.CfgParser;
+import org.jdarknet.data.Batch;
 import org.jdarknet.data.Dataset;
 import org.jdarknet.net.Network;
 import org.jdarknet.train.Initializer;
@@ -24,6 +26,7 @@ final class TrainingRun {
                      TrainingOptions options, Backend backend) {
         Network probe = Network.build(cfg, backend, 1);
         int miniBatch = probe.config().miniBatch();
+        requireColourInput(cfg, probe);
         requireOutputsMatchClasses(cfg, probe, training);
         probe.close();
         try (Network network = Network.buildForTraining(cfg, backend, miniBatch)) {
@@ -46,6 +49,15 @@ final class TrainingRun {
                 + " images seen");
         if (clear) {
             network.setSeen(0);
+        }
+    }
+
+    /** The loader makes colour images, as darknet's training does (where other channels= reads past them). */
+    private static void requireColourInput(Path cfg, Network network) {
+        int channels = network.config().channels();
+        if (channels != Batch.CHANNELS) {
+            throw CfgParser.parseSections(cfg).get(0).error("channels", "training takes colour images ("
+                    + Batch.CHANNELS + " channels); this network takes " + channels);
         }
     }
 

@@ -3,8 +3,12 @@ package org.jdarknet.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,6 +48,23 @@ class ErrorReportingTest {
                 + " (this is a bug in jdarknet; please report it with the stack trace below)", lines.get(0));
         assertEquals("java.lang.IllegalArgumentException: " + FailingCommand.BUG_MESSAGE, lines.get(1));
         assertTrue(lines.get(2).startsWith(TRACE_LINE), result.stderr());
+    }
+
+    /** Training reads colour images: a cfg that takes others is refused at its channels= line. */
+    @Test
+    void trainingANetworkOfOtherChannelsIsOneLine(@TempDir Path dir) throws IOException {
+        Path data = TrainingFixture.colours(dir, 1).resolve("train");
+        Path grey = Files.writeString(dir.resolve("grey.cfg"),
+                Files.readString(TrainingFixture.CFG).replace("channels=3", "channels=1"));
+        Processes.Result result = Processes.jdarknet("train", grey.toString(), "--data", data.toString(),
+                "--backend", "reference", "--backup", dir.resolve("backup").toString());
+        assertEquals(1, result.exitCode(), result.stderr());
+        assertEquals(List.of("error: " + grey + ":" + channelsLine(grey) + ": 'channels': training takes colour images"
+                + " (3 channels); this network takes 1"), result.stderrLines());
+    }
+
+    private static int channelsLine(Path cfg) throws IOException {
+        return Files.readAllLines(cfg).indexOf("channels=1") + 1;
     }
 
     /** Bad values on jdarknet's own command line, checked before any file is read. */
