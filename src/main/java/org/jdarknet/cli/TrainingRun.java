@@ -52,7 +52,10 @@ final class TrainingRun {
         }
     }
 
-    /** The loader makes colour images, as darknet's training does (where other channels= reads past them). */
+    /**
+     * The loader makes colour images, as darknet's training does (darknet then feeds them
+     * misaligned to a network of other channels=).
+     */
     private static void requireColourInput(Path cfg, Network network) {
         int channels = network.config().channels();
         if (channels != Batch.CHANNELS) {
