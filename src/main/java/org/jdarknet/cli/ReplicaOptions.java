@@ -3,6 +3,7 @@ package org.jdarknet.cli;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.train.parallel.AllReduce;
 import org.jdarknet.train.parallel.SyncScheme;
 import picocli.CommandLine.Option;
 
@@ -45,6 +46,6 @@ final class ReplicaOptions {
             backends.forEach(Backend::close);
             throw e;
         }
-        return new ReplicaBackends(backends, scheme);
+        return new ReplicaBackends(backends, scheme, AllReduce.host());
     }
 }

@@ -8,7 +8,6 @@ import org.jdarknet.net.Network;
 import org.jdarknet.train.Initializer;
 import org.jdarknet.train.Trainer;
 import org.jdarknet.train.TrainingOptions;
-import org.jdarknet.train.parallel.AllReduce;
 import org.jdarknet.train.parallel.Replicas;
 import org.jdarknet.weights.WeightsReader;
 
@@ -26,7 +25,7 @@ final class TrainingRun {
         requireOutputsMatchClasses(cfg, probe, training);
         probe.close();
         try (Replicas replicas = Replicas.build(cfg, probe.config(), backends.backends(), backends.scheme(),
-                AllReduce.host(), network -> {
+                backends.allReduce(), network -> {
                     Initializer.initialize(network, options.seed());
                     weights.ifPresent(file -> loadStartingWeights(network, file, clear));
                 })) {

@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -144,11 +143,8 @@ class ReplicasTest {
         int shard = MINI_BATCH / count;
         List<Backend> backends = backends(backendName, 2 * count);
         List<Network> networks = unprepared(cfg, backends.subList(0, count), shard);
-        List<Network> alone = new ArrayList<>();
+        List<Network> alone = backends.subList(count, 2 * count).stream().map(b -> network(cfg, b, shard)).toList();
         try (Replicas replicas = new Replicas(networks, SyncScheme.ALLREDUCE, AllReduce.host())) {
-            for (Backend backend : backends.subList(count, 2 * count)) {
-                alone.add(network(cfg, backend, shard));
-            }
             SplittableRandom random = new SplittableRandom(8);
             for (int pass = 0; pass < PASSES; pass++) {
                 Batch batch = batch(random, MINI_BATCH);
@@ -186,11 +182,8 @@ class ReplicasTest {
         Path cfg = write(dir, "batchnorm", BATCH_NORM);
         List<Backend> backends = backends(backendName, 2 * count);
         List<Network> networks = unprepared(cfg, backends.subList(0, count), MINI_BATCH);
-        List<Network> independent = new ArrayList<>();
+        List<Network> independent = backends.subList(count, 2 * count).stream().map(b -> network(cfg, b, MINI_BATCH)).toList();
         try (Replicas replicas = new Replicas(networks, SyncScheme.AVERAGE, AllReduce.host())) {
-            for (Backend backend : backends.subList(count, 2 * count)) {
-                independent.add(network(cfg, backend, MINI_BATCH));
-            }
             assertEquals(MINI_BATCH * count, replicas.loaderBatch());
             assertEquals(BATCH * count, replicas.imagesPerStep());
             Solver solver = new Solver(networks.get(0).config().solver());
