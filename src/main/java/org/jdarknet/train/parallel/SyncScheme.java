@@ -80,20 +80,24 @@ public enum SyncScheme {
     /** What one replica contributes to the reduction, in layer order. */
     List<Tensor> reduced(Network network) {
         List<Tensor> tensors = new ArrayList<>();
-        List<Tensor> statistics = new ArrayList<>();
         for (Layer layer : network.layers()) {
             for (Parameter parameter : layer.parameters()) {
-                boolean learned = parameter.gradient() != null;
-                if (this == ALLREDUCE && learned) {
-                    tensors.add(parameter.gradient());
-                } else if (this == ALLREDUCE && parameter.kind() == Parameter.Kind.STATISTIC) {
-                    statistics.add(parameter.value());
-                } else if (this == AVERAGE && learned) {
-                    tensors.add(parameter.value());
+                Tensor tensor = reduced(parameter);
+                if (tensor != null) {
+                    tensors.add(tensor);
                 }
             }
         }
-        tensors.addAll(statistics);
         return tensors;
+    }
+
+    /** The tensor of {@code parameter} this scheme averages; null for none. */
+    private Tensor reduced(Parameter parameter) {
+        boolean learned = parameter.gradient() != null;
+        return switch (this) {
+            case ALLREDUCE -> learned ? parameter.gradient()
+                    : parameter.kind() == Parameter.Kind.STATISTIC ? parameter.value() : null;
+            case AVERAGE -> learned ? parameter.value() : null;
+        };
     }
 }

@@ -133,7 +133,7 @@ final class ReplicaFixture {
     /**
      * {@code actual} within {@code relative} of the largest value of {@code expected}'s tensor
      * (plus {@code absolute}, for tensors that are all near zero), element by element. Returns the
-     * largest deviation relative to that largest value.
+     * largest deviation relative to that largest value (0 for a tensor all within {@code absolute} of zero).
      */
     static double assertClose(float[] expected, float[] actual, double relative, double absolute, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
@@ -146,7 +146,7 @@ final class ReplicaFixture {
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], relative * largest + absolute, what + " [" + i + "]");
         }
-        return deviation / largest;
+        return largest > absolute ? deviation / largest : 0;
     }
 
     /** From {@code before}, {@code actual} changed as {@code expected} did, within {@link #assertClose}'s bounds of the change. */

@@ -122,7 +122,7 @@ class ReplicasTest {
                     largestMomentum = Math.max(largestMomentum, momentum);
                 }
                 System.out.printf("%s: changes within %.1e, momentum within %.1e of each tensor's largest"
-                        + " (zero-gradient biases included)%n", what, largestChange, largestMomentum);
+                        + " (tensors that are all rounding noise aside)%n", what, largestChange, largestMomentum);
                 for (Network other : networks.subList(1, count)) {
                     Snapshot.of(other).assertIdentical(first, what + ", replica " + networks.indexOf(other));
                 }
