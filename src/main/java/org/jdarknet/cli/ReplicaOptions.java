@@ -10,19 +10,19 @@ import picocli.CommandLine.Option;
 /** Training on several replicas of the network: darknet's {@code -gpus}, or {@code --replicas} on the CPU. */
 final class ReplicaOptions {
     @Option(names = "-gpus", paramLabel = "0,1,...",
-            description = {"Darknet's multi-GPU training: one replica per GPU, each on its share of every batch.",
-                    "This build has no CUDA backend and says so; --replicas does the same on the CPU."})
+            description = "Darknet's multi-GPU training: one replica per GPU, each on its share of every batch."
+                    + " This build has no CUDA backend and says so; --replicas does the same on the CPU.")
     String gpus;
 
     @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
-            description = {"Train N replicas of the network on the --backend (cpu or reference), kept in step as",
-                    "-gpus keeps GPUs: for testing multi-GPU training without GPUs; not faster (default: 1)."})
+            description = "Train N replicas of the network on the --backend (cpu or reference), kept in step as"
+                    + " -gpus keeps GPUs: for testing multi-GPU training without GPUs; not faster (default: 1).")
     int replicas;
 
     @Option(names = "--replica-sync", paramLabel = "SCHEME", defaultValue = "allreduce",
-            description = {"How replicas keep in step: allreduce (one batch split among them, gradients averaged",
-                    "every step; default) or average (darknet's: a batch each, rate x N, weights averaged",
-                    "every 4 batches)."})
+            description = "How replicas keep in step: allreduce (one batch split among them, gradients averaged"
+                    + " every step; default) or average (darknet's: a batch each, rate x N, weights averaged"
+                    + " every 4 batches).")
     String sync;
 
     /** One backend per replica, created as {@code backendOptions} says; a one-line error for what cannot be. */

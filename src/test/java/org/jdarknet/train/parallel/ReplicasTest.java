@@ -13,7 +13,6 @@ import static org.jdarknet.train.parallel.ReplicaFixture.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -260,7 +259,7 @@ class ReplicasTest {
             solver.update(single, RATE, BATCH);
             replicas.update(RATE);
             Snapshot.of(replicas.primary()).assertIdentical(Snapshot.of(single), "one replica");
-            assertTrue(replicas.description().equals(single.backend().description()), replicas.description());
+            assertEquals(single.backend().description(), replicas.description());
         }
     }
 
