@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jdarknet.backend.reference.ReferenceBackend;
+import org.jdarknet.net.Network;
+import org.jdarknet.weights.WeightsReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +65,47 @@ class ReplicaTrainingTest {
         assertTrue(Float.parseFloat(lines.get(39).group(3)) < Float.parseFloat(lines.get(0).group(3)) / 3,
                 "the loss fell: " + lines.get(39).group());
         assertTrue(Files.exists(dir.resolve("backup/colours.weights")));
+    }
+
+    /**
+     * Through the whole training loop (loader, schedule, solver, checkpoint): without batch norm,
+     * 2 and 3 replicas write the weights one network writes from the same seed, within rounding.
+     */
+    @Test
+    void replicasWriteTheWeightsOneNetworkWrites() throws IOException {
+        TrainingFixture.colours(dir, 10);
+        Path cfg = Files.writeString(dir.resolve("plain.cfg"), Files.readString(TrainingFixture.CFG)
+                .replace("batch_normalize=1\n", ""));
+        List<List<float[]>> weights = new ArrayList<>();
+        for (String count : List.of("1", "2", "3")) {
+            Path backup = dir.resolve("backup" + count);
+            Processes.Result result = Processes.jdarknet("train", cfg.toString(), "--data", dir.resolve("train").toString(),
+                    "--backup", backup.toString(), "--backend", "reference", "--seed", "5", "--max-batches", "10",
+                    "--replicas", count);
+            assertEquals(0, result.exitCode(), result.stderr());
+            weights.add(parameters(cfg, backup.resolve("plain.weights")));
+        }
+        for (List<float[]> replicated : weights.subList(1, 3)) {
+            for (int t = 0; t < replicated.size(); t++) {
+                float[] expected = weights.get(0).get(t);
+                double largest = 0;
+                for (float value : expected) {
+                    largest = Math.max(largest, Math.abs(value));
+                }
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], replicated.get(t)[i], 1e-4 * largest, "tensor " + t + " [" + i + "]");
+                }
+            }
+        }
+    }
+
+    private static List<float[]> parameters(Path cfg, Path weights) {
+        try (Network network = Network.build(cfg, new ReferenceBackend(), 1)) {
+            WeightsReader.load(network, weights);
+            assertEquals(120, network.seen(), "10 batches of 12 images");
+            return network.layers().stream().flatMap(layer -> layer.parameters().stream())
+                    .map(parameter -> network.backend().download(parameter.value())).toList();
+        }
     }
 
     /** Darknet's scheme: a batch per replica, the rate doubled, each step counting both replicas' images. */
