@@ -20,10 +20,15 @@ final class Ort implements AutoCloseable {
         this.session = session;
     }
 
+    /** Two threads: the tests share a two-core machine. */
     static Ort load(byte[] model) throws OrtException {
+        return load(model, 2);
+    }
+
+    static Ort load(byte[] model, int threads) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setIntraOpNumThreads(2);
+            options.setIntraOpNumThreads(threads);
             return new Ort(ENVIRONMENT.createSession(model, options));
         }
     }
