@@ -68,7 +68,7 @@ final class BatchNormValues {
         return values;
     }
 
-    /** A BatchNormalization node on {@code x} (channels on axis 1) followed by nothing; {@code biases} may be null. */
+    /** A BatchNormalization node on {@code x} (channels on axis 1), adding {@code biases} (none when null). */
     String node(GraphBuilder graph, String x, float[] biases) {
         long n = channels();
         float[] bias = biases == null ? new float[channels()] : biases;

@@ -111,7 +111,7 @@ final class LayerNodes {
         return activations.apply(layer.activation(), y);
     }
 
-    /** The flattened input times the weights (outputs × inputs), then as a convolution; reshaped to N×outputs×1×1. */
+    /** The flattened input times the weights (outputs × inputs) as a Gemm, then reshaped to N×outputs×1×1. */
     private String connected(ConnectedLayer layer, String x) {
         int outputs = layer.outputShape().c();
         int inputs = layer.inputShape().itemSize();

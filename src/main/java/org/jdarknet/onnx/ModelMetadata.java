@@ -1,6 +1,7 @@
 package org.jdarknet.onnx;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.jdarknet.image.Preprocessing;
 import org.jdarknet.net.Network;
@@ -32,7 +33,7 @@ final class ModelMetadata {
             properties.put("class_names", String.join("\n", options.classNames()));
         }
         properties.put("darknet_cfg", String.valueOf(network.cfgFile().getFileName()));
-        properties.put("batchnorm_style", network.config().batchNormStyle().name().toLowerCase(java.util.Locale.ROOT));
+        properties.put("batchnorm_style", network.config().batchNormStyle().name().toLowerCase(Locale.ROOT));
         return properties;
     }
 

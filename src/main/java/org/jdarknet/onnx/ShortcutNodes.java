@@ -1,5 +1,6 @@
 package org.jdarknet.onnx;
 
+import java.util.Arrays;
 import java.util.List;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.layers.ShortcutLayer;
@@ -59,7 +60,7 @@ final class ShortcutNodes {
     private static float[] alphaMask(float alpha, Shape a, Shape o) {
         Region r = new Region(a, o);
         float[] mask = new float[o.itemSize()];
-        java.util.Arrays.fill(mask, 1);
+        Arrays.fill(mask, 1);
         for (int k = 0; k < r.channels; k++) {
             for (int j = 0; j < r.rows; j++) {
                 for (int i = 0; i < r.columns; i++) {

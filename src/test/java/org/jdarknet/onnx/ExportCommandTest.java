@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.TensorInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jdarknet.cli.Processes;
@@ -71,7 +72,7 @@ class ExportCommandTest {
     }
 
     private static void assertRefused(String message, Path out, String... options) {
-        List<String> args = new java.util.ArrayList<>(List.of("export", cfg.toString(), weights.toString(), out.toString()));
+        List<String> args = new ArrayList<>(List.of("export", cfg.toString(), weights.toString(), out.toString()));
         args.addAll(List.of(options));
         Processes.Result result = Processes.jdarknet(args.toArray(String[]::new));
         assertEquals(1, result.exitCode(), result.stderr());

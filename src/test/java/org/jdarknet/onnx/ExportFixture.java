@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.classify.TopK;
@@ -80,8 +81,8 @@ final class ExportFixture {
     static double assertSamePrediction(float[] expected, float[] actual, int classes, String what) {
         double worst = assertClose(expected, actual, 1e-5, what);
         for (int image = 0; image < expected.length / classes; image++) {
-            float[] ours = java.util.Arrays.copyOfRange(expected, image * classes, (image + 1) * classes);
-            float[] theirs = java.util.Arrays.copyOfRange(actual, image * classes, (image + 1) * classes);
+            float[] ours = Arrays.copyOfRange(expected, image * classes, (image + 1) * classes);
+            float[] theirs = Arrays.copyOfRange(actual, image * classes, (image + 1) * classes);
             assertArrayEquals(TopK.of(ours, 5), TopK.of(theirs, 5), what + ": top-5 of image " + image);
         }
         return worst;

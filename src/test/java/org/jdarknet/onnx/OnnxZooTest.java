@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every zoo model exported (batch norm folded, and kept) and run by ONNX Runtime on the exact
+ * Every zoo model exported (batch norm folded; kept as well for all but the four largest, up to
+ * 230 MB of weights, which would double the test's time) and run by ONNX Runtime on the exact
  * tensor the reference backend classifies (darknet's letterbox of {@code data/dog.jpg}): the
  * probabilities agree within 1e-5 of the largest, with the same top-5. Where the C darknet is
  * installed, ONNX Runtime's output is also checked against libdarknet's own for the same cfg and
@@ -40,6 +41,7 @@ class OnnxZooTest {
     private static final List<String> FULL_SIZE = List.of("tiny", "darknet", "fashion-mnist");
     private static final List<String> REDUCED_SIZE = List.of("darknet19", "darknet53", "resnet50", "resnet101",
             "resnet152", "densenet121", "densenet201", "cspdarknet53");
+    private static final List<String> FOLDED_ONLY = List.of("darknet53", "resnet101", "resnet152", "densenet201");
     private static final Path IMAGE = Path.of("data", "dog.jpg");
 
     static Stream<Arguments> models() {
@@ -61,9 +63,11 @@ class OnnxZooTest {
             int classes = expected.length;
             long[] shape = {1, config.channels(), config.height(), config.width()};
             float[] folded = run(network, ExportOptions.defaults(), input, shape);
-            float[] kept = run(network, ExportOptions.defaults().withFoldBatchNorm(false), input, shape);
-            double worst = Math.max(ExportFixture.assertSamePrediction(expected, folded, classes, model + " (folded)"),
-                    ExportFixture.assertSamePrediction(expected, kept, classes, model + " (kept)"));
+            double worst = ExportFixture.assertSamePrediction(expected, folded, classes, model + " (folded)");
+            if (!FOLDED_ONLY.contains(model)) {
+                float[] kept = run(network, ExportOptions.defaults().withFoldBatchNorm(false), input, shape);
+                worst = Math.max(worst, ExportFixture.assertSamePrediction(expected, kept, classes, model + " (kept)"));
+            }
             System.out.printf("%s at %dx%d: ONNX Runtime agrees with the reference within %.1e of the largest probability%n",
                     model, config.width(), config.height(), worst);
             if (config.channels() == 3 && !model.equals("cspdarknet53") && Darknet.installed()) {
@@ -95,7 +99,11 @@ class OnnxZooTest {
         Path weights = ExportFixture.directory().resolve(model + ".weights");
         WeightsWriter.save(network, weights);
         Path dump = ExportFixture.directory().resolve(model + "-darknet");
-        Darknet.dumpLayers(network.cfgFile(), weights, IMAGE, dump);
+        try {
+            Darknet.dumpLayers(network.cfgFile(), weights, IMAGE, dump);
+        } finally {
+            Files.delete(weights);
+        }
         assertArrayEquals(input, RawFloats.read(dump.resolve("input.f32")), model + ": darknet's input tensor");
         return RawFloats.read(dump.resolve("output.f32"));
     }
