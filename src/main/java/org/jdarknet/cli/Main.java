@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backends;
+import org.jdarknet.backend.cuda.CudaException;
 import org.jdarknet.cfg.CfgException;
 import org.jdarknet.image.ImageException;
 import org.jdarknet.weights.WeightsException;
@@ -77,7 +78,8 @@ public final class Main {
     /** A one-line error for the problems users cause; a stack trace only when asked for or for our own bugs. */
     private static int reportFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         boolean expected = e instanceof CfgException || e instanceof WeightsException || e instanceof ImageException
-                || e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException;
+                || e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
+                || e instanceof CudaException;
         if (expected) {
             Log.error(oneLine(e.getMessage() == null ? e.toString() : e.getMessage()));
         } else {
