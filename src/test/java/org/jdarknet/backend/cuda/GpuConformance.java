@@ -114,7 +114,7 @@ public final class GpuConformance {
             Outputs expected = Outputs.of(reference, input);
             List<String> lines = new ArrayList<>();
             double worst = 0;
-            String worstLayer = "";
+            String worstLayer = "none";
             for (Layer layer : reference.layers()) {
                 double relative = relativeDifference(expected.layers().get(layer.index()), actual.layers().get(layer.index()));
                 if (relative > worst) {
@@ -134,31 +134,50 @@ public final class GpuConformance {
         }
     }
 
-    private void training(List<String> models, int size, int batch) {
-        for (String model : models) {
-            Path cfg = sizedCfg(model, size);
-            try (Backend backend = Backends.create(backendName, 0);
-                 Network candidate = trainingNetwork(cfg, backend, batch);
-                 Network reference = trainingNetwork(cfg, new ReferenceBackend(), batch)) {
+    /** What one training step did: its loss and the parameters before and after the update. */
+    private record Step(float loss, List<float[]> before, List<float[]> after) {
+        static Step of(Path cfg, Backend backend, int batch) {
+            try (Network network = trainingNetwork(cfg, backend, batch)) {
                 SplittableRandom random = new SplittableRandom(3);
-                float[] images = new float[reference.inputShape().size()];
+                float[] images = new float[network.inputShape().size()];
                 for (int i = 0; i < images.length; i++) {
                     images[i] = (float) random.nextDouble();
                 }
-                float[] truth = oneHot(random, reference);
-                List<float[]> before = download(reference);
-                float expectedLoss = reference.train(images, truth);
-                float actualLoss = candidate.train(images, truth);
-                update(reference);
-                update(candidate);
-                double lossDifference = Math.abs(expectedLoss - actualLoss) / Math.max(Math.abs(expectedLoss), Float.MIN_NORMAL);
-                report(verdict(lossDifference <= LOSS_TOLERANCE, String.format(Locale.ROOT,
-                        "%s training step (%dx%d, batch %d): loss %.6f, reference %.6f, relative difference %.1e (allowed %.0e)",
-                        model, reference.config().width(), reference.config().height(), batch, actualLoss, expectedLoss,
-                        lossDifference, LOSS_TOLERANCE)));
-                report(changes(model, reference, before, download(reference), download(candidate)));
+                float[] truth = oneHot(random, network);
+                List<float[]> before = download(network);
+                float loss = network.train(images, truth);
+                new Solver(network.config().solver()).update(network, network.config().solver().learningRate(),
+                        network.config().batch());
+                return new Step(loss, before, download(network));
             }
         }
+    }
+
+    /** The reference's steps run on the other cores while the backend under test takes its own one by one. */
+    private void training(List<String> models, int size, int batch) throws Exception {
+        ExecutorService cores = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        List<Future<Step>> expected = new ArrayList<>();
+        for (String model : models) {
+            Path cfg = sizedCfg(model, size);
+            expected.add(cores.submit(() -> Step.of(cfg, new ReferenceBackend(), batch)));
+        }
+        for (int m = 0; m < models.size(); m++) {
+            String model = models.get(m);
+            Step actual;
+            try (Backend backend = Backends.create(backendName, 0)) {
+                actual = Step.of(sizedCfg(model, size), backend, batch);
+            }
+            Step reference = expected.get(m).get();
+            double lossDifference = Math.abs(reference.loss() - actual.loss()) / Math.max(Math.abs(reference.loss()), Float.MIN_NORMAL);
+            report(verdict(lossDifference <= LOSS_TOLERANCE, String.format(Locale.ROOT,
+                    "%s training step (%s, batch %d): loss %.6f, reference %.6f, relative difference %.1e (allowed %.0e)",
+                    model, size > 0 ? size + "x" + size : "cfg size", batch, actual.loss(), reference.loss(), lossDifference,
+                    LOSS_TOLERANCE)));
+            try (Network layout = Network.buildForTraining(sizedCfg(model, size), new ReferenceBackend(), 1)) {
+                report(changes(model, layout, reference.before(), reference.after(), actual.after()));
+            }
+        }
+        cores.shutdown();
     }
 
     /** The worst parameter change, relative to the largest change of its tensor, as one verdict line. */
@@ -166,7 +185,7 @@ public final class GpuConformance {
                                   List<float[]> actual) {
         int t = 0;
         double worst = 0;
-        String where = "";
+        String where = "none";
         boolean within = true;
         for (Layer layer : reference.layers()) {
             for (Parameter parameter : layer.parameters()) {
@@ -194,10 +213,6 @@ public final class GpuConformance {
         RandomWeights.fill(network, 5);
         network.seedTraining(6);
         return network;
-    }
-
-    private static void update(Network network) {
-        new Solver(network.config().solver()).update(network, network.config().solver().learningRate(), network.config().batch());
     }
 
     private static float[] oneHot(SplittableRandom random, Network network) {
