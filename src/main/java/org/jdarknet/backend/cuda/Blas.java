@@ -10,11 +10,13 @@ import org.bytedeco.javacpp.FloatPointer;
  * asked for, and it is not.
  */
 final class Blas implements AutoCloseable {
+    private final Gpu gpu;
     private final cublasContext handle = new cublasContext();
     private final FloatPointer one = new FloatPointer(1f);
     private final FloatPointer zero = new FloatPointer(0f);
 
     Blas(Gpu gpu) {
+        this.gpu = gpu;
         Check.cublas(cublas.cublasCreate_v2(handle), "cublasCreate", null);
         Check.cublas(cublas.cublasSetStream_v2(handle, gpu.stream()), "cublasSetStream", null);
         Check.cublas(cublas.cublasSetMathMode(handle, cublas.CUBLAS_DEFAULT_MATH), "cublasSetMathMode(DEFAULT)", null);
@@ -38,6 +40,7 @@ final class Blas implements AutoCloseable {
     }
 
     private void run(Gemm gemm, DeviceTensor a, DeviceTensor b, DeviceTensor c, String pass) {
+        gpu.bind();
         Check.cublas(cublas.cublasSgemm_v2(handle, gemm.transposeA() ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
                 gemm.transposeB() ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, gemm.m(), gemm.n(), gemm.k(), one, a.floats(),
                 gemm.lda(), b.floats(), gemm.ldb(), gemm.beta() == 0 ? zero : one, c.floats(), gemm.ldc()), "cublasSgemm",

@@ -139,6 +139,7 @@ public final class CudaBackend implements Backend {
         if (from.shape().size() != to.shape().size()) {
             throw new IllegalArgumentException("copy between " + source.shape() + " and " + destination.shape());
         }
+        gpu.bind();
         Check.cuda(cudart.cudaMemcpyAsync(to.memory(), from.memory(), from.bytes(), cudart.cudaMemcpyDeviceToDevice, gpu.stream()),
                 "cudaMemcpyAsync(device to device)", "copying " + source.shape());
     }
@@ -209,6 +210,7 @@ public final class CudaBackend implements Backend {
         long sourceItem = (long) s.itemSize() * Float.BYTES;
         long destinationItem = (long) d.itemSize() * Float.BYTES;
         FloatPointer target = new FloatPointer(to.memory()).position((long) offset * d.h() * d.w());
+        gpu.bind();
         Check.cuda(cudart.cudaMemcpy2DAsync(target, destinationItem, from.memory(), sourceItem, sourceItem, s.n(),
                 cudart.cudaMemcpyDeviceToDevice, gpu.stream()), "cudaMemcpy2DAsync", "route of " + s + " into " + d);
     }

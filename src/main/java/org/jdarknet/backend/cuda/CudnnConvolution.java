@@ -2,6 +2,7 @@ package org.jdarknet.backend.cuda;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdDataAlgoPerf_t;
 import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdFilterAlgoPerf_t;
 import org.bytedeco.cuda.cudnn.cudnnConvolutionFwdAlgoPerf_t;
@@ -73,6 +74,7 @@ final class CudnnConvolution implements Convolution {
         DeviceTensor x = DeviceTensor.of(inputTensor);
         DeviceTensor w = DeviceTensor.of(weights);
         DeviceTensor y = DeviceTensor.of(outputTensor);
+        backend.gpu().bind();
         AlgorithmChoice.Chosen chosen = dnn.algorithm(Cudnn.Pass.FORWARD, spec, limit -> findForward(x, w, y, limit));
         check(cudnn.cudnnConvolutionForward(dnn.handle(), dnn.one(), input, x.floats(), filter, w.floats(), convolution,
                 chosen.algorithm(), dnn.workspace(chosen.workspaceBytes()), chosen.workspaceBytes(), dnn.zero(), output,
@@ -86,6 +88,7 @@ final class CudnnConvolution implements Convolution {
         DeviceTensor w = DeviceTensor.of(weights);
         DeviceTensor dy = DeviceTensor.of(delta);
         DeviceTensor dw = DeviceTensor.of(weightGradient);
+        backend.gpu().bind();
         AlgorithmChoice.Chosen filterPass = dnn.algorithm(Cudnn.Pass.BACKWARD_FILTER, spec, limit -> findBackwardFilter(x, dy, limit));
         check(cudnn.cudnnConvolutionBackwardFilter(dnn.handle(), dnn.one(), input, x.floats(), output, dy.floats(),
                 convolution, filterPass.algorithm(), dnn.workspace(filterPass.workspaceBytes()), filterPass.workspaceBytes(),
@@ -106,12 +109,10 @@ final class CudnnConvolution implements Convolution {
             int[] returned = new int[1];
             check(cudnn.cudnnFindConvolutionForwardAlgorithmEx(dnn.handle(), input, x.floats(), filter, w.floats(), convolution,
                     output, y.floats(), requested, returned, results, space.memory(), limit), "cudnnFindConvolutionForwardAlgorithmEx");
-            List<AlgorithmChoice.Candidate> candidates = new ArrayList<>();
-            for (int i = 0; i < returned[0]; i++) {
+            return choose(candidates(returned[0], i -> {
                 cudnnConvolutionFwdAlgoPerf_t r = results.getPointer(i);
-                candidates.add(new AlgorithmChoice.Candidate(r.algo(), r.status(), r.time(), r.memory(), r.mathType()));
-            }
-            return choose(candidates, limit, "forward");
+                return new AlgorithmChoice.Candidate(r.algo(), r.status(), r.time(), r.memory(), r.mathType());
+            }), limit, "forward");
         }
     }
 
@@ -127,12 +128,10 @@ final class CudnnConvolution implements Convolution {
             check(cudnn.cudnnFindConvolutionBackwardFilterAlgorithmEx(dnn.handle(), input, x.floats(), output, dy.floats(),
                     convolution, filter, gradient.memory(), requested, returned, results, space.memory(), limit),
                     "cudnnFindConvolutionBackwardFilterAlgorithmEx");
-            List<AlgorithmChoice.Candidate> candidates = new ArrayList<>();
-            for (int i = 0; i < returned[0]; i++) {
+            return choose(candidates(returned[0], i -> {
                 cudnnConvolutionBwdFilterAlgoPerf_t r = results.getPointer(i);
-                candidates.add(new AlgorithmChoice.Candidate(r.algo(), r.status(), r.time(), r.memory(), r.mathType()));
-            }
-            return choose(candidates, limit, "backward filter");
+                return new AlgorithmChoice.Candidate(r.algo(), r.status(), r.time(), r.memory(), r.mathType());
+            }), limit, "backward filter");
         }
     }
 
@@ -145,13 +144,20 @@ final class CudnnConvolution implements Convolution {
             check(cudnn.cudnnFindConvolutionBackwardDataAlgorithmEx(dnn.handle(), filter, w.floats(), output, dy.floats(),
                     convolution, input, delta.memory(), requested, returned, results, space.memory(), limit),
                     "cudnnFindConvolutionBackwardDataAlgorithmEx");
-            List<AlgorithmChoice.Candidate> candidates = new ArrayList<>();
-            for (int i = 0; i < returned[0]; i++) {
+            return choose(candidates(returned[0], i -> {
                 cudnnConvolutionBwdDataAlgoPerf_t r = results.getPointer(i);
-                candidates.add(new AlgorithmChoice.Candidate(r.algo(), r.status(), r.time(), r.memory(), r.mathType()));
-            }
-            return choose(candidates, limit, "backward data");
+                return new AlgorithmChoice.Candidate(r.algo(), r.status(), r.time(), r.memory(), r.mathType());
+            }), limit, "backward data");
         }
+    }
+
+    /** cuDNN's answer as candidates: its three result types share their fields but no Java type. */
+    private static List<AlgorithmChoice.Candidate> candidates(int returned, IntFunction<AlgorithmChoice.Candidate> result) {
+        List<AlgorithmChoice.Candidate> candidates = new ArrayList<>();
+        for (int i = 0; i < returned; i++) {
+            candidates.add(result.apply(i));
+        }
+        return candidates;
     }
 
     private AlgorithmChoice.Chosen choose(List<AlgorithmChoice.Candidate> candidates, long limit, String pass) {

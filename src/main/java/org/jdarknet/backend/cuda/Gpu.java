@@ -15,13 +15,28 @@ final class Gpu implements AutoCloseable {
     private final int ordinal;
     private final String name;
     private final CUstream_st stream = new CUstream_st();
+    /** The last thread that made this GPU current; another one must make it current for itself. */
+    private Thread boundThread;
 
     Gpu(int ordinal) {
         this.ordinal = ordinal;
-        Check.cuda(cudart.cudaSetDevice(ordinal), "cudaSetDevice(" + ordinal + ")", null);
+        bind();
         Check.cuda(cudart.cudaFree(null), "cudaFree(NULL)", "creating GPU " + ordinal + "'s context");
         Check.cuda(cudart.cudaStreamCreateWithFlags(stream, cudart.cudaStreamNonBlocking), "cudaStreamCreateWithFlags", null);
         this.name = deviceName(ordinal);
+    }
+
+    /**
+     * Makes this GPU (its primary context) current on the calling thread, as the runtime and driver
+     * calls that follow need; a no-op on the thread that did so last. Layers run on one thread, but
+     * a checkpoint on Ctrl-C, say, downloads the weights from another.
+     */
+    void bind() {
+        Thread caller = Thread.currentThread();
+        if (caller != boundThread) {
+            Check.cuda(cudart.cudaSetDevice(ordinal), "cudaSetDevice(" + ordinal + ")", null);
+            boundThread = caller;
+        }
     }
 
     int ordinal() {
@@ -43,6 +58,7 @@ final class Gpu implements AutoCloseable {
      * @param purpose what it is for, named in the error when there is not enough
      */
     Pointer allocate(long bytes, String purpose) {
+        bind();
         try (PointerPointer<Pointer> address = new PointerPointer<>(1)) {
             int status = cudart.cudaMalloc(address, bytes);
             if (status == cudart.cudaErrorMemoryAllocation) {
@@ -55,11 +71,13 @@ final class Gpu implements AutoCloseable {
     }
 
     void free(Pointer memory) {
+        bind();
         Check.cuda(cudart.cudaFree(memory), "cudaFree", null);
     }
 
     /** Waits until everything queued on the stream has run, then reports the first asynchronous failure. */
     void synchronize(String context) {
+        bind();
         Check.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize", context);
     }
 
@@ -84,6 +102,7 @@ final class Gpu implements AutoCloseable {
 
     @Override
     public void close() {
+        bind();
         Check.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize", "closing the backend");
         Check.cuda(cudart.cudaStreamDestroy(stream), "cudaStreamDestroy", null);
     }

@@ -74,6 +74,7 @@ final class Kernels implements AutoCloseable {
      * {@link KernelArguments#pack}).
      */
     void run(Kernel kernel, long workItems, Object... arguments) {
+        gpu.bind();
         CallSite site = new CallSite(kernel, workItems, Arrays.asList(arguments));
         Launch launch = launches.get(site);
         if (launch == null) {

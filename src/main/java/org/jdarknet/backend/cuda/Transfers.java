@@ -50,6 +50,7 @@ final class Transfers implements AutoCloseable {
 
     /** The buffer, at least {@code count} floats, once the previous copy from it has finished. */
     private FloatPointer stagingFor(int count) {
+        gpu.bind();
         Check.cuda(cudart.cudaEventSynchronize(copied), "cudaEventSynchronize", "waiting for the previous upload");
         if (count > capacity) {
             release();

@@ -143,7 +143,12 @@ public final class GpuConformance {
                 for (int i = 0; i < images.length; i++) {
                     images[i] = (float) random.nextDouble();
                 }
-                float[] truth = oneHot(random, network);
+                int classes = network.outputLayer().outputShape().itemSize();
+                float[] truth = new float[batch * classes];
+                int[] labels = random.ints(batch, 0, classes).toArray();
+                for (int item = 0; item < batch; item++) {
+                    truth[item * classes + labels[item]] = 1;
+                }
                 List<float[]> before = download(network);
                 float loss = network.train(images, truth);
                 new Solver(network.config().solver()).update(network, network.config().solver().learningRate(),
@@ -213,15 +218,6 @@ public final class GpuConformance {
         RandomWeights.fill(network, 5);
         network.seedTraining(6);
         return network;
-    }
-
-    private static float[] oneHot(SplittableRandom random, Network network) {
-        int classes = network.outputLayer().outputShape().itemSize();
-        float[] truth = new float[network.inputShape().n() * classes];
-        for (int b = 0; b < network.inputShape().n(); b++) {
-            truth[b * classes + random.nextInt(classes)] = 1;
-        }
-        return truth;
     }
 
     private static List<float[]> download(Network network) {
