@@ -35,7 +35,8 @@ final class KernelHarness {
 
     /**
      * The harness binary, rebuilt when a source is newer. {@code -ffp-contract=off} keeps g++ from
-     * fusing multiply-adds, as {@code -fmad=false} keeps nvcc.
+     * fusing multiply-adds, as {@code -fmad=false} keeps nvcc; {@code -fno-strict-aliasing} because
+     * the harness's double buffers are float buffers.
      */
     static synchronized Path binary() throws IOException, InterruptedException {
         if (built != null) {
@@ -45,7 +46,8 @@ final class KernelHarness {
         if (!Files.exists(BINARY) || newestSource() > Files.getLastModifiedTime(BINARY).toMillis()) {
             Files.createDirectories(BINARY.getParent());
             Path temporary = BINARY.resolveSibling("kernel_harness.tmp");
-            run(List.of("g++", "-std=c++17", "-O2", "-ffp-contract=off", "-Wall", "-Wextra", "-Werror",
+            run(List.of("g++", "-std=c++17", "-O2", "-ffp-contract=off", "-fno-strict-aliasing", "-Wall", "-Wextra",
+                    "-Werror",
                     "-I" + KERNELS, "-include", TEST_SOURCES.resolve("cuda_emulation.h").toString(),
                     source.toString(), "-o", temporary.toString()), 300);
             Files.move(temporary, BINARY, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
