@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -58,7 +60,7 @@ class KernelArithmeticTest {
 
     @Test
     void activationCodesAreTheEnumOrdinals() throws IOException {
-        String ops = java.nio.file.Files.readString(KernelHarness.KERNELS.resolve("ops.cuh"));
+        String ops = Files.readString(KernelHarness.KERNELS.resolve("ops.cuh"));
         String body = ops.substring(ops.indexOf("enum JdActivation {") + "enum JdActivation {".length());
         String[] names = body.substring(0, body.indexOf('}')).trim().split("\\s*,\\s*");
         assertEquals(Activation.values().length, names.length, "activation codes in ops.cuh");
@@ -841,7 +843,7 @@ class KernelArithmeticTest {
     }
 
     private static KernelHarness.Argument[] concat(KernelHarness.Argument[] first, KernelHarness.Argument[] second) {
-        KernelHarness.Argument[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        KernelHarness.Argument[] all = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, all, first.length, second.length);
         return all;
     }
