@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -45,6 +47,9 @@ class KernelArithmeticTest {
     private static final Set<Activation> TRANSCENDENTAL_GRADIENT =
             EnumSet.of(Activation.MISH, Activation.SWISH, Activation.GELU);
 
+    /** How far the parallel batch-norm statistics may be from the reference's float sums, relative to max(1, |value|). */
+    static final float PARALLEL_STATISTICS_TOLERANCE = 1e-4f;
+
     /** (grid, block) pairs: one thread for everything, odd sizes, more threads than work. */
     private static final int[][] GRIDS = {{1, 1}, {3, 7}, {2, 32}, {257, 64}};
 
@@ -55,7 +60,7 @@ class KernelArithmeticTest {
 
     @Test
     void activationCodesAreTheEnumOrdinals() throws IOException {
-        String ops = java.nio.file.Files.readString(KernelHarness.KERNELS.resolve("ops.cuh"));
+        String ops = Files.readString(KernelHarness.KERNELS.resolve("ops.cuh"));
         String body = ops.substring(ops.indexOf("enum JdActivation {") + "enum JdActivation {".length());
         String[] names = body.substring(0, body.indexOf('}')).trim().split("\\s*,\\s*");
         assertEquals(Activation.values().length, names.length, "activation codes in ops.cuh");
@@ -191,73 +196,194 @@ class KernelArithmeticTest {
     void batchNormTrainingForwardAndBackwardInBothStyles() throws Exception {
         for (Shape shape : List.of(new Shape(2, 3, 5, 7), new Shape(5, 4, 1, 1), new Shape(3, 2, 9, 9))) {
             for (BatchNormStyle style : BatchNormStyle.values()) {
-                checkBatchNormTraining(shape, style);
+                BatchNormCase bn = new BatchNormCase(shape, style);
+                for (int[] grid : GRIDS) {
+                    bn.assertMatches("exact", bn.runExact(grid), grid, 0);
+                }
             }
         }
     }
 
-    private void checkBatchNormTraining(Shape shape, BatchNormStyle style) throws Exception {
-        int c = shape.c();
-        int spatial = shape.h() * shape.w();
-        float[] x = uniform(shape.size(), -3, 5);
-        float[] scales = uniform(c, -2, 2);
-        float[] rollingMean = uniform(c, -1, 1);
-        float[] rollingVariance = uniform(c, 0, 2);
-        float[] delta = uniform(shape.size(), -1, 1);
-        float[] scaleGradient = uniform(c, -1, 1);
-        Shape vector = Shape.vector(c);
-        BatchNormTraining state = new BatchNormTraining(parameter(scales), parameter(rollingMean),
-                parameter(rollingVariance), reference.allocateParameter(vector), reference.allocateParameter(vector),
-                reference.allocate(shape), reference.allocate(shape), parameter(scaleGradient),
-                reference.allocateParameter(vector), reference.allocateParameter(vector), style);
-        Tensor t = tensor(shape, x);
-        reference.batchNormForward(state, t);
-        float[] forwardOutput = reference.download(t);
-        float[] normalized = reference.download(state.normalized());
-        float[] mean = reference.download(state.mean());
-        float[] variance = reference.download(state.variance());
-        Tensor d = tensor(shape, delta);
-        reference.batchNormBackward(state, d);
-        String what = "batch norm " + shape + " " + style;
-        List<float[]> expected = List.of(forwardOutput, reference.download(state.input()), normalized, mean, variance,
-                reference.download(state.rollingMean()), reference.download(state.rollingVariance()),
-                reference.download(d), reference.download(state.scaleGradient()),
-                reference.download(state.meanDelta()), reference.download(state.varianceDelta()));
-        List<String> names = List.of("output", "input", "normalized", "mean", "variance", "rolling mean",
-                "rolling variance", "input delta", "scale gradient", "mean delta", "variance delta");
-        for (int[] grid : GRIDS) {
-            KernelHarness.Script script = new KernelHarness.Script();
-            int xId = script.upload(x);
-            int saved = script.upload(new float[x.length]);
-            int normal = script.upload(new float[x.length]);
-            int meanId = script.upload(new float[c]);
-            int varianceId = script.upload(new float[c]);
-            int rm = script.upload(rollingMean);
-            int rv = script.upload(rollingVariance);
-            int scalesId = script.upload(scales);
-            int deltaId = script.upload(delta);
-            int sg = script.upload(scaleGradient);
-            int md = script.upload(new float[c]);
-            int vd = script.upload(new float[c]);
-            script.launch("jd_batchnorm_statistics", grid[0], grid[1], buffer(xId), buffer(meanId),
-                    buffer(varianceId), buffer(rm), buffer(rv), integer(shape.n()), integer(c), integer(spatial));
-            script.launch("jd_batchnorm_normalize", grid[0], grid[1], buffer(xId), buffer(saved), buffer(normal),
-                    buffer(meanId), buffer(varianceId), buffer(scalesId), count(x.length), integer(c),
-                    integer(spatial), integer(style.ordinal()));
-            script.launch("jd_batchnorm_backward_sums", grid[0], grid[1], buffer(deltaId), buffer(normal),
-                    buffer(saved), buffer(scalesId), buffer(meanId), buffer(varianceId), buffer(sg), buffer(md),
-                    buffer(vd), integer(shape.n()), integer(c), integer(spatial), integer(style.ordinal()));
-            script.launch("jd_batchnorm_backward_delta", grid[0], grid[1], buffer(deltaId), buffer(saved),
-                    buffer(scalesId), buffer(meanId), buffer(varianceId), buffer(md), buffer(vd), count(x.length),
-                    integer(shape.n()), integer(c), integer(spatial), integer(style.ordinal()));
-            for (int id : new int[] {xId, saved, normal, meanId, varianceId, rm, rv, deltaId, sg, md, vd}) {
-                script.download(id);
+    /**
+     * The parallel statistics (chunks summed in double) against the reference's float sums, within
+     * {@link #PARALLEL_STATISTICS_TOLERANCE}, and the same for every grid.
+     */
+    @Test
+    void batchNormParallelStatisticsInBothStyles() throws Exception {
+        Object[][] cases = {{new Shape(2, 3, 5, 7), 4}, {new Shape(5, 4, 1, 1), 1}, {new Shape(3, 2, 9, 9), 81},
+            {new Shape(8, 4, 32, 32), 100}, {new Shape(2, 3, 5, 7), 1000}};
+        double worst = 0;
+        for (Object[] c : cases) {
+            for (BatchNormStyle style : BatchNormStyle.values()) {
+                BatchNormCase bn = new BatchNormCase((Shape) c[0], style);
+                int chunk = (int) c[1];
+                List<float[]> first = bn.runParallel(GRIDS[0], chunk);
+                worst = Math.max(worst, bn.assertMatches("parallel chunk " + chunk, first, GRIDS[0],
+                        PARALLEL_STATISTICS_TOLERANCE));
+                for (int g = 1; g < GRIDS.length; g++) {
+                    List<float[]> other = bn.runParallel(GRIDS[g], chunk);
+                    for (int i = 0; i < first.size(); i++) {
+                        assertAllClose(bn.what + " parallel chunk " + chunk + " " + BatchNormCase.NAMES.get(i)
+                                + " against grid 1x1", first.get(i), List.of(other.get(i)), 0);
+                    }
+                }
             }
-            List<float[]> actual = script.run();
-            for (int i = 0; i < names.size(); i++) {
-                assertAllClose(what + " " + names.get(i) + " grid " + grid[0] + "x" + grid[1], expected.get(i),
-                        List.of(actual.get(i)), 0);
+        }
+        System.err.println("parallel batch-norm statistics: largest relative difference from the reference " + worst);
+    }
+
+    /** Inputs of one batch-norm training step and the reference backend's results. */
+    private final class BatchNormCase {
+        static final List<String> NAMES = List.of("output", "input", "normalized", "mean", "variance",
+                "rolling mean", "rolling variance", "input delta", "scale gradient", "mean delta", "variance delta");
+
+        final Shape shape;
+        final BatchNormStyle style;
+        final String what;
+        final float[] x;
+        final float[] scales;
+        final float[] rollingMean;
+        final float[] rollingVariance;
+        final float[] delta;
+        final float[] scaleGradient;
+        final List<float[]> expected;
+
+        BatchNormCase(Shape shape, BatchNormStyle style) {
+            this.shape = shape;
+            this.style = style;
+            this.what = "batch norm " + shape + " " + style;
+            int c = shape.c();
+            x = uniform(shape.size(), -3, 5);
+            scales = uniform(c, -2, 2);
+            rollingMean = uniform(c, -1, 1);
+            rollingVariance = uniform(c, 0, 2);
+            delta = uniform(shape.size(), -1, 1);
+            scaleGradient = uniform(c, -1, 1);
+            Shape vector = Shape.vector(c);
+            BatchNormTraining state = new BatchNormTraining(parameter(scales), parameter(rollingMean),
+                    parameter(rollingVariance), reference.allocateParameter(vector),
+                    reference.allocateParameter(vector), reference.allocate(shape), reference.allocate(shape),
+                    parameter(scaleGradient), reference.allocateParameter(vector),
+                    reference.allocateParameter(vector), style);
+            Tensor t = tensor(shape, x);
+            reference.batchNormForward(state, t);
+            Tensor d = tensor(shape, delta);
+            float[] forward = reference.download(t);
+            List<float[]> kept = List.of(reference.download(state.input()), reference.download(state.normalized()),
+                    reference.download(state.mean()), reference.download(state.variance()),
+                    reference.download(state.rollingMean()), reference.download(state.rollingVariance()));
+            reference.batchNormBackward(state, d);
+            List<float[]> all = new ArrayList<>(List.of(forward));
+            all.addAll(kept);
+            all.addAll(List.of(reference.download(d), reference.download(state.scaleGradient()),
+                    reference.download(state.meanDelta()), reference.download(state.varianceDelta())));
+            expected = all;
+        }
+
+        /** The buffers of one run, in the order of {@link #NAMES}. */
+        private final class Buffers {
+            final KernelHarness.Script script = new KernelHarness.Script();
+            final int x = script.upload(BatchNormCase.this.x);
+            final int saved = script.upload(new float[x().length]);
+            final int normal = script.upload(new float[x().length]);
+            final int mean = script.upload(new float[shape.c()]);
+            final int variance = script.upload(new float[shape.c()]);
+            final int rollingMean = script.upload(BatchNormCase.this.rollingMean);
+            final int rollingVariance = script.upload(BatchNormCase.this.rollingVariance);
+            final int delta = script.upload(BatchNormCase.this.delta);
+            final int scaleGradient = script.upload(BatchNormCase.this.scaleGradient);
+            final int meanDelta = script.upload(new float[shape.c()]);
+            final int varianceDelta = script.upload(new float[shape.c()]);
+            final int scales = script.upload(BatchNormCase.this.scales);
+
+            private float[] x() {
+                return BatchNormCase.this.x;
             }
+
+            void normalize(int[] grid) {
+                script.launch("jd_batchnorm_normalize", grid[0], grid[1], buffer(x), buffer(saved), buffer(normal),
+                        buffer(mean), buffer(variance), buffer(scales), count(shape.size()), integer(shape.c()),
+                        integer(spatial()), integer(style.ordinal()));
+            }
+
+            void backwardDelta(int[] grid) {
+                script.launch("jd_batchnorm_backward_delta", grid[0], grid[1], buffer(delta), buffer(saved),
+                        buffer(scales), buffer(mean), buffer(variance), buffer(meanDelta), buffer(varianceDelta),
+                        count(shape.size()), integer(shape.n()), integer(shape.c()), integer(spatial()),
+                        integer(style.ordinal()));
+            }
+
+            List<float[]> run() throws IOException, InterruptedException {
+                for (int id : new int[] {x, saved, normal, mean, variance, rollingMean, rollingVariance, delta,
+                        scaleGradient, meanDelta, varianceDelta}) {
+                    script.download(id);
+                }
+                return script.run();
+            }
+        }
+
+        int spatial() {
+            return shape.h() * shape.w();
+        }
+
+        List<float[]> runExact(int[] grid) throws IOException, InterruptedException {
+            Buffers b = new Buffers();
+            b.script.launch("jd_batchnorm_statistics", grid[0], grid[1], buffer(b.x), buffer(b.mean),
+                    buffer(b.variance), buffer(b.rollingMean), buffer(b.rollingVariance), integer(shape.n()),
+                    integer(shape.c()), integer(spatial()));
+            b.normalize(grid);
+            b.script.launch("jd_batchnorm_backward_sums", grid[0], grid[1], buffer(b.delta), buffer(b.normal),
+                    buffer(b.saved), buffer(b.scales), buffer(b.mean), buffer(b.variance), buffer(b.scaleGradient),
+                    buffer(b.meanDelta), buffer(b.varianceDelta), integer(shape.n()), integer(shape.c()),
+                    integer(spatial()), integer(style.ordinal()));
+            b.backwardDelta(grid);
+            return b.run();
+        }
+
+        List<float[]> runParallel(int[] grid, int chunk) throws IOException, InterruptedException {
+            Buffers b = new Buffers();
+            long items = (long) shape.n() * shape.c() * ((spatial() + chunk - 1) / chunk);
+            // doubles: two floats each, three per item in backward
+            int partials = b.script.upload(new float[(int) (2 * 3 * items)]);
+            KernelHarness.Argument[] geometry = {integer(shape.n()), integer(shape.c()), integer(spatial()),
+                integer(chunk)};
+            KernelHarness.Argument planes = count((long) shape.n() * shape.c());
+            b.script.launch("jd_chunk_sums", grid[0], grid[1], buffer(b.x), NULL, buffer(partials), planes,
+                    integer(shape.c()), integer(spatial()), integer(chunk));
+            b.script.launch("jd_batchnorm_mean_from_partials", grid[0], grid[1],
+                    concat(new KernelHarness.Argument[] {buffer(partials), buffer(b.mean)}, geometry));
+            b.script.launch("jd_chunk_sums", grid[0], grid[1], buffer(b.x), buffer(b.mean), buffer(partials), planes,
+                    integer(shape.c()), integer(spatial()), integer(chunk));
+            b.script.launch("jd_batchnorm_variance_from_partials", grid[0], grid[1],
+                    concat(new KernelHarness.Argument[] {buffer(partials), buffer(b.mean), buffer(b.variance),
+                        buffer(b.rollingMean), buffer(b.rollingVariance)}, geometry));
+            b.normalize(grid);
+            b.script.launch("jd_batchnorm_backward_partials", grid[0], grid[1], buffer(b.delta), buffer(b.normal),
+                    buffer(b.saved), buffer(b.mean), buffer(partials), planes, integer(shape.c()),
+                    integer(spatial()), integer(chunk));
+            b.script.launch("jd_batchnorm_backward_from_partials", grid[0], grid[1],
+                    concat(new KernelHarness.Argument[] {buffer(partials), buffer(b.scales), buffer(b.variance),
+                        buffer(b.scaleGradient), buffer(b.meanDelta), buffer(b.varianceDelta)},
+                        concat(geometry, new KernelHarness.Argument[] {integer(style.ordinal())})));
+            b.backwardDelta(grid);
+            return b.run();
+        }
+
+        /**
+         * Bit for bit when {@code tolerance} is 0, else within it relative to max(1, |reference|);
+         * returns the largest relative difference.
+         */
+        double assertMatches(String kind, List<float[]> actual, int[] grid, float tolerance) {
+            double worst = 0;
+            for (int i = 0; i < NAMES.size(); i++) {
+                String name = what + " " + kind + " " + NAMES.get(i) + " grid " + grid[0] + "x" + grid[1];
+                if (tolerance == 0) {
+                    assertAllClose(name, expected.get(i), List.of(actual.get(i)), 0);
+                } else {
+                    worst = Math.max(worst, assertNear(name, expected.get(i), actual.get(i), tolerance));
+                }
+            }
+            return worst;
         }
     }
 
@@ -274,7 +400,18 @@ class KernelArithmeticTest {
                         integer(shape.n()), integer(shape.c()), integer(shape.h() * shape.w()));
                 return script.download(gId);
             });
+            // the parallel form kernels.md gives: plane sums, then the same kernel over planes of one value
+            List<float[]> twoStep = forEachGrid((script, grid) -> {
+                int gId = script.upload(gradient);
+                int sums = script.upload(new float[shape.n() * shape.c()]);
+                script.launch("jd_segment_sums", grid[0], grid[1], buffer(script.upload(delta)), buffer(sums),
+                        count((long) shape.n() * shape.c()), count(shape.h() * shape.w()));
+                script.launch("jd_bias_gradient", grid[0], grid[1], buffer(sums), buffer(gId), integer(shape.n()),
+                        integer(shape.c()), integer(1));
+                return script.download(gId);
+            });
             assertAllClose("bias gradient " + shape, reference.download(g), actual, 0);
+            assertAllClose("bias gradient from plane sums " + shape, reference.download(g), twoStep, 0);
         }
     }
 
@@ -624,6 +761,24 @@ class KernelArithmeticTest {
         }
     }
 
+    /**
+     * Fails unless every value is within {@code tolerance} of the reference's, relative to
+     * max(1, |reference|); returns the largest such difference.
+     */
+    static double assertNear(String what, float[] expected, float[] actual, float tolerance) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            double error = Math.abs((double) actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i]));
+            if (!(error <= tolerance)) {
+                fail(what + ": value " + i + " is " + actual[i] + ", reference " + expected[i] + ", tolerance "
+                        + tolerance);
+            }
+            worst = Math.max(worst, error);
+        }
+        return worst;
+    }
+
     /** Distance in representable floats; infinite (Long.MAX_VALUE) when only one is NaN. */
     static long ulpDistance(float a, float b) {
         if (Float.isNaN(a) || Float.isNaN(b)) {
@@ -688,7 +843,7 @@ class KernelArithmeticTest {
     }
 
     private static KernelHarness.Argument[] concat(KernelHarness.Argument[] first, KernelHarness.Argument[] second) {
-        KernelHarness.Argument[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        KernelHarness.Argument[] all = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, all, first.length, second.length);
         return all;
     }

@@ -1,7 +1,8 @@
 // Runs jdarknet's CUDA kernels on the host for KernelArithmeticTest.
 //
 // Reads a script from stdin, one command a line:
-//   buffer ID COUNT      then COUNT little-endian floats (raw bytes) right after the newline
+//   buffer ID COUNT      then COUNT little-endian floats (raw bytes) right after the newline;
+//                        a kernel's double* takes a buffer of twice its count of floats
 //   launch NAME GRID BLOCK ARG...   ARG: bID (buffer), n (null pointer), iV (int), lV (long long),
 //                                   fHEX (float by its bit pattern)
 //   dump ID              writes the buffer's COUNT (int32) and floats to stdout
@@ -38,6 +39,9 @@ template <> float* convert<float*>(const Argument& a) {
     return a.pointer;
 }
 template <> const float* convert<const float*>(const Argument& a) { return convert<float*>(a); }
+// a double buffer is a float buffer of twice the count
+template <> double* convert<double*>(const Argument& a) { return reinterpret_cast<double*>(convert<float*>(a)); }
+template <> const double* convert<const double*>(const Argument& a) { return convert<double*>(a); }
 template <> int convert<int>(const Argument& a) {
     if (a.kind != 'i') fail("int argument expected");
     return (int) a.integer;
@@ -75,7 +79,9 @@ const std::map<std::string, Launcher> kernels = {
     KERNEL(jd_maxpool_forward), KERNEL(jd_maxpool_backward), KERNEL(jd_avgpool_forward),
     KERNEL(jd_avgpool_backward), KERNEL(jd_shortcut), KERNEL(jd_copy_channels), KERNEL(jd_add_channels),
     KERNEL(jd_crop), KERNEL(jd_softmax), KERNEL(jd_softmax_cross_entropy), KERNEL(jd_cost),
-    KERNEL(jd_segment_sums), KERNEL(jd_dropout_forward), KERNEL(jd_dropout_backward),
+    KERNEL(jd_segment_sums), KERNEL(jd_dropout_forward), KERNEL(jd_dropout_backward), KERNEL(jd_chunk_sums),
+    KERNEL(jd_batchnorm_mean_from_partials), KERNEL(jd_batchnorm_variance_from_partials),
+    KERNEL(jd_batchnorm_backward_partials), KERNEL(jd_batchnorm_backward_from_partials),
 };
 
 std::string read_line() {

@@ -216,3 +216,48 @@ extern "C" __global__ void jd_dropout_backward(const float* mask, float* delta, 
         delta[i] = mask[i] < probability ? 0 : delta[i] * scale;
     }
 }
+
+// ------------------------------------------------------------------ batch normalisation, parallel statistics
+
+extern "C" __global__ void jd_chunk_sums(const float* x, const float* centre, double* partials, long long planes,
+                                         int channels, int spatial, int chunk) {
+    JD_FOR_EACH(item, planes * jd_chunks(spatial, chunk)) {
+        partials[item] = jd_chunk_sum(x, centre, item, channels, spatial, chunk);
+    }
+}
+
+extern "C" __global__ void jd_batchnorm_mean_from_partials(const double* partials, float* mean, int batch,
+                                                           int channels, int spatial, int chunk) {
+    JD_FOR_EACH(c, channels) {
+        mean[c] = jd_bn_mean_from_partials(partials, batch, channels, spatial, chunk, (int) c);
+    }
+}
+
+extern "C" __global__ void jd_batchnorm_variance_from_partials(const double* partials, const float* mean,
+                                                               float* variance, float* rolling_mean,
+                                                               float* rolling_variance, int batch, int channels,
+                                                               int spatial, int chunk) {
+    JD_FOR_EACH(c, channels) {
+        jd_bn_variance_from_partials(partials, mean, variance, rolling_mean, rolling_variance, batch, channels,
+                                     spatial, chunk, (int) c);
+    }
+}
+
+extern "C" __global__ void jd_batchnorm_backward_partials(const float* delta, const float* normalized,
+                                                          const float* saved_input, const float* mean,
+                                                          double* partials, long long planes, int channels,
+                                                          int spatial, int chunk) {
+    JD_FOR_EACH(item, planes * jd_chunks(spatial, chunk)) {
+        jd_bn_backward_chunk(delta, normalized, saved_input, mean, partials, item, channels, spatial, chunk);
+    }
+}
+
+extern "C" __global__ void jd_batchnorm_backward_from_partials(const double* partials, const float* scales,
+                                                               const float* variance, float* scale_gradient,
+                                                               float* mean_delta, float* variance_delta, int batch,
+                                                               int channels, int spatial, int chunk, int style) {
+    JD_FOR_EACH(c, channels) {
+        jd_bn_backward_from_partials(partials, scales, variance, scale_gradient, mean_delta, variance_delta, batch,
+                                     channels, spatial, chunk, style, (int) c);
+    }
+}

@@ -40,6 +40,15 @@ JD_HD float jd_java_max(float a, float b) {
     return a >= b ? a : b;
 }
 
+// A float sum in order from 0, as the reference's loops add.
+JD_HD float jd_sum(const float* values, long long length) {
+    float sum = 0;
+    for (long long i = 0; i < length; i++) {
+        sum += values[i];
+    }
+    return sum;
+}
+
 // ------------------------------------------------------------------ activations
 
 enum JdActivation {
@@ -306,14 +315,117 @@ JD_HD float jd_bn_backward_value(float delta, float savedInput, int c, const flo
 JD_HD void jd_channel_bias_gradient(const float* delta, float* biasGradient, int batch, int channels, int spatial, int c) {
     float gradient = biasGradient[c];
     for (int b = 0; b < batch; b++) {
-        const float* plane = delta + jd_plane_start(b, c, channels, spatial);
-        float sum = 0;
-        for (int i = 0; i < spatial; i++) {
-            sum += plane[i];
-        }
-        gradient += sum;
+        gradient += jd_sum(delta + jd_plane_start(b, c, channels, spatial), spatial);
     }
     biasGradient[c] = gradient;
+}
+
+// ------------------------------------------------------------------ batch normalisation, parallel statistics
+// The exact kernels above sum each channel in one thread, as the reference does. These split each
+// plane into chunks of `chunk` values, sum every chunk in double in its own thread, then add the
+// chunks of a channel in a fixed order: deterministic for a given chunk, and not bit-equal to the
+// reference's float sums (closer to the exact sums than those are).
+
+JD_HD int jd_chunks(int spatial, int chunk) {
+    return (spatial + chunk - 1) / chunk;
+}
+
+// The values of work item `item` (over planes × chunks): [*from, *to) of plane *plane.
+JD_HD void jd_chunk_range(long long item, int spatial, int chunk, long long* plane, int* from, int* to) {
+    int chunks = jd_chunks(spatial, chunk);
+    *plane = item / chunks;
+    *from = (int) (item - *plane * chunks) * chunk;
+    *to = *from + chunk < spatial ? *from + chunk : spatial;
+}
+
+// Σ x over one chunk, or Σ (x - centre[c])² where centre is not null.
+JD_HD double jd_chunk_sum(const float* x, const float* centre, long long item, int channels, int spatial, int chunk) {
+    long long plane;
+    int from;
+    int to;
+    jd_chunk_range(item, spatial, chunk, &plane, &from, &to);
+    const float* values = x + plane * spatial;
+    double sum = 0;
+    if (centre) {
+        double m = centre[plane % channels];
+        for (int i = from; i < to; i++) {
+            double d = values[i] - m;
+            sum += d * d;
+        }
+    } else {
+        for (int i = from; i < to; i++) {
+            sum += values[i];
+        }
+    }
+    return sum;
+}
+
+// Σ over channel c's chunks of component `part` of partials laid out [plane][chunk][parts].
+JD_HD double jd_channel_total(const double* partials, int parts, int part, int batch, int channels, int spatial,
+                              int chunk, int c) {
+    int chunks = jd_chunks(spatial, chunk);
+    double total = 0;
+    for (int b = 0; b < batch; b++) {
+        const double* plane = partials + jd_plane_start(b, c, channels, chunks) * parts;
+        for (int k = 0; k < chunks; k++) {
+            total += plane[k * parts + part];
+        }
+    }
+    return total;
+}
+
+// The mean of channel c from Σ x chunks.
+JD_HD float jd_bn_mean_from_partials(const double* partials, int batch, int channels, int spatial, int chunk, int c) {
+    return (float) (jd_channel_total(partials, 1, 0, batch, channels, spatial, chunk, c) / ((double) batch * spatial));
+}
+
+// The variance of channel c (n-1 divisor) from Σ (x - mean)² chunks, and the rolling update.
+JD_HD void jd_bn_variance_from_partials(const double* partials, const float* mean, float* variance,
+                                        float* rollingMean, float* rollingVariance, int batch, int channels,
+                                        int spatial, int chunk, int c) {
+    double squares = jd_channel_total(partials, 1, 0, batch, channels, spatial, chunk, c);
+    float v = (float) (squares / ((double) batch * spatial - 1));
+    variance[c] = v;
+    rollingMean[c] = rollingMean[c] * .99f + .01f * mean[c];
+    rollingVariance[c] = rollingVariance[c] * .99f + .01f * v;
+}
+
+// One chunk's three sums for backward, from the unscaled delta: Σ delta·normalized, Σ delta,
+// Σ delta·(input - mean).
+JD_HD void jd_bn_backward_chunk(const float* delta, const float* normalized, const float* savedInput,
+                                const float* mean, double* partials, long long item, int channels, int spatial,
+                                int chunk) {
+    long long plane;
+    int from;
+    int to;
+    jd_chunk_range(item, spatial, chunk, &plane, &from, &to);
+    long long start = plane * spatial;
+    double m = mean[plane % channels];
+    double scaleSum = 0;
+    double deltaSum = 0;
+    double centredSum = 0;
+    for (long long i = start + from; i < start + to; i++) {
+        double d = delta[i];
+        scaleSum += d * normalized[i];
+        deltaSum += d;
+        centredSum += d * (savedInput[i] - m);
+    }
+    partials[item * 3] = scaleSum;
+    partials[item * 3 + 1] = deltaSum;
+    partials[item * 3 + 2] = centredSum;
+}
+
+// TrainingKernels.batchNormBackward's per-channel results from the chunks' sums.
+JD_HD void jd_bn_backward_from_partials(const double* partials, const float* scales, const float* variance,
+                                        float* scaleGradient, float* meanDelta, float* varianceDelta, int batch,
+                                        int channels, int spatial, int chunk, int style, int c) {
+    scaleGradient[c] += (float) jd_channel_total(partials, 3, 0, batch, channels, spatial, chunk, c);
+    double scale = scales[c];
+    double deltaSum = scale * jd_channel_total(partials, 3, 1, batch, channels, spatial, chunk, c);
+    double centredSum = scale * jd_channel_total(partials, 3, 2, batch, channels, spatial, chunk, c);
+    double divisor = jd_bn_divisor(variance[c], style);
+    meanDelta[c] = (float) (-deltaSum / divisor);
+    varianceDelta[c] = (float) (-centredSum / (divisor * divisor) * jd_bn_divisor_slope(variance[c], style));
 }
 
 // ------------------------------------------------------------------ pooling
@@ -378,11 +490,7 @@ JD_HD float jd_maxpool_gradient(const float* input, const float* delta, float in
 
 // ReferenceBackend.averagePool of one plane: a float sum in order times 1f/spatial.
 JD_HD float jd_average(const float* plane, int spatial) {
-    float sum = 0;
-    for (int i = 0; i < spatial; i++) {
-        sum += plane[i];
-    }
-    return sum * (1.0f / spatial);
+    return jd_sum(plane, spatial) * (1.0f / spatial);
 }
 
 // ------------------------------------------------------------------ shortcut, crop
@@ -480,14 +588,6 @@ JD_HD float jd_cost_value(float prediction, float truth, int function, float* de
     }
     *delta = sign;
     return function == JD_L1 ? magnitude : 2 * magnitude - 1;
-}
-
-JD_HD float jd_sum(const float* values, long long length) {
-    float sum = 0;
-    for (long long i = 0; i < length; i++) {
-        sum += values[i];
-    }
-    return sum;
 }
 
 // ------------------------------------------------------------------ dropout
