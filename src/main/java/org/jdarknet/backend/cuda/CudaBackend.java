@@ -38,7 +38,7 @@ public final class CudaBackend implements Backend {
     private final Kernels kernels;
     private final Cudnn dnn;
     private final Blas blas;
-    private final Map<Integer, DeviceTensor> perValueScratch = new HashMap<>();
+    private final Map<Integer, DeviceTensor> scratch = new HashMap<>();
     private final Set<String> notes = new HashSet<>();
     private final String versions;
     private DeviceTensor sum;
@@ -255,10 +255,17 @@ public final class CudaBackend implements Backend {
                 state.meanDelta(), state.varianceDelta(), n, shape.n(), shape.c(), spatial, style);
     }
 
+    /**
+     * In two passes, each parallel and together bit-equal to the reference's order: every plane's
+     * sum (one thread per item and channel), then every channel's sum over the items.
+     */
     @Override
     public void biasGradient(Tensor delta, Tensor biasGradient) {
         Shape shape = delta.shape();
-        kernels.run(Kernel.BIAS_GRADIENT, shape.c(), delta, biasGradient, shape.n(), shape.c(), shape.h() * shape.w());
+        long planes = (long) shape.n() * shape.c();
+        DeviceTensor planeSums = scratch(Math.toIntExact(planes));
+        kernels.run(Kernel.SEGMENT_SUMS, planes, delta, planeSums, planes, (long) shape.h() * shape.w());
+        kernels.run(Kernel.BIAS_GRADIENT, shape.c(), planeSums, biasGradient, shape.n(), shape.c(), 1);
     }
 
     @Override
@@ -315,7 +322,7 @@ public final class CudaBackend implements Backend {
     @Override
     public float softmaxCrossEntropy(Tensor probabilities, Tensor truth, Tensor delta) {
         long n = delta.shape().size();
-        DeviceTensor losses = perValueScratch(delta.shape().size());
+        DeviceTensor losses = scratch(delta.shape().size());
         kernels.run(Kernel.SOFTMAX_CROSS_ENTROPY, n, probabilities, truth, delta, losses, n);
         return total(losses, n);
     }
@@ -323,7 +330,7 @@ public final class CudaBackend implements Backend {
     @Override
     public float cost(CostFunction function, Tensor prediction, Tensor truth, Tensor delta) {
         long n = delta.shape().size();
-        DeviceTensor errors = perValueScratch(delta.shape().size());
+        DeviceTensor errors = scratch(delta.shape().size());
         kernels.run(Kernel.COST, n, prediction, truth, delta, errors, n, function.ordinal());
         return total(errors, n);
     }
@@ -334,9 +341,13 @@ public final class CudaBackend implements Backend {
         return transfers.download(sum)[0];
     }
 
-    /** A buffer of {@code size} floats for per-value losses, kept for the next batch. */
-    private DeviceTensor perValueScratch(int size) {
-        return perValueScratch.computeIfAbsent(size, count -> DeviceTensor.of(allocate(Shape.vector(count))));
+    /**
+     * A buffer of {@code size} floats for intermediate values (per-value losses, plane sums), kept
+     * for the next batch. Ops sharing one run one after the other on the stream, and none needs
+     * its contents afterwards.
+     */
+    private DeviceTensor scratch(int size) {
+        return scratch.computeIfAbsent(size, count -> DeviceTensor.of(allocate(Shape.vector(count))));
     }
 
     @Override
@@ -366,8 +377,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void close() {
         synchronize();
-        perValueScratch.values().forEach(DeviceTensor::close);
-        perValueScratch.clear();
+        scratch.values().forEach(DeviceTensor::close);
+        scratch.clear();
         sum.close();
         blas.close();
         dnn.close();
