@@ -236,8 +236,21 @@ public final class CudaBackend implements Backend {
         Shape shape = x.shape();
         int spatial = shape.h() * shape.w();
         long n = shape.size();
-        kernels.run(Kernel.BATCHNORM_STATISTICS, shape.c(), x, state.mean(), state.variance(), state.rollingMean(),
-                state.rollingVariance(), shape.n(), shape.c(), spatial);
+        if (Chunking.parallel(shape.n(), spatial)) {
+            Chunking chunking = new Chunking((long) shape.n() * shape.c(), spatial);
+            DeviceTensor partials = scratch(chunking.scratchFloats());
+            kernels.run(Kernel.CHUNK_SUMS, chunking.chunkItems(), x, null, partials, chunking.planes(), shape.c(), spatial,
+                    Chunking.CHUNK);
+            kernels.run(Kernel.BATCHNORM_MEAN_FROM_PARTIALS, shape.c(), partials, state.mean(), shape.n(), shape.c(), spatial,
+                    Chunking.CHUNK);
+            kernels.run(Kernel.CHUNK_SUMS, chunking.chunkItems(), x, state.mean(), partials, chunking.planes(), shape.c(),
+                    spatial, Chunking.CHUNK);
+            kernels.run(Kernel.BATCHNORM_VARIANCE_FROM_PARTIALS, shape.c(), partials, state.mean(), state.variance(),
+                    state.rollingMean(), state.rollingVariance(), shape.n(), shape.c(), spatial, Chunking.CHUNK);
+        } else {
+            kernels.run(Kernel.BATCHNORM_STATISTICS, shape.c(), x, state.mean(), state.variance(), state.rollingMean(),
+                    state.rollingVariance(), shape.n(), shape.c(), spatial);
+        }
         kernels.run(Kernel.BATCHNORM_NORMALIZE, n, x, state.input(), state.normalized(), state.mean(), state.variance(),
                 state.scales(), n, shape.c(), spatial, state.style().ordinal());
     }
@@ -248,9 +261,19 @@ public final class CudaBackend implements Backend {
         int spatial = shape.h() * shape.w();
         long n = shape.size();
         int style = state.style().ordinal();
-        kernels.run(Kernel.BATCHNORM_BACKWARD_SUMS, shape.c(), delta, state.normalized(), state.input(), state.scales(),
-                state.mean(), state.variance(), state.scaleGradient(), state.meanDelta(), state.varianceDelta(), shape.n(),
-                shape.c(), spatial, style);
+        if (Chunking.parallel(shape.n(), spatial)) {
+            Chunking chunking = new Chunking((long) shape.n() * shape.c(), spatial);
+            DeviceTensor partials = scratch(chunking.scratchFloats());
+            kernels.run(Kernel.BATCHNORM_BACKWARD_PARTIALS, chunking.chunkItems(), delta, state.normalized(), state.input(),
+                    state.mean(), partials, chunking.planes(), shape.c(), spatial, Chunking.CHUNK);
+            kernels.run(Kernel.BATCHNORM_BACKWARD_FROM_PARTIALS, shape.c(), partials, state.scales(), state.variance(),
+                    state.scaleGradient(), state.meanDelta(), state.varianceDelta(), shape.n(), shape.c(), spatial,
+                    Chunking.CHUNK, style);
+        } else {
+            kernels.run(Kernel.BATCHNORM_BACKWARD_SUMS, shape.c(), delta, state.normalized(), state.input(), state.scales(),
+                    state.mean(), state.variance(), state.scaleGradient(), state.meanDelta(), state.varianceDelta(), shape.n(),
+                    shape.c(), spatial, style);
+        }
         kernels.run(Kernel.BATCHNORM_BACKWARD_DELTA, n, delta, state.input(), state.scales(), state.mean(), state.variance(),
                 state.meanDelta(), state.varianceDelta(), n, shape.n(), shape.c(), spatial, style);
     }
