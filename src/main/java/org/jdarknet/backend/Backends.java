@@ -5,33 +5,54 @@ import java.util.Optional;
 import org.jdarknet.Log;
 import org.jdarknet.UsageException;
 import org.jdarknet.backend.cpu.CpuBackend;
+import org.jdarknet.backend.cuda.CudaAvailability;
+import org.jdarknet.backend.cuda.CudaBackend;
+import org.jdarknet.backend.cuda.CudaException;
 import org.jdarknet.backend.reference.ReferenceBackend;
 
 /** Creates backends by the names {@code --backend} accepts. */
 public final class Backends {
+    private static final String CUDA_DEVICE_PREFIX = "cuda:";
 
     private Backends() {
     }
 
     public static List<String> names() {
-        return List.of("auto", "reference", "cpu");
+        return List.of("auto", "reference", "cpu", "cuda");
     }
 
     /**
-     * The backend called {@code name}; {@code auto} picks the fastest one available here.
+     * The backend called {@code name}; {@code auto} picks the fastest one available here: a GPU
+     * when one is usable, else the cpu backend, else the reference. {@code cuda} runs on GPU 0,
+     * {@code cuda:N} on GPU N (darknet's {@code -gpu N}).
      *
      * @param threads worker threads for CPU backends, 0 for one per core
      */
     public static Backend create(String name, int threads) {
+        if (name.startsWith(CUDA_DEVICE_PREFIX)) {
+            return new CudaBackend(gpuOrdinal(name.substring(CUDA_DEVICE_PREFIX.length())));
+        }
         return switch (name) {
             case "auto" -> fastestAvailable(threads);
             case "reference" -> new ReferenceBackend();
             case "cpu" -> new CpuBackend(threads);
-            case "cuda" -> throw new UsageException("this build of jdarknet has no CUDA backend yet; "
-                    + "the backends here are " + String.join(", ", names()));
+            case "cuda" -> new CudaBackend(0);
             default -> throw new UsageException("unknown backend '" + name + "'; known: "
                     + String.join(", ", names()));
         };
+    }
+
+    /** The name {@link #create} takes for GPU {@code ordinal}. */
+    public static String cuda(int ordinal) {
+        return CUDA_DEVICE_PREFIX + ordinal;
+    }
+
+    private static int gpuOrdinal(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a GPU is named by its number (cuda:0, -gpu 0), not '" + text + "'");
+        }
     }
 
     /**
@@ -47,11 +68,31 @@ public final class Backends {
     }
 
     private static Backend fastestAvailable(int threads) {
+        Optional<Backend> gpu = usableGpu();
+        if (gpu.isPresent()) {
+            return gpu.get();
+        }
         Optional<String> problem = CpuBackend.unavailableReason();
         if (problem.isPresent()) {
             Log.warn(problem.get() + "; using the reference backend (slow)");
             return new ReferenceBackend();
         }
         return new CpuBackend(threads);
+    }
+
+    /** GPU 0 when this machine can run the cuda backend; why not only with --verbose (CPU users need not hear it). */
+    private static Optional<Backend> usableGpu() {
+        Optional<String> problem = CudaAvailability.driverAbsence().or(CudaAvailability::unavailableReason);
+        if (problem.isEmpty()) {
+            try {
+                Backend backend = new CudaBackend(0);
+                Log.detail("backend auto: a usable GPU is found, so the cuda backend runs");
+                return Optional.of(backend);
+            } catch (UsageException | CudaException e) {
+                problem = Optional.of(e.getMessage());
+            }
+        }
+        Log.detail("backend auto: " + problem.get() + "; computing on the CPU");
+        return Optional.empty();
     }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** {@code --backend} and {@code --threads}, shared by every command that computes. */
 final class BackendOptions {
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "Where to compute: auto (the fastest here), reference, cpu (default: ${DEFAULT-VALUE}).")
+            description = "Where to compute: auto (the fastest here: a GPU when one is usable), reference, cpu, cuda "
+                    + "(GPU 0; cuda:N for GPU N) (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
@@ -17,7 +18,7 @@ final class BackendOptions {
     int threads;
 
     @Option(names = "-gpu", paramLabel = "N", hidden = true,
-            description = "Darknet's spelling for a GPU; this build has no CUDA backend yet, and says so.")
+            description = "Darknet's spelling for the cuda backend on GPU N.")
     Integer gpu;
 
     Backend create() {
@@ -32,6 +33,6 @@ final class BackendOptions {
     }
 
     private String name() {
-        return gpu != null ? "cuda" : backend;
+        return gpu != null ? Backends.cuda(gpu) : backend;
     }
 }

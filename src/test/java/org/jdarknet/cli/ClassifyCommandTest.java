@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +15,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jdarknet.backend.cuda.CudaAvailability;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.net.Network;
 import org.jdarknet.testing.Json;
@@ -209,15 +212,27 @@ class ClassifyCommandTest {
         assertTrue(verbose.stderr().contains("\tat org.jdarknet.cfg.CfgSection"), verbose.stderr());
     }
 
-    /** Darknet's {@code -gpu} and {@code --backend cuda} say plainly that this build has no GPU backend. */
+    /**
+     * Without a usable GPU, darknet's {@code -gpu N} and {@code --backend cuda} are one line saying
+     * why (the missing driver, here), exit 1; {@code auto} computes on the CPU and says why only
+     * with {@code --verbose}.
+     */
     @Test
-    void aGpuIsRefusedWithAClearMessage() {
-        String expected = "error: this build of jdarknet has no CUDA backend yet; the backends here are auto, reference, cpu";
-        for (String[] gpu : List.of(new String[] {"-gpu", "0"}, new String[] {"--backend", "cuda"})) {
+    void aMissingGpuIsOneLineAndAutoStaysQuietAboutIt() {
+        Optional<String> reason = CudaAvailability.unavailableReason();
+        assumeTrue(reason.isPresent(), "this machine has a GPU: the refusal cannot be seen here");
+        String expected = "error: the cuda backend cannot run here: " + reason.get();
+        for (String[] gpu : List.of(new String[] {"-gpu", "0"}, new String[] {"-gpu", "1"}, new String[] {"--backend", "cuda"})) {
             Processes.Result result = Processes.jdarknet("classify", gpu[0], gpu[1], cfg, weights, good1);
             assertEquals(1, result.exitCode());
             assertEquals(List.of(expected), result.stderrLines());
         }
+        Processes.Result auto = Processes.jdarknet("classify", cfg, weights, good1);
+        assertEquals(0, auto.exitCode(), auto.stderr());
+        assertFalse(auto.stderr().contains("GPU"), auto.stderr());
+        Processes.Result verbose = Processes.jdarknet("--verbose", "classify", cfg, weights, good1);
+        assertTrue(verbose.stderrLines().stream().anyMatch(line -> line.startsWith("backend auto: no ")
+                && line.endsWith("; computing on the CPU")), verbose.stderr());
     }
 
     /** A mistyped command line: one line saying what is wrong and where to look, exit code 2. */

@@ -1,0 +1,109 @@
+package org.jdarknet.backend.cuda;
+
+import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.SizeTPointer;
+
+/**
+ * One GPU as the backend uses it: made current once, one stream that every copy, kernel, cuDNN
+ * and cuBLAS call is queued on (so their order is the program's order and nothing else needs
+ * synchronising), and device memory whose allocation failures say how much was wanted.
+ */
+final class Gpu implements AutoCloseable {
+    private final int ordinal;
+    private final String name;
+    private final CUstream_st stream = new CUstream_st();
+    /** The last thread that made this GPU current; another one must make it current for itself. */
+    private Thread boundThread;
+
+    Gpu(int ordinal) {
+        this.ordinal = ordinal;
+        bind();
+        Check.cuda(cudart.cudaFree(null), "cudaFree(NULL)", "creating GPU " + ordinal + "'s context");
+        Check.cuda(cudart.cudaStreamCreateWithFlags(stream, cudart.cudaStreamNonBlocking), "cudaStreamCreateWithFlags", null);
+        this.name = deviceName(ordinal);
+    }
+
+    /**
+     * Makes this GPU (its primary context) current on the calling thread, as the runtime and driver
+     * calls that follow need; a no-op on the thread that did so last. Layers run on one thread, but
+     * a checkpoint on Ctrl-C, say, downloads the weights from another.
+     */
+    void bind() {
+        Thread caller = Thread.currentThread();
+        if (caller != boundThread) {
+            Check.cuda(cudart.cudaSetDevice(ordinal), "cudaSetDevice(" + ordinal + ")", null);
+            boundThread = caller;
+        }
+    }
+
+    int ordinal() {
+        return ordinal;
+    }
+
+    /** The device's marketing name, e.g. {@code NVIDIA H200}. */
+    String name() {
+        return name;
+    }
+
+    CUstream_st stream() {
+        return stream;
+    }
+
+    /**
+     * {@code bytes} of device memory, not initialised.
+     *
+     * @param purpose what it is for, named in the error when there is not enough
+     */
+    Pointer allocate(long bytes, String purpose) {
+        bind();
+        try (PointerPointer<Pointer> address = new PointerPointer<>(1)) {
+            int status = cudart.cudaMalloc(address, bytes);
+            if (status == cudart.cudaErrorMemoryAllocation) {
+                cudart.cudaGetLastError(); // reset the last error, so later checks see only their own
+                throw new CudaException(outOfMemory(bytes, purpose), true);
+            }
+            Check.cuda(status, "cudaMalloc(" + bytes + ")", purpose);
+            return address.get(0);
+        }
+    }
+
+    void free(Pointer memory) {
+        bind();
+        Check.cuda(cudart.cudaFree(memory), "cudaFree", null);
+    }
+
+    /** Waits until everything queued on the stream has run, then reports the first asynchronous failure. */
+    void synchronize(String context) {
+        bind();
+        Check.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize", context);
+    }
+
+    private String outOfMemory(long bytes, String purpose) {
+        try (SizeTPointer free = new SizeTPointer(1); SizeTPointer total = new SizeTPointer(1)) {
+            boolean known = cudart.cudaMemGetInfo(free, total) == cudart.cudaSuccess;
+            return ErrorMessages.outOfMemory("cudaMalloc", bytes, known ? free.get() : -1, known ? total.get() : -1, purpose);
+        }
+    }
+
+    private static String deviceName(int ordinal) {
+        int[] device = new int[1];
+        Check.driver(cudart.cuDeviceGet(device, ordinal), "cuDeviceGet(" + ordinal + ")", null);
+        byte[] name = new byte[256];
+        Check.driver(cudart.cuDeviceGetName(name, name.length, device[0]), "cuDeviceGetName", null);
+        int length = 0;
+        while (length < name.length && name[length] != 0) {
+            length++;
+        }
+        return new String(name, 0, length, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void close() {
+        bind();
+        Check.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize", "closing the backend");
+        Check.cuda(cudart.cudaStreamDestroy(stream), "cudaStreamDestroy", null);
+    }
+}
