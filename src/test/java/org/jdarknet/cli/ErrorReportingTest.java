@@ -71,7 +71,7 @@ class ErrorReportingTest {
     @Test
     void badOptionValuesAreOneLine() {
         List<List<String>> cases = List.of(
-                List.of("--backend", "gpu", "error: unknown backend 'gpu'; known: auto, reference, cpu"),
+                List.of("--backend", "gpu", "error: unknown backend 'gpu'; known: auto, reference, cpu, cuda"),
                 List.of("--threads", "-3", "error: --threads must be 0 (one per core) or more, found -3"),
                 List.of("--preprocess", "crop", "error: unknown preprocessing 'crop'; known: letterbox, resize,"
                         + " resize-min-crop, center-crop"));
