@@ -14,9 +14,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jdarknet valid CFG WEIGHTS --data DIR}: the accuracy on class folders, the counterpart of {@code train}. */
 @Command(name = "valid", mixinStandardHelpOptions = true,
-        description = {"Measures top-1/top-k accuracy on a folder with one sub-folder of images per class, then",
-                "prints per-class accuracy and the most frequent confusions. The classes are numbered as the",
-                "class list training wrote beside the weights (<cfg>.labels.list) says, else in sorted folder order."})
+        description = {"Measures top-1/top-k accuracy on a folder with one sub-folder of images per",
+                "class, then prints per-class accuracy and the most frequent confusions.",
+                "Classes are numbered as the class list training wrote beside the weights",
+                "(<cfg>.labels.list) says, else in sorted folder order, as train numbers them."})
 final class ValidCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CFG", description = "Network description (.cfg).")
     Path cfg;
