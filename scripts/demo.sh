@@ -17,6 +17,7 @@ fashion_mnist_installed() {
 fashion_mnist_demo() {
     data=$fashion_mnist
     out=target/demo/fashion-mnist
+    # About a minute on a quiet 2-core machine at the training rate docs/training.md reports.
     batches=${DEMO_BATCHES:-600}
     rm -rf "$out"
     mkdir -p "$out"
