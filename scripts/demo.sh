@@ -40,8 +40,11 @@ fashion_mnist_demo() {
     fi
 
     echo "demo: ten test images it never saw (true class -> predicted, probability):" >&2
-    ./jdarknet classifier predict "$out/fashion-mnist.data" "$out/fashion-mnist.cfg" "$out/fashion-mnist.weights" \
-        -t 1 --format csv $(for folder in "$subset"/*/; do ls -d "$folder"* | head -n 1; done) \
+    # Its stderr (a timing line per image) is shown only if it fails.
+    predictions=$(./jdarknet classifier predict "$out/fashion-mnist.data" "$out/fashion-mnist.cfg" \
+        "$out/fashion-mnist.weights" -t 1 --format csv $(for folder in "$subset"/*/; do ls -d "$folder"* | head -n 1; done) \
+        2> "$out/predict.err") || { cat "$out/predict.err" >&2; exit 1; }
+    echo "$predictions" \
         | awk -F, 'NR > 1 { n = split($1, part, "/"); printf "  %-12s -> %-12s %5.1f%%\n", part[n - 1], $4, 100 * $5 }'
 
     echo "demo: accuracy on 1,000 test images (100 per class):" >&2
