@@ -57,7 +57,7 @@ final class ClassifierCommand {
             int count = top != null ? top : dataConfig.top();
             Classifiers.requirePositive(count, "-t");
             PredictionRun run = PredictionRun.start(images, count, format);
-            Labels labels = LabelOrder.reconcile(Classifiers.labels(dataConfig), "the names of " + data, cfg, weights);
+            Labels labels = LabelOrder.reconcile(Classifiers.labels(dataConfig), data.toString(), cfg, weights);
             try (Backend backend = backendOptions.create();
                  Classifier classifier = Classifier.load(cfg, weights, labels, backend)) {
                 return run.classifyAll(classifier);
@@ -123,7 +123,7 @@ final class ClassifierCommand {
         public Integer call() {
             DataConfig dataConfig = DataConfig.read(data);
             List<String> given = Dataset.labels(dataConfig, Log::warn);
-            List<String> labels = LabelOrder.trainedInstead(given, "the labels of " + data, cfg, weights)
+            List<String> labels = LabelOrder.trainedInstead(given, data.toString(), cfg, weights)
                     .map(Labels::asList).orElse(given);
             Dataset dataset = Dataset.fromDataConfig(dataConfig, Dataset.Split.VALID, labels, Log::warn);
             try (Backend backend = backendOptions.create()) {

@@ -19,7 +19,7 @@ import org.jdarknet.train.TrainingOptions;
  * task) and weights with no class list beside them are used as given.
  */
 final class LabelOrder {
-    private static final int NAMES_SHOWN = 8;
+    private static final int NAMES_SHOWN = 12;
 
     private LabelOrder() {
     }
@@ -54,7 +54,7 @@ final class LabelOrder {
         while (given.get(first).equals(trained.asList().get(first))) {
             first++;
         }
-        Log.warn(source + " lists the " + given.size() + " classes of " + trained.file()
+        Log.warn("the class names of " + source + " are the " + given.size() + " of " + trained.file()
                 + " in another order; using the order training wrote, which the network's outputs follow"
                 + " (remove that file if it does not belong to these weights). Given: " + shown(given, first)
                 + "; trained: " + shown(trained.asList(), first));

@@ -98,6 +98,13 @@ class RoundTripTest {
                 weights().toString(), dir.resolve("valid/red/5.png").toString(), "--backend", "reference", "-t", "1");
         assertTrue(predicted.stdout().strip().endsWith(": red"), predicted.stdout());
         assertEquals(1, orderWarnings(predicted).size(), predicted.stderr());
+
+        Processes.Result classified = Processes.jdarknet("classify", TrainingFixture.CFG.toString(), weights().toString(),
+                dir.resolve("valid/blue/6.png").toString(), "--labels", dir.resolve("own/labels.list").toString(),
+                "--backend", "reference", "-t", "1", "--format", "csv");
+        List<String> rows = classified.stdout().lines().toList();
+        assertEquals("blue", rows.get(1).split(",")[3], "image,rank,index,label,probability: " + classified.stdout());
+        assertEquals(1, orderWarnings(classified).size(), classified.stderr());
     }
 
     /**
