@@ -31,7 +31,7 @@ fashion_mnist_demo() {
     done
 
     echo "demo: training cfg/fashion-mnist.cfg, shortened to $batches batches of 128, on Fashion-MNIST's 60,000" \
-        "training images (about a minute on an idle 2-core machine); every 100th progress line:" >&2
+        "training images (the default 600 take about a minute on a quiet 2-core machine); every 100th progress line:" >&2
     ./jdarknet train "$out/fashion-mnist.cfg" --data "$data/train" --valid "$subset" --backup "$out" \
         --seed 1 --top 2 --chart "$out/loss.png" | awk 'NR % 100 == 0 { print; fflush() }'
     if [ ! -s "$out/fashion-mnist.weights" ]; then
