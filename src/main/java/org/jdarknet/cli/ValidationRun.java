@@ -2,6 +2,7 @@ package org.jdarknet.cli;
 
 import java.nio.file.Path;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.cfg.CfgException;
 import org.jdarknet.data.Dataset;
 import org.jdarknet.data.ImageTransform;
 import org.jdarknet.data.LoaderOptions;
@@ -34,7 +35,7 @@ final class ValidationRun {
     private static void requireOutputsCoverClasses(Path cfg, Network network, Dataset dataset) {
         int outputs = network.outputLayer().outputShape().itemSize();
         if (outputs > dataset.classCount()) {
-            throw new IllegalArgumentException(cfg + ": the network has " + outputs + " outputs but " + dataset.source()
+            throw new CfgException(cfg, "the network has " + outputs + " outputs but " + dataset.source()
                     + " is classified into " + dataset.classCount() + " classes; give the class list it was trained with");
         }
     }
