@@ -12,14 +12,8 @@ import org.jdarknet.classify.Classifier;
 import org.jdarknet.classify.Labels;
 import org.jdarknet.data.Batch;
 import org.jdarknet.data.Dataset;
-import org.jdarknet.data.ImageTransform;
-import org.jdarknet.data.LoaderOptions;
-import org.jdarknet.image.Preprocessing;
-import org.jdarknet.net.Network;
 import org.jdarknet.train.Evaluation;
 import org.jdarknet.train.TrainingOptions;
-import org.jdarknet.train.Validator;
-import org.jdarknet.weights.WeightsReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,7 +57,7 @@ final class ClassifierCommand {
             int count = top != null ? top : dataConfig.top();
             Classifiers.requirePositive(count, "-t");
             PredictionRun run = PredictionRun.start(images, count, format);
-            Labels labels = Classifiers.labels(dataConfig);
+            Labels labels = LabelOrder.reconcile(Classifiers.labels(dataConfig), data.toString(), cfg, weights);
             try (Backend backend = backendOptions.create();
                  Classifier classifier = Classifier.load(cfg, weights, labels, backend)) {
                 return run.classifyAll(classifier);
@@ -131,15 +125,14 @@ final class ClassifierCommand {
         @Override
         public Integer call() {
             DataConfig dataConfig = DataConfig.read(data);
-            Dataset dataset = Dataset.fromDataConfig(dataConfig, Dataset.Split.VALID, Log::warn);
-            try (Backend backend = backendOptions.create();
-                 Network network = Network.build(cfg, backend, 1)) {
-                WeightsReader.load(network, weights);
-                ImageTransform crop = ImageTransform.of(Preprocessing.CENTER_CROP, network.config().width(),
-                        network.config().height());
-                Evaluation evaluation = new Validator(network, dataset, crop, LoaderOptions.defaults())
-                        .run(dataConfig.top(), Valid::printDarknetLines);
-                evaluation.summary(dataset.classNames(), 10).forEach(System.out::println);
+            List<String> given = Dataset.labels(dataConfig, Log::warn);
+            List<String> labels = LabelOrder.trainedInstead(given, data.toString(), cfg, weights)
+                    .map(Labels::asList).orElse(given);
+            Dataset dataset = Dataset.fromDataConfig(dataConfig, Dataset.Split.VALID, labels, Log::warn);
+            try (Backend backend = backendOptions.create()) {
+                Evaluation evaluation = ValidationRun.evaluate(cfg, weights, dataset, dataConfig.top(), backend,
+                        Valid::printDarknetLines);
+                evaluation.summary(dataset.classNames(), ValidationRun.CONFUSIONS_SHOWN).forEach(System.out::println);
                 return 0;
             }
         }

@@ -54,7 +54,8 @@ final class ClassifyCommand implements Callable<Integer> {
         Classifiers.requirePositive(top, "--top");
         Preprocessing preprocessing = Preprocessing.byName(preprocess);
         PredictionRun run = PredictionRun.start(images, top, format);
-        Labels names = Classifiers.labels(labels, data);
+        Labels names = LabelOrder.reconcile(Classifiers.labels(labels, data), (labels != null ? labels : data).toString(),
+                cfg, weights);
         try (Backend backend = backendOptions.create();
              Classifier classifier = Classifier.load(cfg, weights, names, backend)) {
             classifier.setPreprocessing(preprocessing);

@@ -14,7 +14,9 @@ import picocli.CommandLine.Parameters;
 /** {@code jdarknet train CFG --data DIR}: training on ImageNet-style class folders. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Trains a classifier on a folder with one sub-folder of images per class (ImageNet's layout).",
-                "The class list (sorted folder names) and a .data file are written beside the checkpoints."})
+                "The class list (sorted folder names), the validation list and a .data file",
+                "naming them are written beside the checkpoints, for 'classifier predict'",
+                "and 'classifier valid'."})
 final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CFG", description = "Network description (.cfg); its last layer's outputs must equal the number of classes.")
     Path cfg;

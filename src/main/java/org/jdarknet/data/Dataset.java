@@ -37,10 +37,19 @@ public final class Dataset {
      * {@code data/labels.list}) and its first {@code classes} labels.
      */
     public static Dataset fromDataConfig(DataConfig data, Split split, Consumer<String> warn) {
+        return fromDataConfig(data, split, labels(data, warn), warn);
+    }
+
+    /** The {@code train} (or {@code valid}) list of a {@code .data} file classified by {@code labels} in their order. */
+    public static Dataset fromDataConfig(DataConfig data, Split split, List<String> labels, Consumer<String> warn) {
         Path defaultList = Path.of("data/train.list");
         Path list = (split == Split.TRAIN ? data.train() : data.valid()).orElse(defaultList);
-        Path labels = data.labels().orElse(Path.of("data/labels.list"));
-        return LabelMatching.fromList(list, LabelMatching.readLabels(labels, data.classes(), warn), warn);
+        return LabelMatching.fromList(list, labels, warn);
+    }
+
+    /** The first {@code classes} lines of a {@code .data} file's {@code labels} file (darknet's default {@code data/labels.list}). */
+    public static List<String> labels(DataConfig data, Consumer<String> warn) {
+        return LabelMatching.readLabels(data.labels().orElse(Path.of("data/labels.list")), data.classes(), warn);
     }
 
     /** A darknet list file (one image path per line) classified by {@code labels} as substrings. */

@@ -1,10 +1,6 @@
 package org.jdarknet.train;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
-import org.jdarknet.AtomicFile;
 import org.jdarknet.Log;
 import org.jdarknet.net.Network;
 import org.jdarknet.weights.WeightsWriter;
@@ -42,21 +38,5 @@ final class Checkpoints {
         WeightsWriter.save(network, file);
         Log.info("Saving weights to " + file);
         return file;
-    }
-
-    /**
-     * Writes the class names beside the checkpoints ({@code <name>.labels.list}) and a .data file
-     * naming them, so that {@code classifier predict <name>.data cfg weights image} works at once.
-     */
-    void writeLabels(List<String> classNames, int top) {
-        Path labels = directory.resolve(name + ".labels.list").toAbsolutePath();
-        Path data = directory.resolve(name + ".data");
-        try {
-            AtomicFile.writeString(labels, String.join("\n", classNames) + "\n");
-            AtomicFile.writeString(data, "classes=" + classNames.size() + "\nlabels=" + labels + "\nnames=" + labels
-                    + "\nbackup=" + directory.toAbsolutePath() + "\ntop=" + top + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the label list " + labels + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -83,7 +83,8 @@ public final class Trainer {
 
     private Outcome trainUntilDone() {
         if (options.writeClassList()) {
-            checkpoints.writeLabels(training.classNames(), options.topK());
+            ClassFolderFiles.write(options.backup(), options.name(), training.classNames(), validation, options.topK(),
+                    Log::warn);
         }
         Log.info(String.format(Locale.ROOT, "%s: %d images in %d classes; learning rate %g, momentum %g, decay %g;"
                         + " batch %d in %d subdivisions; backend %s", options.name(), training.size(), training.classCount(),
