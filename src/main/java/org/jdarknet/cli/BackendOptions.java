@@ -22,17 +22,22 @@ final class BackendOptions {
     Integer gpu;
 
     Backend create() {
+        return create(gpu != null ? Backends.cuda(gpu) : backend);
+    }
+
+    /** The cuda backend on GPU {@code device}, whatever {@code --backend} says (darknet's {@code -gpus}). */
+    Backend createOnGpu(int device) {
+        return create(Backends.cuda(device));
+    }
+
+    private Backend create(String name) {
         if (threads < 0) {
             throw new UsageException("--threads must be 0 (one per core) or more, found " + threads);
         }
-        Backend created = Backends.create(name(), threads);
+        Backend created = Backends.create(name, threads);
         if (Log.verbose()) { // the cpu backend asks oneDNN for its version
             Log.detail("backend: " + created.description());
         }
         return created;
-    }
-
-    private String name() {
-        return gpu != null ? Backends.cuda(gpu) : backend;
     }
 }

@@ -18,7 +18,7 @@ public final class Main {
     private static final List<Class<?>> SUBCOMMANDS = List.of(ClassifyCommand.class, ClassifierCommand.class,
             TrainCommand.class, ValidCommand.class, PartialCommand.class, BenchmarkCommand.class, ExportCommand.class,
             CompletionCommand.class);
-    private static final Set<String> COMPUTING = Set.of("classify", "classifier", "train", "benchmark");
+    private static final Set<String> COMPUTING = Set.of("classify", "classifier", "train", "valid", "benchmark");
 
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
             description = "Print details (layer table, backend, preprocessing) and stack traces on errors.")

@@ -2,6 +2,8 @@ package org.jdarknet.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
+import org.jdarknet.UsageException;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.train.parallel.AllReduce;
 import org.jdarknet.train.parallel.SyncScheme;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Option;
 final class ReplicaOptions {
     @Option(names = "-gpus", paramLabel = "0,1,...",
             description = "Darknet's multi-GPU training: one replica per GPU, each on its share of every batch."
-                    + " This build has no CUDA backend and says so; --replicas does the same on the CPU.")
+                    + " Gradients are averaged through the host for now; --replicas does the same on the CPU.")
     String gpus;
 
     @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
@@ -25,22 +27,34 @@ final class ReplicaOptions {
                     + " every 4 batches).")
     String sync;
 
-    /** One backend per replica, created as {@code backendOptions} says; a one-line error for what cannot be. */
+    /**
+     * One backend per replica: a cuda backend per GPU of {@code -gpus}, else {@code --replicas}
+     * backends as {@code backendOptions} says; a one-line error for what cannot be. Replicas on
+     * GPUs are reduced through the host for now (an NCCL all-reduce is still to come).
+     */
     ReplicaBackends create(BackendOptions backendOptions) {
         SyncScheme scheme = SyncScheme.byName(sync);
         if (gpus != null) {
             GpuList devices = GpuList.parse(gpus);
-            throw new IllegalArgumentException("-gpus " + devices.spelling() + ": GPUs are not available: this build of"
-                    + " jdarknet has no CUDA backend; --replicas " + devices.devices().size()
-                    + " trains as many replicas on the CPU");
+            try {
+                return createEach(devices.devices().size(), r -> backendOptions.createOnGpu(devices.devices().get(r)),
+                        scheme);
+            } catch (UsageException e) {
+                throw new UsageException("-gpus " + devices.spelling() + ": " + e.getMessage() + "; --replicas "
+                        + devices.devices().size() + " trains as many replicas on the CPU");
+            }
         }
         if (replicas < 1) {
-            throw new IllegalArgumentException("--replicas must be at least 1, not " + replicas);
+            throw new UsageException("--replicas must be at least 1, not " + replicas);
         }
+        return createEach(replicas, r -> backendOptions.create(), scheme);
+    }
+
+    private static ReplicaBackends createEach(int count, IntFunction<Backend> create, SyncScheme scheme) {
         List<Backend> backends = new ArrayList<>();
         try {
-            for (int r = 0; r < replicas; r++) {
-                backends.add(backendOptions.create());
+            for (int r = 0; r < count; r++) {
+                backends.add(create.apply(r));
             }
         } catch (RuntimeException e) {
             backends.forEach(Backend::close);

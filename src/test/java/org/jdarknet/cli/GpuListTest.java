@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import org.jdarknet.UsageException;
 import org.junit.jupiter.api.Test;
 
 /** Darknet's {@code -gpus 0,1,2} and the one-line errors for what is not such a list. */
@@ -19,11 +20,11 @@ class GpuListTest {
     @Test
     void malformedListsAreOneLineErrors() {
         assertEquals("-gpus 0,x: expected GPU numbers separated by commas, such as -gpus 0,1; 'x' is not one",
-                assertThrows(IllegalArgumentException.class, () -> GpuList.parse("0,x")).getMessage());
+                assertThrows(UsageException.class, () -> GpuList.parse("0,x")).getMessage());
         for (String bad : new String[] {"", "0,", ",1", "-1", "0;1", "1.5", "99999999999"}) {
-            assertThrows(IllegalArgumentException.class, () -> GpuList.parse(bad), bad);
+            assertThrows(UsageException.class, () -> GpuList.parse(bad), bad);
         }
         assertEquals("-gpus 0,1,0: GPU 0 is named twice",
-                assertThrows(IllegalArgumentException.class, () -> GpuList.parse("0,1,0")).getMessage());
+                assertThrows(UsageException.class, () -> GpuList.parse("0,1,0")).getMessage());
     }
 }

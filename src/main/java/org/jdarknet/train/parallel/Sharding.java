@@ -1,6 +1,7 @@
 package org.jdarknet.train.parallel;
 
 import java.nio.FloatBuffer;
+import org.jdarknet.UsageException;
 import org.jdarknet.data.Batch;
 
 /**
@@ -17,7 +18,7 @@ public record Sharding(int replicas, int shardSize) {
             throw new IllegalArgumentException("the replica count must be at least 1, not " + replicas);
         }
         if (images % replicas != 0) {
-            throw new IllegalArgumentException(what + " has " + images + " images, which " + replicas
+            throw new UsageException(what + " has " + images + " images, which " + replicas
                     + " replicas cannot share evenly; make it a multiple of " + replicas);
         }
         return new Sharding(replicas, images / replicas);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jdarknet.UsageException;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.layers.Layer;
 import org.jdarknet.layers.Parameter;
@@ -41,7 +42,7 @@ public enum SyncScheme {
 
     public static SyncScheme byName(String name) {
         return Arrays.stream(values()).filter(s -> s.spelling.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown replica synchronisation '" + name + "'; known: "
+                .orElseThrow(() -> new UsageException("unknown replica synchronisation '" + name + "'; known: "
                         + Arrays.stream(values()).map(SyncScheme::toString).collect(Collectors.joining(", "))));
     }
 

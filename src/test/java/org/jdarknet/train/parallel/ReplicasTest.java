@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.jdarknet.UsageException;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.data.Batch;
 import org.jdarknet.layers.Parameter;
@@ -236,7 +237,7 @@ class ReplicasTest {
         Path cfg = write(dir, "plain", PLAIN);
         List<Backend> backends = backends("reference", 5);
         Network probe = Network.build(cfg, backends.get(0), 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Replicas.build(cfg,
+        UsageException e = assertThrows(UsageException.class, () -> Replicas.build(cfg,
                 probe.config(), backends, SyncScheme.ALLREDUCE, AllReduce.host(), network -> { }));
         probe.close();
         assertEquals(cfg + ": batch/subdivisions has 12 images, which 5 replicas cannot share evenly; make it a multiple"

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.jdarknet.UsageException;
 import org.jdarknet.data.Batch;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class ShardingTest {
 
     @Test
     void anUnevenShareIsAOneLineError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sharding.even(6, 4, "x.cfg: batch"));
+        UsageException e = assertThrows(UsageException.class, () -> Sharding.even(6, 4, "x.cfg: batch"));
         assertEquals("x.cfg: batch has 6 images, which 4 replicas cannot share evenly; make it a multiple of 4", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Sharding.even(6, 0, "x.cfg: batch"));
     }
