@@ -55,6 +55,9 @@ final class ClassifierCommand {
         OutputFormat format;
 
         @Mixin
+        ImageOptions imageOptions;
+
+        @Mixin
         BackendOptions backendOptions;
 
         @Override
@@ -62,7 +65,7 @@ final class ClassifierCommand {
             DataConfig dataConfig = DataConfig.read(Resources.locate(data));
             int count = top != null ? top : dataConfig.top();
             Classifiers.requirePositive(count, "-t");
-            PredictionRun run = PredictionRun.start(images, count, format);
+            PredictionRun run = PredictionRun.start(images, count, format, imageOptions.maxPixels());
             Labels labels = Classifiers.labels(dataConfig);
             try (Backend backend = backendOptions.create();
                  Classifier classifier = Classifier.load(cfg, weights, labels, backend)) {

@@ -47,13 +47,16 @@ final class ClassifyCommand implements Callable<Integer> {
     String preprocess;
 
     @Mixin
+    ImageOptions imageOptions;
+
+    @Mixin
     BackendOptions backendOptions;
 
     @Override
     public Integer call() {
         Classifiers.requirePositive(top, "--top");
         Preprocessing preprocessing = Preprocessing.byName(preprocess);
-        PredictionRun run = PredictionRun.start(images, top, format);
+        PredictionRun run = PredictionRun.start(images, top, format, imageOptions.maxPixels());
         Labels names = Classifiers.labels(labels, data);
         try (Backend backend = backendOptions.create();
              Classifier classifier = Classifier.load(cfg, weights, names, backend)) {
