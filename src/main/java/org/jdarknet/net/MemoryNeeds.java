@@ -58,26 +58,31 @@ public record MemoryNeeds(int batch, long parameterBytes, long activationBytes, 
     static MemoryNeeds measure(List<CfgSection> sections, NetConfig config, Shape input, boolean training,
                                boolean activationsInJavaHeap) {
         MeasuringBackend measuring = new MeasuringBackend();
+        try {
+            measuring.backend().allocate(input);
+        } catch (MeasuringBackend.TensorTooLarge e) {
+            throw tooLarge(sections.get(0), "a batch of " + input.n() + " images", e);
+        }
         Largest largest = new Largest(measuring);
         List<Layer> layers = new ArrayList<>();
         try {
-            measuring.backend().allocate(input);
-            largest.built(null, null);
             Log.withoutWarnings(() -> Network.buildLayers(sections, measuring.backend(), input, config, training, layers,
                     largest));
-            if (training) {
-                measuring.backend().allocate(layers.get(layers.size() - 1).outputShape()); // the truth
+            if (training) { // the truth, shaped like the output (cost layers keep their input's shape)
+                measuring.backend().allocate(layers.get(layers.size() - 1).outputShape());
             }
         } catch (MeasuringBackend.TensorTooLarge e) {
-            CfgSection section = sections.get(layers.size() + 1 < sections.size() ? layers.size() + 1 : 0);
-            String where = layers.isEmpty() && e.shape.equals(input) ? "the input (batch x channels x height x width)"
-                    : "layer " + layers.size() + " [" + section.type() + "]";
-            throw new CfgException(section.file(), section.line(), null, where + " needs a tensor of " + e.shape + " = "
-                    + e.values + " values (" + inWords(4 * e.values) + "), more than one tensor can hold ("
-                    + Integer.MAX_VALUE + "); try a smaller batch or input (width/height)");
+            CfgSection section = sections.get(Math.min(layers.size() + 1, sections.size() - 1));
+            throw tooLarge(section, "layer " + layers.size() + " [" + section.type() + "]", e);
         }
         return new MemoryNeeds(input.n(), measuring.parameterBytes(), measuring.activationBytes(),
                 measuring.workspaceBytes(), largest.index, largest.kind, largest.bytes, activationsInJavaHeap);
+    }
+
+    private static CfgException tooLarge(CfgSection section, String what, MeasuringBackend.TensorTooLarge e) {
+        return new CfgException(section.file(), section.line(), null, what + " needs a tensor of " + e.shape + " = "
+                + e.values + " values (" + inWords(4 * e.values) + "), more than one tensor can hold ("
+                + Integer.MAX_VALUE + "); try a smaller batch or input (width/height)");
     }
 
     /** The layer that needed most while the layers were measured. */
@@ -90,13 +95,14 @@ public record MemoryNeeds(int batch, long parameterBytes, long activationBytes, 
 
         Largest(MeasuringBackend measuring) {
             this.measuring = measuring;
+            this.before = measuring.totalBytes();
         }
 
         @Override
         public void built(CfgSection section, Layer layer) {
             long needed = measuring.totalBytes() - before;
             before = measuring.totalBytes();
-            if (layer != null && needed > bytes) {
+            if (needed > bytes) {
                 index = layer.index();
                 kind = layer.kind();
                 bytes = needed;

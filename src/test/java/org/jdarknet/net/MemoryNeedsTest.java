@@ -102,6 +102,18 @@ class MemoryNeedsTest {
                 e.getMessage());
     }
 
+    /** benchmark --batch 100000 on a 224x224 network: the input alone is more than a tensor holds. */
+    @Test
+    void aBatchNoTensorCanHoldIsNamedAtTheNetSection() throws IOException {
+        Path cfg = wide(16, 224);
+        List<CfgSection> sections = CfgParser.parseSections(cfg);
+        CfgException e = assertThrows(CfgException.class, () -> MemoryNeeds.measure(sections,
+                NetConfig.parse(sections.get(0)), new Shape(100_000, 3, 224, 224), false, false));
+        assertEquals(cfg + ":1: a batch of 100000 images needs a tensor of 100000x3x224x224 = 15052800000 values"
+                + " (56.1 GiB), more than one tensor can hold (2147483647); try a smaller batch or input (width/height)",
+                e.getMessage());
+    }
+
     @Test
     void allocationFailuresBecomeTheSameKindOfError() throws IOException {
         Path cfg = wide(1_000, 8);
