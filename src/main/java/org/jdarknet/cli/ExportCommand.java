@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.jdarknet.Log;
+import org.jdarknet.UsageException;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.image.Preprocessing;
 import org.jdarknet.net.Network;
@@ -83,7 +84,7 @@ final class ExportCommand implements Callable<Integer> {
         try {
             return OptionalInt.of(Integer.parseInt(batch));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--batch: expected a number or 'dynamic', found '" + batch + "'");
+            throw new UsageException("--batch: expected a number or 'dynamic', found '" + batch + "'");
         }
     }
 
@@ -91,7 +92,7 @@ final class ExportCommand implements Callable<Integer> {
         return switch (batchNorm) {
             case "fold" -> true;
             case "keep" -> false;
-            default -> throw new IllegalArgumentException("--batchnorm: expected fold or keep, found '" + batchNorm + "'");
+            default -> throw new UsageException("--batchnorm: expected fold or keep, found '" + batchNorm + "'");
         };
     }
 

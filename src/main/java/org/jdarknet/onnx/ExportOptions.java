@@ -2,6 +2,7 @@ package org.jdarknet.onnx;
 
 import java.util.List;
 import java.util.OptionalInt;
+import org.jdarknet.UsageException;
 import org.jdarknet.image.Preprocessing;
 
 /**
@@ -18,10 +19,10 @@ public record ExportOptions(OptionalInt batch, int opset, boolean foldBatchNorm,
 
     public ExportOptions {
         if (batch.isPresent() && batch.getAsInt() < 1) {
-            throw new IllegalArgumentException("the batch size must be at least 1, found " + batch.getAsInt());
+            throw new UsageException("the batch size must be at least 1, found " + batch.getAsInt());
         }
         if (opset < OnnxExporter.MIN_OPSET || opset > OnnxExporter.MAX_OPSET) {
-            throw new IllegalArgumentException("opset " + opset + " is not supported: jdarknet exports opsets "
+            throw new UsageException("opset " + opset + " is not supported: jdarknet exports opsets "
                     + OnnxExporter.MIN_OPSET + " to " + OnnxExporter.MAX_OPSET);
         }
         classNames = List.copyOf(classNames);

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Shape;
+import org.jdarknet.cfg.CfgException;
 import org.jdarknet.layers.AvgpoolLayer;
 import org.jdarknet.layers.BatchnormLayer;
 import org.jdarknet.layers.ConnectedLayer;
@@ -90,7 +91,7 @@ final class LayerNodes {
         if (layer instanceof BatchnormLayer) {
             return batchnorm(layer, x);
         }
-        throw new IllegalArgumentException(network.cfgFile() + ": layer " + layer.index() + " (" + layer.kind()
+        throw new CfgException(network.cfgFile(), "layer " + layer.index() + " (" + layer.kind()
                 + ") has no exact ONNX form; the model was not exported");
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
+import org.jdarknet.UsageException;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.image.Preprocessing;
 import org.jdarknet.layers.Layer;
@@ -218,7 +219,7 @@ class OnnxLayersTest {
 
     @Test
     void opsetsOutsideTheRangeAreRefused() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+        UsageException error = assertThrows(UsageException.class,
                 () -> ExportOptions.defaults().withOpset(12));
         assertEquals("opset 12 is not supported: jdarknet exports opsets 13 to 21", error.getMessage());
     }
