@@ -16,7 +16,7 @@ jdarknet: $(JAR) scripts/jdarknet.sh
 	cp scripts/jdarknet.sh jdarknet
 	chmod +x jdarknet
 
-# The launcher maps it when present: a one-image classify takes about 40 ms less (scripts/cds-archive.sh).
+# The launcher maps it when present: a one-image classify starts sooner (scripts/cds-archive.sh, docs/benchmarks.md).
 $(CDS): jdarknet data/dog.jpg
 	scripts/cds-archive.sh
 
@@ -30,8 +30,11 @@ $(SAMPLE_DATA):
 demo: all
 	scripts/demo.sh
 
+# Ends with scripts/test-summary.sh's count (and the skip reasons), also when tests fail; the
+# exit status is Maven's.
 test: all
-	$(MVN) test
+	rm -rf target/surefire-reports
+	$(MVN) test; status=$$?; scripts/test-summary.sh target/surefire-reports || true; exit $$status
 
 # Times the zoo (or CFGS="cfg/tiny.cfg ...") in jdarknet, OpenCV DNN and the C darknet side by side,
 # then the whole classify process; RUNS, WARMUP, THREADS, BACKEND as scripts/bench-peers.sh says.
@@ -45,7 +48,7 @@ jmh: all
 	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) org.openjdk.jmh.Main $(JMH)
 
 # Issue 4's acceptance run: cfg/fashion-mnist.cfg trained from scratch on Fashion-MNIST, then
-# its test accuracy (docs/training.md). About 12 minutes on a 2-core machine.
+# its test accuracy (docs/training.md, which also gives its run time).
 fashion-mnist: all
 	scripts/train-fashion-mnist.sh
 

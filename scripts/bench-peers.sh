@@ -1,13 +1,13 @@
 #!/bin/bash
-# bench-peers: times the same cfgs with the same seeded random weights in jdarknet, OpenCV DNN and
-# the C darknet, one after the other in this run, and prints the medians side by side with their
+# bench-peers: times the same cfgs with the same seeded random weights in jdarknet, OpenCV DNN, the
+# C darknet and ONNX Runtime (fp32, on the model `jdarknet export` writes), one after the other in this run, and prints the medians side by side with their
 # ratios. Then the whole process, `classify` of one image (wall time and peak memory), jdarknet
 # against darknet. Peers that are not installed are skipped with a message.
 #
 # Usage: scripts/bench-peers.sh [CFG...]          (default: every cfg/*.cfg; `make bench` builds first)
 # Environment:
 #   RUNS, WARMUP     timed and untimed forward passes per model and implementation (default 5, 2)
-#   THREADS          threads for jdarknet and OpenCV (default: one per core; darknet has one)
+#   THREADS          threads for jdarknet, OpenCV and ONNX Runtime (default: one per core; darknet has one)
 #   BACKEND          jdarknet's --backend (default auto)
 #   CLASSIFY_MODELS  models for the whole-process comparison, if benchmarked (default "tiny darknet53")
 #   CLASSIFY_RUNS    runs of each classify process (default 5)
@@ -95,6 +95,26 @@ darknet_ms() {
     echo "${median:-n/a}"
 }
 
+have_ort=false
+ort_about="ONNX Runtime: not available"
+ort_classpath="$work/test-classpath.txt"
+# ORT is a test-scope dependency: its harness (OrtBenchmark) runs from the test classpath.
+if mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$ort_classpath" >>"$log" 2>&1; then
+    have_ort=true
+    ort_version=$(sed -n 's:.*<onnxruntime.version>\(.*\)</onnxruntime.version>.*:\1:p' pom.xml)
+    ort_about="ONNX Runtime $ort_version (CPU, fp32, the model jdarknet export writes): $THREADS threads"
+else
+    say "ONNX Runtime: the test classes do not build (mvn test-compile; see $log): skipped"
+fi
+
+# Median ms of ONNX Runtime on the export of CFG WEIGHTS, or n/a.
+ort_ms() {
+    "$have_ort" || { echo n/a; return; }
+    java -cp "target/test-classes:target/classes:$(cat "$ort_classpath")" org.jdarknet.onnx.OrtBenchmark \
+        "$1" "$2" "$RUNS" "$WARMUP" "$THREADS" 2>>"$log" | cut -d' ' -f1 | grep . || echo n/a
+}
+
 # --- Forward passes: jdarknet first (it also writes the weights the peers load) ----------------
 
 say "jdarknet benchmark: ${#cfgs[@]} models, $RUNS runs after $WARMUP warm-up, backend $BACKEND, $THREADS threads"
@@ -110,19 +130,21 @@ jdarknet_value() {
 }
 
 table="$work/forward.txt"
-forward_row() { printf '%-14s %8s %12s %12s %12s %16s %17s\n' "$@"; }
+forward_row() { printf '%-14s %8s %12s %12s %12s %12s %16s %17s %13s\n' "$@"; }
 
-forward_row model BFLOPs "jdarknet ms" "OpenCV ms" "darknet ms" OpenCV/jdarknet darknet/jdarknet >"$table"
+forward_row model BFLOPs "jdarknet ms" "OpenCV ms" "darknet ms" "ORT ms" OpenCV/jdarknet darknet/jdarknet \
+    ORT/jdarknet >"$table"
 for i in "${!cfgs[@]}"; do
     cfg=${cfgs[$i]}
     model=$(model_of "$cfg")
     weights="$work/weights/$model.weights"
-    say "[$((i + 1))/${#cfgs[@]}] $model: OpenCV DNN, darknet"
+    say "[$((i + 1))/${#cfgs[@]}] $model: OpenCV DNN, darknet, ONNX Runtime"
     ours=$(jdarknet_value "$model" median_ms 2)
     opencv=$(opencv_ms "$cfg" "$weights")
     darknet=$(darknet_ms "$cfg" "$weights")
-    forward_row "$model" "$(jdarknet_value "$model" bflops 3)" "$ours" \
-        "$opencv" "$darknet" "$(ratio "$opencv" "$ours")" "$(ratio "${darknet%\*}" "$ours")" >>"$table"
+    ort=$(ort_ms "$cfg" "$weights")
+    forward_row "$model" "$(jdarknet_value "$model" bflops 3)" "$ours" "$opencv" "$darknet" "$ort" \
+        "$(ratio "$opencv" "$ours")" "$(ratio "${darknet%\*}" "$ours")" "$(ratio "$ort" "$ours")" >>"$table"
 done
 
 # --- Whole process: classify one image --------------------------------------------------------
@@ -182,7 +204,8 @@ fi
 # --- Report ------------------------------------------------------------------------------------
 
 echo "Forward pass, batch 1, median of $RUNS runs after $WARMUP warm-up, same cfgs and random weights"
-echo "jdarknet: backend $(jdarknet_value "$(model_of "${cfgs[0]}")" backend), $THREADS threads; $opencv_about; $darknet_about."
+echo "jdarknet: backend $(jdarknet_value "$(model_of "${cfgs[0]}")" backend), $THREADS threads; $opencv_about; $darknet_about;"
+echo "$ort_about."
 echo "Ratios are the peer's median over jdarknet's: above 1, jdarknet is faster."
 echo
 cat "$table"

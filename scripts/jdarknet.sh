@@ -17,8 +17,8 @@ for arg in "$@"; do
 done
 
 # A one-image classify spends more of its CPU compiling Java than computing (the network runs in
-# oneDNN's native code): with the quick C1 compiler only and the serial collector it finishes in
-# about three quarters of the time. Commands that run long (train, benchmark, valid) keep the
+# oneDNN's native code): with the quick C1 compiler only and the serial collector it finishes
+# sooner (docs/benchmarks.md). Commands that run long (train, benchmark, valid) keep the
 # optimising compiler; so can a long list of images, with JDARKNET_JAVA_OPTS=-XX:TieredStopAtLevel=4.
 quick_start=""
 case "$words" in
@@ -27,7 +27,7 @@ esac
 
 set -- $quick_start ${JDARKNET_JAVA_OPTS:-} -Djdarknet.home="$home" -jar "$home/target/jdarknet.jar" "$@"
 # The classes a classify run loads, parsed and verified by `make` (scripts/cds-archive.sh): the
-# JVM maps them instead, and a one-image classify takes about 40 ms less. It ignores an archive
+# JVM maps them instead, and a one-image classify starts sooner. It ignores an archive
 # that does not fit this jar or JDK; the -Xlog option keeps it from saying so on stdout.
 if [ -f "$archive" ]; then
     set -- -XX:SharedArchiveFile="$archive" -Xlog:cds=off,cds+dynamic=off "$@"

@@ -60,4 +60,9 @@ public final class Log {
     public static void error(String message) {
         ERR.println("error: " + message);
     }
+
+    /** The stack trace of an error reported with {@link #error}, on the same stream. */
+    public static void stackTrace(Throwable problem) {
+        problem.printStackTrace(ERR);
+    }
 }

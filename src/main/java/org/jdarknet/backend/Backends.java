@@ -3,6 +3,7 @@ package org.jdarknet.backend;
 import java.util.List;
 import java.util.Optional;
 import org.jdarknet.Log;
+import org.jdarknet.UsageException;
 import org.jdarknet.backend.cpu.CpuBackend;
 import org.jdarknet.backend.reference.ReferenceBackend;
 
@@ -26,9 +27,9 @@ public final class Backends {
             case "auto" -> fastestAvailable(threads);
             case "reference" -> new ReferenceBackend();
             case "cpu" -> new CpuBackend(threads);
-            case "cuda" -> throw new IllegalArgumentException("this build of jdarknet has no CUDA backend yet; "
+            case "cuda" -> throw new UsageException("this build of jdarknet has no CUDA backend yet; "
                     + "the backends here are " + String.join(", ", names()));
-            default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: "
+            default -> throw new UsageException("unknown backend '" + name + "'; known: "
                     + String.join(", ", names()));
         };
     }

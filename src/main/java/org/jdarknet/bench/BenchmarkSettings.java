@@ -1,6 +1,7 @@
 package org.jdarknet.bench;
 
 import java.nio.file.Path;
+import org.jdarknet.UsageException;
 
 /**
  * How every model of a benchmark run is measured.
@@ -27,7 +28,7 @@ public record BenchmarkSettings(int batch, int runs, int warmup, long seed, bool
 
     private static void require(boolean condition, String message) {
         if (!condition) {
-            throw new IllegalArgumentException(message);
+            throw new UsageException(message);
         }
     }
 }

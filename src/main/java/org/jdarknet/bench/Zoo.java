@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jdarknet.UsageException;
 
 /** The models {@code benchmark} runs when none is named: every {@code .cfg} of the model zoo. */
 public final class Zoo {
@@ -23,12 +24,12 @@ public final class Zoo {
     /** The cfg files in {@code directory}, in {@link #ORDER}. */
     public static List<Path> cfgs(Path directory) {
         if (!Files.isDirectory(directory)) {
-            throw new IllegalArgumentException("no model zoo at " + directory + "; name the cfg files to benchmark");
+            throw new UsageException("no model zoo at " + directory + "; name the cfg files to benchmark");
         }
         try (Stream<Path> files = Files.list(directory)) {
             List<Path> cfgs = files.filter(p -> p.getFileName().toString().endsWith(".cfg")).sorted(ORDER).toList();
             if (cfgs.isEmpty()) {
-                throw new IllegalArgumentException(directory + " holds no .cfg files");
+                throw new UsageException(directory + " holds no .cfg files");
             }
             return cfgs;
         } catch (IOException e) {

@@ -1,12 +1,13 @@
 package org.jdarknet.cfg;
 
 import java.nio.file.Path;
+import org.jdarknet.UserException;
 
 /**
  * A problem in a .cfg or .data file, located as precisely as we can: file, line and key.
  * Darknet silently falls back to defaults in most of these cases; we stop and say where.
  */
-public class CfgException extends RuntimeException {
+public class CfgException extends UserException {
     private static final long serialVersionUID = 1L;
 
     public CfgException(Path file, int line, String key, String message) {

@@ -67,17 +67,9 @@ public final class CfgSection {
         return option == null ? fallback : option.value();
     }
 
-    public String requireString(String key) {
-        return require(key).value();
-    }
-
     public int getInt(String key, int fallback) {
         CfgOption option = option(key);
         return option == null ? fallback : parseInt(option);
-    }
-
-    public int requireInt(String key) {
-        return parseInt(require(key));
     }
 
     public float getFloat(String key, float fallback) {
@@ -154,14 +146,6 @@ public final class CfgSection {
             warn.accept(String.format("%s:%d: '%s' repeated in [%s]; the first value is used",
                     file, option.line(), Text.excerpt(option.key()), type));
         }
-    }
-
-    private CfgOption require(String key) {
-        CfgOption option = option(key);
-        if (option == null) {
-            throw new CfgException(file, line, key, "missing required key in [" + type + "]");
-        }
-        return option;
     }
 
     private int parseInt(CfgOption option) {

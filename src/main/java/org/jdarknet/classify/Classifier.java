@@ -58,7 +58,7 @@ public final class Classifier implements AutoCloseable {
     /** Wraps a network whose weights are already in place (random weights, a training run, ...). */
     public static Classifier wrap(Network network, Labels labels) {
         int outputs = network.outputLayer().outputShape().itemSize();
-        if (labels.size() < outputs && labels.file() != null) {
+        if (labels.size() < outputs) {
             Log.warn(labels.file() + ": " + labels.size() + " names for " + outputs
                     + " outputs; the rest are shown as numbers");
         }

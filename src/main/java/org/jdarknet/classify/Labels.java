@@ -23,20 +23,15 @@ public final class Labels {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             return new Labels(file, lines.stream().map(Labels::withoutLineEnd).toList());
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": labels file not found");
+            throw new LabelsException(file, "labels file not found");
         } catch (MalformedInputException e) {
-            throw new IllegalArgumentException(file + ": not a labels file (not UTF-8 text)");
+            throw new LabelsException(file, "not a labels file (not UTF-8 text)");
         } catch (IOException e) {
             if (Files.isDirectory(file)) {
-                throw new IllegalArgumentException(file + ": is a directory, not a labels file");
+                throw new LabelsException(file, "is a directory, not a labels file");
             }
-            throw new IllegalArgumentException(file + ": cannot read labels (" + e.getMessage() + ")");
+            throw new LabelsException(file, "cannot read labels (" + e.getMessage() + ")");
         }
-    }
-
-    /** Labels that are just the output indexes, for networks without a names file. */
-    public static Labels indexes(int count) {
-        return new Labels(null, java.util.stream.IntStream.range(0, count).mapToObj(Integer::toString).toList());
     }
 
     private static String withoutLineEnd(String line) {

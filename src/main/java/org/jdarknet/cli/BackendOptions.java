@@ -1,6 +1,7 @@
 package org.jdarknet.cli;
 
 import org.jdarknet.Log;
+import org.jdarknet.UsageException;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Backends;
 import picocli.CommandLine.Option;
@@ -20,6 +21,9 @@ final class BackendOptions {
     Integer gpu;
 
     Backend create() {
+        if (threads < 0) {
+            throw new UsageException("--threads must be 0 (one per core) or more, found " + threads);
+        }
         Backend created = Backends.create(name(), threads);
         if (Log.verbose()) { // the cpu backend asks oneDNN for its version
             Log.detail("backend: " + created.description());

@@ -11,6 +11,7 @@ import org.jdarknet.bench.BenchmarkResult;
 import org.jdarknet.bench.BenchmarkSettings;
 import org.jdarknet.bench.Report;
 import org.jdarknet.bench.Zoo;
+import org.jdarknet.cfg.CfgException;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -97,7 +98,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         List<Path> located = cfgs.stream().map(Resources::locate).toList();
         for (Path cfg : located) {
             if (!Files.isRegularFile(cfg)) {
-                throw new IllegalArgumentException(cfg + ": file not found");
+                throw new CfgException(cfg, "file not found");
             }
         }
         return located;

@@ -94,6 +94,9 @@ final class ClassifierCommand {
         @Mixin
         BackendOptions backendOptions;
 
+        @Mixin
+        ReplicaOptions replicaOptions;
+
         @Override
         public Integer call() {
             DataConfig dataConfig = DataConfig.read(data);
@@ -101,9 +104,9 @@ final class ClassifierCommand {
             Optional<Dataset> validation = dataConfig.valid()
                     .map(list -> Dataset.fromDataConfig(dataConfig, Dataset.Split.VALID, Log::warn));
             TrainingOptions options = trainingOptions.toOptions(dataConfig.backup(), TrainingOptions.baseName(cfg), false);
-            try (Backend backend = backendOptions.create()) {
+            try (ReplicaBackends backends = replicaOptions.create(backendOptions)) {
                 return TrainingRun.train(cfg, Optional.ofNullable(weights), trainingOptions.clear, training, validation,
-                        options, backend);
+                        options, backends);
             }
         }
     }

@@ -2,8 +2,11 @@ package org.jdarknet.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jdarknet.UsageException;
+import org.jdarknet.cfg.CfgException;
 import org.jdarknet.cfg.DataConfig;
 import org.jdarknet.classify.Labels;
+import org.jdarknet.classify.LabelsException;
 
 /** Helpers the classifier commands share: where the class names come from. */
 final class Classifiers {
@@ -18,18 +21,18 @@ final class Classifiers {
 
     /** The {@code names} (or else {@code labels}) file of a .data file, as darknet's classifier reads it. */
     static Labels labels(DataConfig data) {
-        Path names = data.namesOrLabels().orElseThrow(() -> new IllegalArgumentException(
-                data.file() + ": has no class names (names= or labels=); pass --labels FILE"));
+        Path names = data.namesOrLabels().orElseThrow(() -> new CfgException(data.file(),
+                "has no class names (names= or labels=); pass --labels FILE"));
         Path located = Resources.locate(names);
         if (!Files.exists(located)) {
-            throw new IllegalArgumentException(names + ": class names file not found (named in " + data.file() + ")");
+            throw new LabelsException(names, "class names file not found (named in " + data.file() + ")");
         }
         return Labels.read(located);
     }
 
     static void requirePositive(int value, String option) {
         if (value < 1) {
-            throw new IllegalArgumentException(option + " must be at least 1, found " + value);
+            throw new UsageException(option + " must be at least 1, found " + value);
         }
     }
 }

@@ -4,10 +4,10 @@ import java.util.Optional;
 
 /**
  * What the raw arguments say before picocli has parsed them. Building picocli's model of a
- * command takes about 70 ms, a fifth of a one-image {@code classify}; knowing the command and
- * the backend early lets {@link Main} build only the model it needs and start loading native
- * libraries meanwhile. A wrong reading costs time, never correctness: picocli still parses and
- * checks every argument.
+ * command is a large part of a one-image {@code classify} (docs/benchmarks.md); knowing the
+ * command and the backend early lets {@link Main} build only the model it needs and start
+ * loading native libraries meanwhile. A wrong reading costs time, never correctness: picocli
+ * still parses and checks every argument.
  */
 record CommandLinePeek(String[] args) {
 

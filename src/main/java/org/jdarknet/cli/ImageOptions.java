@@ -1,5 +1,6 @@
 package org.jdarknet.cli;
 
+import org.jdarknet.UsageException;
 import org.jdarknet.image.ImageLoader;
 import picocli.CommandLine.Option;
 
@@ -12,7 +13,7 @@ final class ImageOptions {
 
     long maxPixels() {
         if (maxPixels < 1) {
-            throw new IllegalArgumentException("--max-image-pixels must be at least 1, found " + maxPixels);
+            throw new UsageException("--max-image-pixels must be at least 1, found " + maxPixels);
         }
         return maxPixels;
     }

@@ -1,12 +1,12 @@
 package org.jdarknet.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 import org.jdarknet.Log;
+import org.jdarknet.UserException;
 import org.jdarknet.backend.Backends;
-import org.jdarknet.cfg.CfgException;
-import org.jdarknet.image.ImageException;
-import org.jdarknet.weights.WeightsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "Darknet's classifiers in Java: the same .cfg and .weights files.")
 public final class Main {
     private static final List<Class<?>> SUBCOMMANDS = List.of(ClassifyCommand.class, ClassifierCommand.class,
-            TrainCommand.class, PartialCommand.class, BenchmarkCommand.class);
+            TrainCommand.class, PartialCommand.class, BenchmarkCommand.class, ExportCommand.class);
     private static final Set<String> COMPUTING = Set.of("classify", "classifier", "train", "benchmark");
 
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
@@ -35,6 +35,11 @@ public final class Main {
         startLoadingBackend(peek);
         CommandLine commandLine = new CommandLine(new Main());
         subcommandsFor(peek).forEach(commandLine::addSubcommand);
+        return execute(commandLine, args);
+    }
+
+    /** Runs {@code commandLine} with jdarknet's error reporting; tests pass commands of their own. */
+    static int execute(CommandLine commandLine, String... args) {
         commandLine.setExecutionExceptionHandler(Main::reportFailure);
         commandLine.setParameterExceptionHandler(Main::reportUsageError);
         return commandLine.execute(args);
@@ -43,7 +48,8 @@ public final class Main {
     /**
      * The subcommand the command line names, or all of them when it names none or names one
      * that does not exist (picocli then answers with the choices). Picocli reflects over every
-     * subcommand it is given, which would cost a single-image {@code classify} a tenth of its run.
+     * subcommand it is given, which would cost a single-image {@code classify} a noticeable part
+     * of its run (docs/benchmarks.md).
      */
     static List<Class<?>> subcommandsFor(CommandLinePeek peek) {
         return peek.subcommand()
@@ -74,19 +80,27 @@ public final class Main {
         return spec.exitCodeOnInvalidInput();
     }
 
-    /** A one-line error for the problems users cause; a stack trace only when asked for or for our own bugs. */
+    /**
+     * A problem the user can fix (a bad file, option or data set, or an I/O error on their files)
+     * is one line, its stack trace only with {@code --verbose}. Anything else is a bug in jdarknet:
+     * a line that says so, and the stack trace the user should send with the report.
+     */
     private static int reportFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-        boolean expected = e instanceof CfgException || e instanceof WeightsException || e instanceof ImageException
-                || e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException;
-        if (expected) {
+        if (isUsersProblem(e)) {
             Log.error(oneLine(e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (Log.verbose()) {
+                Log.stackTrace(e);
+            }
         } else {
-            Log.error("internal error: " + oneLine(e.toString()));
-        }
-        if (Log.verbose() || !expected) {
-            e.printStackTrace();
+            Log.error("internal error: " + oneLine(e.toString())
+                    + " (this is a bug in jdarknet; please report it with the stack trace below)");
+            Log.stackTrace(e);
         }
         return 1;
+    }
+
+    private static boolean isUsersProblem(Exception e) {
+        return e instanceof UserException || e instanceof IOException || e instanceof UncheckedIOException;
     }
 
     /** Messages from libraries (image decoders, the file system) may span lines; errors are one line. */

@@ -25,9 +25,9 @@ import org.jdarknet.image.ImageLoader;
  *
  * <p>Each named image is decoded on another thread while the one before it is classified, and
  * the first while the network loads: for a single image that decode (ImageIO's start-up
- * included) is a fifth of the process, and loading the network leaves the second core idle; for
- * a list, decoding ahead makes it about a fifth faster. An image's error is still reported in
- * its turn, the first one's after any problem with the network.
+ * included) is a large part of the process, and loading the network leaves the second core idle;
+ * for a list, decoding overlaps classifying (docs/benchmarks.md has the figures). An image's
+ * error is still reported in its turn, the first one's after any problem with the network.
  */
 final class PredictionRun {
     private final List<Path> images;

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jdarknet.Log;
-import org.jdarknet.backend.Backend;
 import org.jdarknet.data.Dataset;
 import org.jdarknet.train.TrainingOptions;
 import picocli.CommandLine.Command;
@@ -38,15 +37,18 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
+    @Mixin
+    ReplicaOptions replicaOptions;
+
     @Override
     public Integer call() {
         Dataset training = Dataset.fromFolders(data, Log::warn);
         Optional<Dataset> validation = Optional.ofNullable(valid)
                 .map(dir -> Dataset.fromFolders(dir, training.classNames(), Log::warn));
         TrainingOptions options = trainingOptions.toOptions(backup, TrainingOptions.baseName(cfg), true);
-        try (Backend backend = backendOptions.create()) {
+        try (ReplicaBackends backends = replicaOptions.create(backendOptions)) {
             return TrainingRun.train(cfg, Optional.ofNullable(weights), trainingOptions.clear, training, validation,
-                    options, backend);
+                    options, backends);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.jdarknet.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jdarknet.UsageException;
 import org.jdarknet.train.TrainingOptions;
 import picocli.CommandLine.Option;
 
@@ -40,7 +41,7 @@ final class TrainingCommandOptions {
         Classifiers.requirePositive(topK, "--top");
         Classifiers.requirePositive(checkpointEvery, "--checkpoint-every");
         if (validEvery < 0 || maxBatches < 0 || loaderThreads < 0) {
-            throw new IllegalArgumentException("--valid-every, --max-batches and --loader-threads must not be negative");
+            throw new UsageException("--valid-every, --max-batches and --loader-threads must not be negative");
         }
         int threads = loaderThreads > 0 ? loaderThreads : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         long chosenSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();

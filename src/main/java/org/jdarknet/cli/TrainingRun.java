@@ -3,12 +3,15 @@ package org.jdarknet.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jdarknet.Log;
-import org.jdarknet.backend.Backend;
+import org.jdarknet.cfg.CfgException;
+import org.jdarknet.cfg.CfgParser;
+import org.jdarknet.data.Batch;
 import org.jdarknet.data.Dataset;
 import org.jdarknet.net.Network;
 import org.jdarknet.train.Initializer;
 import org.jdarknet.train.Trainer;
 import org.jdarknet.train.TrainingOptions;
+import org.jdarknet.train.parallel.Replicas;
 import org.jdarknet.weights.WeightsReader;
 
 /** What both training commands do once they know their datasets: build, load, train, report. */
@@ -20,15 +23,17 @@ final class TrainingRun {
     }
 
     static int train(Path cfg, Optional<Path> weights, boolean clear, Dataset training, Optional<Dataset> validation,
-                     TrainingOptions options, Backend backend) {
-        Network probe = Network.build(cfg, backend, 1);
-        int miniBatch = probe.config().miniBatch();
+                     TrainingOptions options, ReplicaBackends backends) {
+        Network probe = Network.build(cfg, backends.backends().get(0), 1);
+        requireColourInput(cfg, probe);
         requireOutputsMatchClasses(cfg, probe, training);
         probe.close();
-        try (Network network = Network.buildForTraining(cfg, backend, miniBatch)) {
-            Initializer.initialize(network, options.seed());
-            weights.ifPresent(file -> loadStartingWeights(network, file, clear));
-            Trainer.Outcome outcome = new Trainer(network, training, validation, options, System.out).run();
+        try (Replicas replicas = Replicas.build(cfg, probe.config(), backends.backends(), backends.scheme(),
+                backends.allReduce(), network -> {
+                    Initializer.initialize(network, options.seed());
+                    weights.ifPresent(file -> loadStartingWeights(network, file, clear));
+                })) {
+            Trainer.Outcome outcome = new Trainer(replicas, training, validation, options, System.out).run();
             return switch (outcome) {
                 case FINISHED -> 0;
                 case INTERRUPTED -> INTERRUPTED;
@@ -48,10 +53,22 @@ final class TrainingRun {
         }
     }
 
+    /**
+     * The loader makes colour images, as darknet's training does (darknet then feeds them
+     * misaligned to a network of other channels=).
+     */
+    private static void requireColourInput(Path cfg, Network network) {
+        int channels = network.config().channels();
+        if (channels != Batch.CHANNELS) {
+            throw CfgParser.parseSections(cfg).get(0).error("channels", "training takes colour images ("
+                    + Batch.CHANNELS + " channels); this network takes " + channels);
+        }
+    }
+
     private static void requireOutputsMatchClasses(Path cfg, Network network, Dataset training) {
         int outputs = network.outputLayer().outputShape().itemSize();
         if (outputs != training.classCount()) {
-            throw new IllegalArgumentException(cfg + ": the network has " + outputs + " outputs but " + training.source()
+            throw new CfgException(cfg, "the network has " + outputs + " outputs but " + training.source()
                     + " has " + training.classCount() + " classes; set filters= (or output=) of the last"
                     + " convolutional (or connected) layer to " + training.classCount());
         }

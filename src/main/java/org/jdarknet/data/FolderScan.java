@@ -1,7 +1,6 @@
 package org.jdarknet.data;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +33,7 @@ final class FolderScan {
     /** {@code classOrder} null: the classes are the folders sorted by name; else that order, which must cover them. */
     static Dataset scan(Path dir, List<String> classOrder, Consumer<String> warn) {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(dir + ": not a directory");
+            throw new DatasetException(dir + ": not a directory");
         }
         return new FolderScan(warn).read(dir, classOrder);
     }
@@ -42,7 +41,7 @@ final class FolderScan {
     private Dataset read(Path dir, List<String> classOrder) {
         List<Path> folders = classFolders(dir);
         if (folders.isEmpty()) {
-            throw new IllegalArgumentException(dir + ": no class folders (expected " + dir + "/<class>/<images>)");
+            throw new DatasetException(dir + ": no class folders (expected " + dir + "/<class>/<images>)");
         }
         List<String> classNames = classOrder != null ? classOrder : folders.stream().map(FolderScan::name).toList();
         Map<String, Integer> classIndex = indexOf(classNames);
@@ -51,7 +50,7 @@ final class FolderScan {
         for (Path folder : folders) {
             Integer index = classIndex.get(name(folder));
             if (index == null) {
-                throw new IllegalArgumentException(folder + ": class '" + name(folder) + "' is not one of the "
+                throw new DatasetException(folder + ": class '" + name(folder) + "' is not one of the "
                         + classNames.size() + " training classes");
             }
             List<String> images = images(folder);
@@ -66,7 +65,7 @@ final class FolderScan {
         }
         reportOtherFiles();
         if (paths.isEmpty()) {
-            throw new IllegalArgumentException(dir + ": no images in its class folders");
+            throw new DatasetException(dir + ": no images in its class folders");
         }
         return new Dataset(dir.toString(), classNames, paths.toArray(String[]::new), classes.toArray(int[][]::new), 0);
     }
@@ -92,7 +91,7 @@ final class FolderScan {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot list", e);
+            throw new DatasetException(dir + ": cannot list", e);
         }
     }
 
@@ -108,7 +107,7 @@ final class FolderScan {
                 }
             });
         } catch (IOException e) {
-            throw new UncheckedIOException(folder + ": cannot list its images", e);
+            throw new DatasetException(folder + ": cannot list its images", e);
         }
         return images;
     }

@@ -1,7 +1,6 @@
 package org.jdarknet.data;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,7 +23,7 @@ final class LabelMatching {
     static List<String> readLabels(Path file, int classes, Consumer<String> warn) {
         List<String> labels = Labels.read(file).asList();
         if (labels.size() < classes) {
-            throw new IllegalArgumentException(file + ": " + labels.size() + " labels, but the .data file says classes="
+            throw new DatasetException(file + ": " + labels.size() + " labels, but the .data file says classes="
                     + classes);
         }
         if (labels.size() > classes) {
@@ -37,7 +36,7 @@ final class LabelMatching {
         requireNonEmpty(labels);
         String[] paths = readPaths(list);
         if (paths.length == 0) {
-            throw new IllegalArgumentException(list + ": no image paths in the list");
+            throw new DatasetException(list + ": no image paths in the list");
         }
         // Singles share one array per class: a million-image list then costs a pointer per image.
         int[][] singles = IntStream.range(0, labels.size()).mapToObj(c -> new int[] {c}).toArray(int[][]::new);
@@ -60,11 +59,11 @@ final class LabelMatching {
 
     private static void requireNonEmpty(List<String> labels) {
         if (labels.isEmpty()) {
-            throw new IllegalArgumentException("no labels to classify by");
+            throw new DatasetException("no labels to classify by");
         }
         int empty = labels.indexOf("");
         if (empty >= 0) {
-            throw new IllegalArgumentException("label " + empty + " is empty; it would match every image");
+            throw new DatasetException("label " + empty + " is empty; it would match every image");
         }
     }
 
@@ -75,9 +74,9 @@ final class LabelMatching {
                     .filter(line -> !line.isBlank())
                     .toArray(String[]::new);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(list + ": image list not found");
+            throw new DatasetException(list + ": image list not found");
         } catch (IOException e) {
-            throw new UncheckedIOException(list + ": cannot read image list", e);
+            throw new DatasetException(list + ": cannot read image list", e);
         }
     }
 

@@ -32,15 +32,7 @@ public record LoaderOptions(int threads, int prefetch, long seed, Consumer<Strin
         return new LoaderOptions(threads, prefetch, seed, warn);
     }
 
-    public LoaderOptions withPrefetch(int prefetch) {
-        return new LoaderOptions(threads, prefetch, seed, warn);
-    }
-
     public LoaderOptions withSeed(long seed) {
-        return new LoaderOptions(threads, prefetch, seed, warn);
-    }
-
-    public LoaderOptions withWarnings(Consumer<String> warn) {
         return new LoaderOptions(threads, prefetch, seed, warn);
     }
 }

@@ -21,7 +21,7 @@ final class UnreadableImages {
     private final Set<Integer> known = ConcurrentHashMap.newKeySet();
     private final AtomicLong skipped = new AtomicLong();
     private volatile boolean anyLoaded;
-    private volatile IllegalArgumentException hopeless;
+    private volatile DatasetException hopeless;
 
     /** {@code consequence} says in the warning what becomes of the image's place in the batch. */
     UnreadableImages(Dataset dataset, Consumer<String> warn, String consequence) {
@@ -44,10 +44,10 @@ final class UnreadableImages {
             int count = known.size();
             warn.accept("skipped " + e.getMessage() + " (" + consequence + "; " + count + " unreadable so far)");
             if (count == dataset.size()) {
-                hopeless = new IllegalArgumentException(dataset.source() + ": none of its " + count
+                hopeless = new DatasetException(dataset.source() + ": none of its " + count
                         + " images can be read");
             } else if (!anyLoaded && count >= FAIL_FAST) {
-                hopeless = new IllegalArgumentException(dataset.source() + ": the first " + count
+                hopeless = new DatasetException(dataset.source() + ": the first " + count
                         + " images tried could not be read (e.g. " + e.getMessage() + "); are the paths right?");
             }
         }

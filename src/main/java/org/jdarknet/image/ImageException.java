@@ -1,9 +1,10 @@
 package org.jdarknet.image;
 
 import java.nio.file.Path;
+import org.jdarknet.UserException;
 
 /** An image that cannot be read or decoded, named by its path. */
-public class ImageException extends RuntimeException {
+public class ImageException extends UserException {
     private static final long serialVersionUID = 1L;
 
     public ImageException(Path path, String message) {

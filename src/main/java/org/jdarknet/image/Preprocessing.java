@@ -3,6 +3,7 @@ package org.jdarknet.image;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.jdarknet.UsageException;
 
 /** The ways darknet turns an image of any size into the network's input. */
 public enum Preprocessing {
@@ -55,7 +56,7 @@ public enum Preprocessing {
                 return preprocessing;
             }
         }
-        throw new IllegalArgumentException("unknown preprocessing '" + name + "'; known: " + names());
+        throw new UsageException("unknown preprocessing '" + name + "'; known: " + names());
     }
 
     public static String names() {

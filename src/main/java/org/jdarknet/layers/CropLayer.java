@@ -49,6 +49,26 @@ public final class CropLayer extends AbstractLayer {
         }
     }
 
+    /** What each value is multiplied by after cropping: 2, or 1 with {@code noadjust=1}. */
+    public float scale() {
+        return scale;
+    }
+
+    /** What is added after the scaling: -1, or 0 with {@code noadjust=1}. */
+    public float shift() {
+        return shift;
+    }
+
+    /** The first row of the window inference takes: the centred one. */
+    public int inferenceTop() {
+        return (inputShape().h() - outputShape().h()) / 2;
+    }
+
+    /** The first column of the window inference takes. */
+    public int inferenceLeft() {
+        return (inputShape().w() - outputShape().w()) / 2;
+    }
+
     @Override
     public String kind() {
         return "crop";
@@ -56,9 +76,7 @@ public final class CropLayer extends AbstractLayer {
 
     @Override
     public void forward(Tensor input) {
-        int top = (inputShape().h() - outputShape().h()) / 2;
-        int left = (inputShape().w() - outputShape().w()) / 2;
-        backend.crop(input, top, left, false, scale, shift, output());
+        backend.crop(input, inferenceTop(), inferenceLeft(), false, scale, shift, output());
     }
 
     /** A random window for the whole batch, mirrored half the time when {@code flip=1}, as darknet does. */

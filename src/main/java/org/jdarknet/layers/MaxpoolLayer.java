@@ -33,6 +33,10 @@ public final class MaxpoolLayer extends AbstractLayer {
         return new MaxpoolLayer(context, spec, LayerOptions.parse(section));
     }
 
+    public PoolSpec spec() {
+        return spec;
+    }
+
     @Override
     public String kind() {
         return "max";

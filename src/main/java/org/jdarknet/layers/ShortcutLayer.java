@@ -60,6 +60,20 @@ public final class ShortcutLayer extends AbstractLayer {
         return from;
     }
 
+    /** The factor of the previous layer's output. */
+    public float alpha() {
+        return alpha;
+    }
+
+    /** The factor of {@link #from}'s output. */
+    public float beta() {
+        return beta;
+    }
+
+    public Activation activation() {
+        return training.activation();
+    }
+
     @Override
     public String kind() {
         return "res";

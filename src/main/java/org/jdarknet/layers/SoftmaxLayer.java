@@ -37,6 +37,14 @@ public final class SoftmaxLayer extends AbstractLayer {
         return new SoftmaxLayer(context, groups, temperature, noLoss, LayerOptions.parse(section));
     }
 
+    public int groups() {
+        return groups;
+    }
+
+    public float temperature() {
+        return temperature;
+    }
+
     @Override
     public String kind() {
         return "softmax";

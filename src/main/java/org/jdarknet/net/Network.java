@@ -1,5 +1,6 @@
 package org.jdarknet.net;
 
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,6 +181,14 @@ public final class Network implements AutoCloseable {
      * one) and counts the images as seen.
      */
     public float train(float[] images, float[] expected) {
+        return train(FloatBuffer.wrap(images), FloatBuffer.wrap(expected));
+    }
+
+    /**
+     * {@link #train(float[], float[])} from the values remaining in two buffers, so that a replica
+     * trains on its slice of a larger batch without a copy.
+     */
+    public float train(FloatBuffer images, FloatBuffer expected) {
         if (truth == null) {
             throw new IllegalStateException("network built for inference; use buildForTraining");
         }

@@ -17,6 +17,7 @@ import java.util.Map;
 import org.jdarknet.AtomicFile;
 import org.jdarknet.Log;
 import org.jdarknet.Text;
+import org.jdarknet.UsageException;
 
 /**
  * One training at a time in a backup directory: two would overwrite each other's checkpoints,
@@ -49,7 +50,7 @@ final class BackupLock implements AutoCloseable {
                 FileLock lock = tryLock(channel);
                 String holder = describe(read(channel));
                 if (lock == null) {
-                    throw new IllegalArgumentException(directory + ": another training is writing its checkpoints"
+                    throw new UsageException(directory + ": another training is writing its checkpoints"
                             + " here (" + holder + "); wait for it or give another --backup directory");
                 }
                 if (!holder.isEmpty()) {

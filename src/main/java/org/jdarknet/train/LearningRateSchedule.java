@@ -29,9 +29,20 @@ public final class LearningRateSchedule {
             case EXP -> (float) (base * Math.pow(solver.gamma(), batch));
             case POLY -> (float) (base * Math.pow(1 - (float) batch / solver.maxBatches(), solver.power()));
             case RANDOM -> (float) (base * Math.pow(random.nextFloat(), solver.power()));
-            case SIGMOID -> (float) (base * (1. / (1. + Math.exp(solver.gamma() * (batch - solver.step())))));
+            case SIGMOID -> (float) (base * (1. / (1. + Math.exp(solver.gamma() * batchesSinceStep(batch)))));
             case SGDR -> sgdr(batch);
         };
+    }
+
+    /**
+     * {@code batch - step} as darknet computes it for the sigmoid, in unsigned 64-bit arithmetic
+     * and then a float (it multiplies a float gamma): before {@code step} it wraps to nearly 2^64,
+     * so the rate is 0 there for a positive gamma (the full rate for a negative one) rather than
+     * the left half of the sigmoid.
+     */
+    private float batchesSinceStep(long batch) {
+        long difference = batch - solver.step();
+        return difference >= 0 ? difference : (float) (0x1p64 + difference);
     }
 
     /** The rate times each scale whose step has been reached. */

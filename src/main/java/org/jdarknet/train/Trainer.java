@@ -18,6 +18,7 @@ import org.jdarknet.data.Sampling;
 import org.jdarknet.image.Preprocessing;
 import org.jdarknet.net.NetConfig;
 import org.jdarknet.net.Network;
+import org.jdarknet.train.parallel.Replicas;
 
 /**
  * Darknet's classifier training loop ({@code train_classifier}): each iteration trains on
@@ -28,7 +29,8 @@ import org.jdarknet.net.Network;
  * that turns NaN or infinite stops training before any checkpoint is overwritten, validation
  * accuracy every so many batches, a progress bar on terminals, and a loss chart (checked before
  * training starts; a later failure to draw it only warns). The backup directory is locked for the
- * run ({@link BackupLock}), so that a second training cannot overwrite its checkpoints.
+ * run ({@link BackupLock}), so that a second training cannot overwrite its checkpoints. It trains
+ * {@link Replicas}: one network, or replicas of it kept in step (darknet's {@code -gpus}).
  */
 public final class Trainer {
     private static final long SHUTDOWN_GRACE_SECONDS = 120;
@@ -36,13 +38,13 @@ public final class Trainer {
     /** How a run ended. */
     public enum Outcome { FINISHED, INTERRUPTED, DIVERGED }
 
+    private final Replicas replicas;
     private final Network network;
     private final NetConfig config;
     private final Dataset training;
     private final Optional<Dataset> validation;
     private final TrainingOptions options;
     private final PrintStream out;
-    private final Solver solver;
     private final LearningRateSchedule schedule;
     private final Checkpoints checkpoints;
     private final Optional<TrainingChart> chart;
@@ -51,18 +53,18 @@ public final class Trainer {
     private float averageLoss = -1;
     private Path lastCheckpoint;
 
-    public Trainer(Network network, Dataset training, Optional<Dataset> validation, TrainingOptions options, PrintStream out) {
-        this.network = network;
+    public Trainer(Replicas replicas, Dataset training, Optional<Dataset> validation, TrainingOptions options, PrintStream out) {
+        this.replicas = replicas;
+        this.network = replicas.primary();
         this.config = network.config();
         this.training = training;
         this.validation = validation;
         this.options = options;
         this.out = out;
-        this.solver = new Solver(config.solver());
         this.schedule = new LearningRateSchedule(config.solver(), new SplittableRandom(options.seed()));
         this.checkpoints = new Checkpoints(network, options.backup(), options.name());
         this.chart = options.chart().map(file -> new TrainingChart(file, options.name(), options.topK()));
-        network.seedTraining(options.seed());
+        replicas.seedTraining(options.seed());
     }
 
     /** The last batch number training runs to: the cfg's {@code max_batches}, or the override; 0 for no end. */
@@ -91,32 +93,33 @@ public final class Trainer {
         Log.info(String.format(Locale.ROOT, "%s: %d images in %d classes; learning rate %g, momentum %g, decay %g;"
                         + " batch %d in %d subdivisions; backend %s", options.name(), training.size(), training.classCount(),
                 config.solver().learningRate(), config.solver().momentum(), config.solver().decay(), config.batch(),
-                config.subdivisions(), network.backend().description()));
+                config.subdivisions(), replicas.description()));
         LoaderOptions loaderOptions = LoaderOptions.defaults().withThreads(options.loaderThreads()).withSeed(options.seed());
         ImageTransform augmenter = Augmenter.of(config.augmentation(), config.width(), config.height());
         ProgressBar bar = new ProgressBar(System.err, System.console() != null, currentBatch(), network.seen());
-        try (BatchLoader loader = BatchLoader.training(training, augmenter, config.miniBatch(), Sampling.RANDOM, loaderOptions)) {
+        try (BatchLoader loader = BatchLoader.training(training, augmenter, replicas.loaderBatch(), Sampling.RANDOM, loaderOptions)) {
             long epoch = network.seen() / training.size();
             while (currentBatch() < maxBatches() || maxBatches() == 0) {
                 long start = System.nanoTime();
+                long batchBefore = currentBatch();
                 float loss = trainOneBatch(loader);
                 if (!Float.isFinite(loss)) {
                     bar.finish();
                     reportDivergence(loss);
                     return Outcome.DIVERGED;
                 }
-                float rate = schedule.rate(currentBatch());
-                solver.update(network, rate, config.batch());
+                float rate = replicas.learningRate(schedule.rate(currentBatch()));
+                replicas.update(rate);
                 report(loss, rate, (System.nanoTime() - start) / 1e9);
                 bar.update(currentBatch(), maxBatches(), network.seen());
                 if (network.seen() / training.size() > epoch) {
                     epoch = network.seen() / training.size();
                     lastCheckpoint = checkpoints.epoch(epoch);
                 }
-                if (currentBatch() % options.checkpointEvery() == 0) {
+                if (reached(batchBefore, options.checkpointEvery())) {
                     lastCheckpoint = checkpoints.backup();
                 }
-                if (options.validEvery() > 0 && currentBatch() % options.validEvery() == 0) {
+                if (options.validEvery() > 0 && reached(batchBefore, options.validEvery())) {
                     validate();
                 }
                 if (stopRequested) {
@@ -138,9 +141,18 @@ public final class Trainer {
         float sum = 0;
         for (int pass = 0; pass < config.subdivisions(); pass++) {
             Batch batch = loader.next();
-            sum += network.train(batch.images(), batch.truth());
+            sum += replicas.train(batch);
         }
-        return sum / config.batch();
+        return sum / replicas.imagesPerStep();
+    }
+
+    /**
+     * Whether the last step reached a multiple of {@code every} batches: darknet's
+     * {@code batch % every == 0} for steps of one batch, and not skipped by replicas whose
+     * steps count several.
+     */
+    private boolean reached(long batchBefore, long every) {
+        return currentBatch() / every > batchBefore / every;
     }
 
     private void report(float loss, float rate, double seconds) {
@@ -177,7 +189,7 @@ public final class Trainer {
         String kept = lastCheckpoint != null ? "the last good weights are " + lastCheckpoint
                 : "no checkpoint was written yet";
         Log.error("the loss became " + loss + " at batch " + (currentBatch() + 1) + " (learning rate "
-                + schedule.rate(currentBatch()) + "): training stopped and nothing was saved; " + kept
+                + replicas.learningRate(schedule.rate(currentBatch())) + "): training stopped and nothing was saved; " + kept
                 + ". Try a lower learning_rate or a longer burn_in.");
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.jdarknet.UsageException;
 import org.junit.jupiter.api.Test;
 
 class BenchmarkSettingsTest {
@@ -22,7 +23,7 @@ class BenchmarkSettingsTest {
     }
 
     private static String message(Runnable construction) {
-        return assertThrows(IllegalArgumentException.class, construction::run).getMessage();
+        return assertThrows(UsageException.class, construction::run).getMessage();
     }
 
     @Test

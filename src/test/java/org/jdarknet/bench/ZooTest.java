@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jdarknet.UsageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ class ZooTest {
 
     @Test
     void aMissingOrEmptyZooSaysSo(@TempDir Path empty) {
-        assertThrows(IllegalArgumentException.class, () -> Zoo.cfgs(empty.resolve("nowhere")));
-        assertThrows(IllegalArgumentException.class, () -> Zoo.cfgs(empty));
+        assertThrows(UsageException.class, () -> Zoo.cfgs(empty.resolve("nowhere")));
+        assertThrows(UsageException.class, () -> Zoo.cfgs(empty));
     }
 }

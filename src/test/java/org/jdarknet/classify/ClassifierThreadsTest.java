@@ -3,6 +3,7 @@ package org.jdarknet.classify;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.jdarknet.backend.cpu.CpuBackend;
 import org.jdarknet.image.FloatImage;
 import org.jdarknet.net.Network;
 import org.jdarknet.weights.RandomWeights;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,6 +28,9 @@ class ClassifierThreadsTest {
     private static final Path CFG = Path.of("src/test/resources/train/colours.cfg");
     private static final int THREADS = 16;
     private static final int IMAGES_PER_THREAD = 20;
+
+    @TempDir
+    Path dir;
 
     @ParameterizedTest
     @ValueSource(strings = {"reference", "cpu"})
@@ -36,7 +41,7 @@ class ClassifierThreadsTest {
             assumeTrue(problem.isEmpty(), "cpu backend unavailable");
         }
         try (Backend backend = Backends.create(backendName, 2);
-             Classifier classifier = Classifier.wrap(randomNetwork(backend), Labels.indexes(3))) {
+             Classifier classifier = Classifier.wrap(randomNetwork(backend), Labels.read(Files.writeString(dir.resolve("names.list"), "a\nb\nc\n")))) {
             List<FloatImage> images = images(THREADS * IMAGES_PER_THREAD);
             List<float[]> alone = new ArrayList<>();
             for (FloatImage image : images) {

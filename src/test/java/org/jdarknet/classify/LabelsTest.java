@@ -27,10 +27,10 @@ class LabelsTest {
     @Test
     void filesThatCannotBeLabels() throws IOException {
         Path missing = dir.resolve("missing.list");
-        assertEquals(missing + ": labels file not found", assertThrows(IllegalArgumentException.class, () -> Labels.read(missing)).getMessage());
-        assertEquals(dir + ": is a directory, not a labels file", assertThrows(IllegalArgumentException.class, () -> Labels.read(dir)).getMessage());
+        assertEquals(missing + ": labels file not found", assertThrows(LabelsException.class, () -> Labels.read(missing)).getMessage());
+        assertEquals(dir + ": is a directory, not a labels file", assertThrows(LabelsException.class, () -> Labels.read(dir)).getMessage());
         Path binary = Files.write(dir.resolve("image.list"), new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff});
         assertEquals(binary + ": not a labels file (not UTF-8 text)",
-                assertThrows(IllegalArgumentException.class, () -> Labels.read(binary)).getMessage());
+                assertThrows(LabelsException.class, () -> Labels.read(binary)).getMessage());
     }
 }

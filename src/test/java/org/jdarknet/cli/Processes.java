@@ -46,10 +46,19 @@ public final class Processes {
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     }
 
+    /** {@code main ARGS...} on the test classpath: for a test's own entry point around {@link Main}. */
+    public static Result java(Class<?> main, String... args) {
+        return run(javaCommand(main, args), "");
+    }
+
     private static List<String> jdarknetCommand(String... args) {
+        return javaCommand(Main.class, args);
+    }
+
+    private static List<String> javaCommand(Class<?> main, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return command;
     }

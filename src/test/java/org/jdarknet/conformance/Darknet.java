@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * by our harness {@code scripts/oracle/darknet-layers.c}. Tests that need it skip, with the reason
  * printed, where it is not installed; CI installs it, so there they run.
  */
-final class Darknet {
+public final class Darknet {
     static final Path BINARY = Path.of("/usr/bin/darknet");
     static final Path LIBRARY_DIR = Path.of("/usr/lib/darknet");
     private static final Path ORACLE_SOURCES = Path.of("scripts/oracle");
@@ -24,13 +24,13 @@ final class Darknet {
     private Darknet() {
     }
 
-    static boolean installed() {
+    public static boolean installed() {
         return Files.isExecutable(BINARY) && Files.exists(LIBRARY_DIR.resolve("libdarknet.so"))
                 && Files.exists(LIBRARY_DIR.resolve("include/darknet.h"));
     }
 
     /** Skips the calling test, saying why, when darknet is not installed. */
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         assumeTrue(installed(), "the C darknet is not installed (apt-get install darknet): oracle test skipped");
     }
 
@@ -46,7 +46,7 @@ final class Darknet {
      * Runs one image through libdarknet as {@code darknet classify} does and writes every layer's
      * output to {@code outputDirectory} (see the harness source for the format).
      */
-    static void dumpLayers(Path cfg, Path weights, Path image, Path outputDirectory) throws IOException, InterruptedException {
+    public static void dumpLayers(Path cfg, Path weights, Path image, Path outputDirectory) throws IOException, InterruptedException {
         Files.createDirectories(outputDirectory);
         execute(List.of(harness("darknet-layers").toString(), cfg.toString(), weights.toString(), image.toString(),
                 outputDirectory.toString()), Path.of("."));
@@ -60,6 +60,17 @@ final class Darknet {
         String stdout = execute(List.of(harness("darknet-train-step").toString(), cfg.toString(), weights.toString(),
                 images.toString(), truth.toString(), updated.toString()), Path.of("."));
         return Float.parseFloat(stdout.strip());
+    }
+
+    /**
+     * Darknet's learning rate ({@code get_current_rate}) for {@code cfg} at each batch number, in
+     * order, rand() seeded with {@code seed} after the cfg is parsed: one "BATCH RATE-BITS" line each.
+     */
+    static List<String> learningRates(Path cfg, int seed, List<Long> batches) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(harness("darknet-rates").toString(), cfg.toString(),
+                Integer.toString(seed)));
+        batches.forEach(batch -> command.add(Long.toString(batch)));
+        return execute(command, Path.of(".")).lines().toList();
     }
 
     /** Builds one of our C harnesses in scripts/oracle against libdarknet, once per change of its source. */

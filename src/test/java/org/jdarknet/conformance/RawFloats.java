@@ -7,12 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Little-endian float32 files as the darknet harness writes them. */
-final class RawFloats {
+public final class RawFloats {
 
     private RawFloats() {
     }
 
-    static float[] read(Path file) throws IOException {
+    public static float[] read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         float[] values = new float[bytes.length / 4];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);

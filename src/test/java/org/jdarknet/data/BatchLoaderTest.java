@@ -123,7 +123,7 @@ class BatchLoaderTest {
         TestImages.corrupt(dir.resolve("bad/b/2.png"));
         Dataset dataset = Dataset.fromFolders(dir.resolve("bad"), warnings::add);
         try (BatchLoader loader = training(dataset, 4, Sampling.RANDOM, options(2, 1))) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, loader::next);
+            DatasetException e = assertThrows(DatasetException.class, loader::next);
             assertTrue(e.getMessage().contains("none of its 2 images can be read"), e.getMessage());
         }
     }
@@ -135,7 +135,7 @@ class BatchLoaderTest {
         }
         Dataset dataset = Dataset.fromFolders(dir.resolve("bad"), warnings::add);
         try (BatchLoader loader = training(dataset, 8, Sampling.EPOCHS, options(1, 1))) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, loader::next);
+            DatasetException e = assertThrows(DatasetException.class, loader::next);
             assertTrue(e.getMessage().contains("the first 100 images tried could not be read"), e.getMessage());
         }
         assertEquals(UnreadableImages.FAIL_FAST, warnings.size());

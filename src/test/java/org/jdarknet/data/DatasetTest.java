@@ -82,12 +82,12 @@ class DatasetTest {
         Path list = TestImages.text(dir.resolve("train.list"), "x/cat.png\n");
         Path data = TestImages.text(dir.resolve("pets.data"), "classes=2\ntrain=" + list + "\nlabels="
                 + dir.resolve("labels.txt") + "\n");
-        IllegalArgumentException few = assertThrows(IllegalArgumentException.class,
+        DatasetException few = assertThrows(DatasetException.class,
                 () -> Dataset.fromDataConfig(DataConfig.read(data), Dataset.Split.TRAIN, warnings::add));
         assertTrue(few.getMessage().contains("classes=2"), few.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Dataset.fromList(list, List.of("cat", ""), warnings::add));
+        assertThrows(DatasetException.class, () -> Dataset.fromList(list, List.of("cat", ""), warnings::add));
         Path empty = TestImages.text(dir.resolve("empty.list"), "\n");
-        assertThrows(IllegalArgumentException.class, () -> Dataset.fromList(empty, List.of("cat"), warnings::add));
+        assertThrows(DatasetException.class, () -> Dataset.fromList(empty, List.of("cat"), warnings::add));
     }
 
     @Test
@@ -131,18 +131,18 @@ class DatasetTest {
     void validationFolderWithAnUnknownClassIsAnError() {
         TestImages.png(dir.resolve("valid/cat/1.png"), 4, 4, 0);
         TestImages.png(dir.resolve("valid/zebra/1.png"), 4, 4, 0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        DatasetException e = assertThrows(DatasetException.class,
                 () -> Dataset.fromFolders(dir.resolve("valid"), List.of("cat", "dog"), warnings::add));
         assertTrue(e.getMessage().contains("'zebra' is not one of the 2 training classes"), e.getMessage());
     }
 
     @Test
     void missingOrEmptyFoldersAreErrors() {
-        assertThrows(IllegalArgumentException.class, () -> Dataset.fromFolders(dir.resolve("nowhere"), warnings::add));
+        assertThrows(DatasetException.class, () -> Dataset.fromFolders(dir.resolve("nowhere"), warnings::add));
         TestImages.text(dir.resolve("flat/1.txt"), "");
-        assertThrows(IllegalArgumentException.class, () -> Dataset.fromFolders(dir.resolve("flat"), warnings::add));
+        assertThrows(DatasetException.class, () -> Dataset.fromFolders(dir.resolve("flat"), warnings::add));
         TestImages.text(dir.resolve("noimages/cat/1.txt"), "");
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(DatasetException.class,
                 () -> Dataset.fromFolders(dir.resolve("noimages"), warnings::add));
     }
 }

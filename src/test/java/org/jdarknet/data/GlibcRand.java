@@ -6,14 +6,14 @@ import java.util.function.IntSupplier;
  * glibc's {@code srand}/{@code rand()} (the additive feedback generator of {@code random_r}),
  * so that tests can replay the exact random draws the C darknet made for a seed.
  */
-final class GlibcRand implements IntSupplier {
+public final class GlibcRand implements IntSupplier {
     private static final int DEGREE = 34;
     private static final int DISCARD = 310;
 
     private final int[] ring = new int[DEGREE];
     private int next;
 
-    GlibcRand(int seed) {
+    public GlibcRand(int seed) {
         ring[0] = seed == 0 ? 1 : seed;
         for (int i = 1; i < 31; i++) {
             ring[i] = (int) ((16807L * ring[i - 1]) % Integer.MAX_VALUE);

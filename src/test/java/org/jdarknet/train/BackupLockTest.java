@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jdarknet.UsageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class BackupLockTest {
     void aSecondTrainingIntoTheDirectoryIsRefusedNamingTheFirst() {
         Path backup = dir.resolve("backup");
         try (BackupLock first = BackupLock.acquire(backup)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BackupLock.acquire(backup));
+            UsageException e = assertThrows(UsageException.class, () -> BackupLock.acquire(backup));
             String pid = "pid " + ProcessHandle.current().pid() + ", jdarknet";
             assertTrue(e.getMessage().startsWith(backup + ": another training is writing its checkpoints here (" + pid),
                     e.getMessage());

@@ -9,17 +9,17 @@ import org.jdarknet.backend.Backends;
 import org.jdarknet.backend.cpu.CpuBackend;
 
 /** The backends training tests run on: the reference one, and the cpu one where its natives load. */
-final class TrainingBackends {
+public final class TrainingBackends {
 
     private TrainingBackends() {
     }
 
-    static Stream<String> names() {
+    public static Stream<String> names() {
         return Stream.of("reference", "cpu");
     }
 
     /** The backend called {@code name}; skips the calling test, saying why, where it cannot run here. */
-    static Backend create(String name) {
+    public static Backend create(String name) {
         if (name.equals("cpu")) {
             Optional<String> problem = CpuBackend.unavailableReason();
             problem.ifPresent(reason -> System.err.println("training test on the cpu backend skipped: " + reason));

@@ -1,0 +1,105 @@
+package org.jdarknet.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import org.jdarknet.Log;
+import org.jdarknet.UsageException;
+import org.jdarknet.backend.reference.ReferenceBackend;
+import org.jdarknet.image.Preprocessing;
+import org.jdarknet.net.Network;
+import org.jdarknet.onnx.ExportOptions;
+import org.jdarknet.onnx.OnnxExporter;
+import org.jdarknet.weights.WeightsReader;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jdarknet export CFG WEIGHTS OUT.onnx}: the network as an ONNX model, for ONNX Runtime, TensorRT, OpenVINO, ... */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Writes the network with its weights as an ONNX model computing what jdarknet computes.",
+                "Input 'input' (N x C x H x W, the preprocessed image), output 'output' (N x outputs); the "
+                        + "preprocessing and the class names are in the model's metadata."})
+final class ExportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CFG", description = "Network description (.cfg).")
+    Path cfg;
+
+    @Parameters(index = "1", paramLabel = "WEIGHTS", description = "Darknet weights file.")
+    Path weights;
+
+    @Parameters(index = "2", paramLabel = "OUT", description = "The ONNX model to write (.onnx).")
+    Path out;
+
+    @Option(names = "--batch", paramLabel = "N|dynamic", defaultValue = "1",
+            description = "Images per run: a number, or 'dynamic' for any (default: 1).")
+    String batch;
+
+    @Option(names = "--opset", paramLabel = "K", defaultValue = "" + OnnxExporter.DEFAULT_OPSET,
+            description = "ONNX operator set, " + OnnxExporter.MIN_OPSET + " to " + OnnxExporter.MAX_OPSET
+                    + " (default: ${DEFAULT-VALUE}).")
+    int opset;
+
+    @Option(names = "--batchnorm", paramLabel = "fold|keep", defaultValue = "fold",
+            description = "Batch norm folded into the weights and biases, or kept as BatchNormalization nodes "
+                    + "(default: fold).")
+    String batchNorm;
+
+    @Option(names = "--preprocess", paramLabel = "MODE", defaultValue = "letterbox",
+            description = "The preprocessing recorded in the metadata: letterbox (darknet classify's), resize, "
+                    + "resize-min-crop, center-crop. Default: letterbox.")
+    String preprocess;
+
+    @ArgGroup(exclusive = true)
+    Names names;
+
+    /** Where the class names come from: at most one of the two. */
+    static final class Names {
+        @Option(names = "--data", paramLabel = "FILE", description = "Darknet .data file naming the class names.")
+        Path data;
+
+        @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line.")
+        Path labels;
+    }
+
+    @Override
+    public Integer call() {
+        ExportOptions options = new ExportOptions(batchSize(), opset, foldBatchNorm(), Preprocessing.byName(preprocess),
+                classNames());
+        try (Network network = Network.build(cfg, new ReferenceBackend(), 1)) {
+            WeightsReader.load(network, weights);
+            OnnxExporter.write(network, options, out);
+            Log.info("Wrote " + out + " (" + network.layers().size() + " darknet layers, opset " + opset + ", batch "
+                    + batch + ")");
+        }
+        return 0;
+    }
+
+    private OptionalInt batchSize() {
+        if (batch.toLowerCase(Locale.ROOT).equals("dynamic")) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(batch));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--batch: expected a number or 'dynamic', found '" + batch + "'");
+        }
+    }
+
+    private boolean foldBatchNorm() {
+        return switch (batchNorm) {
+            case "fold" -> true;
+            case "keep" -> false;
+            default -> throw new UsageException("--batchnorm: expected fold or keep, found '" + batchNorm + "'");
+        };
+    }
+
+    private List<String> classNames() {
+        if (names == null) {
+            return List.of();
+        }
+        return Classifiers.labels(names.labels, names.data).asList();
+    }
+}

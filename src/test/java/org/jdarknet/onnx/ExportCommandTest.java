@@ -1,0 +1,91 @@
+package org.jdarknet.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.TensorInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jdarknet.cli.Processes;
+import org.jdarknet.net.Network;
+import org.jdarknet.weights.RandomWeights;
+import org.jdarknet.weights.WeightsReader;
+import org.jdarknet.weights.WeightsWriter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code jdarknet export} as a user runs it: the file it writes, and its one-line errors. */
+class ExportCommandTest {
+    private static final String CFG = "[net]\nwidth=10\nheight=8\nchannels=3\n\n"
+            + "[convolutional]\nbatch_normalize=1\nfilters=4\nsize=3\npad=1\nactivation=mish\n\n"
+            + "[maxpool]\nsize=2\nstride=2\n\n[connected]\noutput=3\nactivation=linear\n\n[softmax]\n";
+    private static final List<String> NAMES = List.of("alpha", "beta gamma", "delta");
+    private static Path cfg;
+    private static Path weights;
+    private static Path names;
+
+    @BeforeAll
+    static void files() throws Exception {
+        Path directory = ExportFixture.directory();
+        cfg = Files.writeString(directory.resolve("command.cfg"), CFG);
+        weights = directory.resolve("command.weights");
+        try (Network network = ExportFixture.network("command", CFG, 1)) {
+            RandomWeights.fill(network, 11);
+            WeightsWriter.save(network, weights);
+        }
+        names = Files.write(directory.resolve("command.names"), NAMES);
+    }
+
+    @Test
+    void writesAModelOnnxRuntimeRunsWithTheClassNames() throws Exception {
+        Path out = ExportFixture.directory().resolve("command.onnx");
+        Path data = Files.writeString(ExportFixture.directory().resolve("command.data"), "classes=3\nnames=" + names + "\n");
+        Processes.Result result = Processes.jdarknet("export", cfg.toString(), weights.toString(), out.toString(),
+                "--batch", "dynamic", "--data", data.toString());
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("", result.stdout(), "results only on stdout, and export has none");
+        try (Network network = ExportFixture.network("command-check", CFG, 2);
+             Ort ort = Ort.load(Files.readAllBytes(out))) {
+            WeightsReader.load(network, weights);
+            float[] images = ExportFixture.uniform(network.inputShape().size(), 0, 1, 5);
+            ExportFixture.assertSamePrediction(network.output(images), ort.run(images, 2, 3, 8, 10), 3, "exported file");
+            Map<String, String> metadata = ort.session().getMetadata().getCustomMetadata();
+            assertEquals(NAMES, List.of(metadata.get("class_names").split("\n")));
+            assertEquals("batchx3x8x10", metadata.get("input_shape"));
+            assertEquals("letterbox", metadata.get("preprocessing"));
+            TensorInfo input = (TensorInfo) ort.session().getInputInfo().get("input").getInfo();
+            assertEquals(-1, input.getShape()[0], "dynamic batch");
+        }
+    }
+
+    @Test
+    void badOptionsAreOneLineErrorsAndWriteNothing() {
+        Path out = ExportFixture.directory().resolve("refused.onnx");
+        assertRefused("error: --batch: expected a number or 'dynamic', found 'many'", out, "--batch", "many");
+        assertRefused("error: opset 9 is not supported: jdarknet exports opsets 13 to 21", out, "--opset", "9",
+                "--labels", names.toString());
+        assertRefused("error: --batchnorm: expected fold or keep, found 'drop'", out, "--batchnorm", "drop");
+    }
+
+    private static void assertRefused(String message, Path out, String... options) {
+        List<String> args = new ArrayList<>(List.of("export", cfg.toString(), weights.toString(), out.toString()));
+        args.addAll(List.of(options));
+        Processes.Result result = Processes.jdarknet(args.toArray(String[]::new));
+        assertEquals(1, result.exitCode(), result.stderr());
+        assertEquals(List.of(message), result.stderrLines());
+        assertFalse(Files.exists(out), "no model written");
+    }
+
+    @Test
+    void dataAndLabelsTogetherAreAUsageError() {
+        Processes.Result result = Processes.jdarknet("export", cfg.toString(), weights.toString(), "x.onnx",
+                "--data", "a.data", "--labels", names.toString());
+        assertEquals(2, result.exitCode(), result.stderr());
+        assertEquals(1, result.stderrLines().size(), result.stderr());
+        assertTrue(result.stderr().contains("mutually exclusive"), result.stderr());
+    }
+}
