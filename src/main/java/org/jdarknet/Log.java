@@ -10,6 +10,8 @@ public final class Log {
     private static volatile boolean verbose;
     private static volatile boolean quiet;
     private static final PrintStream ERR = System.err;
+    /** Set while work is done a second time (a network measured before it is built), whose warnings were said once. */
+    private static final ThreadLocal<Boolean> MUTED = ThreadLocal.withInitial(() -> false);
 
     private Log() {
     }
@@ -39,8 +41,18 @@ public final class Log {
         }
     }
 
+    /** Runs {@code work} without the warnings it would print on this thread. */
+    public static void withoutWarnings(Runnable work) {
+        MUTED.set(true);
+        try {
+            work.run();
+        } finally {
+            MUTED.set(false);
+        }
+    }
+
     public static void warn(String message) {
-        if (!quiet) {
+        if (!quiet && !MUTED.get()) {
             ERR.println("warning: " + message);
         }
     }

@@ -20,6 +20,15 @@ public interface Backend extends AutoCloseable {
     /** One line for logs and benchmark tables: what runs the work and on how many threads. */
     String description();
 
+    /**
+     * Whether activation tensors and convolution workspaces live in the Java heap rather than in
+     * native memory; parameters are Java arrays on every backend. A network's needs are checked
+     * against the memory this names before anything is allocated.
+     */
+    default boolean activationsInJavaHeap() {
+        return true;
+    }
+
     /** A new zero-filled activation tensor (a layer's output, the network's input, their gradients). */
     Tensor allocate(Shape shape);
 

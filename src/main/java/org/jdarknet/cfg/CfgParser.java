@@ -1,7 +1,10 @@
 package org.jdarknet.cfg;
 
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -10,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jdarknet.Text;
 
 /**
  * Darknet's cfg grammar: {@code [section]} headers, {@code key=value} lines, {@code #} and
@@ -38,6 +42,11 @@ public final class CfgParser {
             "lstm", "crnn", "detection", "region", "yolo", "iseg", "reorg", "upsample", "lrn",
             "normalization");
 
+    /** Far above any real cfg (darknet's largest are tens of kilobytes), far below the memory there is. */
+    static final int MAX_FILE_BYTES = 16 << 20;
+    /** Longer lines are not a cfg: a path or a list of layers fits in a fraction of this. */
+    static final int MAX_LINE_CHARS = 1 << 20;
+
     private CfgParser() {
     }
 
@@ -54,7 +63,7 @@ public final class CfgParser {
             if (line.charAt(0) == '[') {
                 sections.add(new CfgSection(file, sectionType(file, lineNumber, line), lineNumber));
             } else if (sections.isEmpty()) {
-                throw new CfgException(file, lineNumber, null, "option '" + line + "' before the first [section]");
+                throw new CfgException(file, lineNumber, null, "option '" + Text.excerpt(line) + "' before the first [section]");
             } else {
                 sections.get(sections.size() - 1).add(option(file, lineNumber, line));
             }
@@ -79,21 +88,51 @@ public final class CfgParser {
     }
 
     private static List<String> readLines(Path file) {
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            if (text.startsWith("\uFEFF")) {
-                text = text.substring(1);
+        String text = decode(file, readBounded(file));
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        List<String> lines = text.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).length() > MAX_LINE_CHARS) {
+                throw new CfgException(file, i + 1, null, "a line of " + lines.get(i).length()
+                        + " characters, more than the " + MAX_LINE_CHARS + " a cfg line may have: '"
+                        + Text.excerpt(lines.get(i)) + "'");
             }
-            return text.lines().toList();
+        }
+        return lines;
+    }
+
+    /**
+     * The file's bytes, read only up to {@link #MAX_FILE_BYTES}: {@code /dev/zero}, a pipe that
+     * never ends or a huge file given by mistake is an error, not the whole memory.
+     */
+    private static byte[] readBounded(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new CfgException(file, "is a directory, not a file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw new CfgException(file, "larger than " + (MAX_FILE_BYTES >> 20)
+                        + " MiB; darknet cfg and .data files are a few kilobytes. Is this a cfg file?");
+            }
+            return bytes;
         } catch (NoSuchFileException e) {
             throw new CfgException(file, "file not found");
         } catch (AccessDeniedException e) {
             throw new CfgException(file, "permission denied");
-        } catch (MalformedInputException e) {
-            throw new CfgException(file, "not a text file (invalid UTF-8)");
         } catch (IOException e) {
-            throw new CfgException(file, Files.isDirectory(file) ? "is a directory, not a file"
-                    : "cannot read: " + e.getMessage());
+            throw new CfgException(file, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static String decode(Path file, byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new CfgException(file, "not a text file (invalid UTF-8)");
         }
     }
 
@@ -110,7 +149,7 @@ public final class CfgParser {
     private static String sectionType(Path file, int lineNumber, String line) {
         String compact = line.replaceAll("\\s+", "");
         if (compact.indexOf(']') != compact.length() - 1) {
-            throw new CfgException(file, lineNumber, null, "malformed section header '" + line + "'; expected [name]");
+            throw new CfgException(file, lineNumber, null, "malformed section header '" + Text.excerpt(line) + "'; expected [name]");
         }
         String name = compact.substring(1, compact.length() - 1);
         String canonical = SECTION_ALIASES.get(name);
@@ -121,19 +160,19 @@ public final class CfgParser {
             throw new CfgException(file, lineNumber, null,
                     "[" + name + "] is a darknet layer that jdarknet does not implement (classifier layers only)");
         }
-        throw new CfgException(file, lineNumber, null, "unknown section [" + name + "]; known: "
+        throw new CfgException(file, lineNumber, null, "unknown section [" + Text.excerpt(name) + "]; known: "
                 + String.join(", ", new java.util.TreeSet<>(SECTION_ALIASES.keySet())));
     }
 
     private static CfgOption option(Path file, int lineNumber, String line) {
         int equals = line.indexOf('=');
         if (equals < 0) {
-            throw new CfgException(file, lineNumber, null, "expected key=value, found '" + line + "'");
+            throw new CfgException(file, lineNumber, null, "expected key=value, found '" + Text.excerpt(line) + "'");
         }
         String key = line.substring(0, equals).replaceAll("\\s+", "");
         String value = line.substring(equals + 1).strip();
         if (key.isEmpty()) {
-            throw new CfgException(file, lineNumber, null, "missing key before '=' in '" + line + "'");
+            throw new CfgException(file, lineNumber, null, "missing key before '=' in '" + Text.excerpt(line) + "'");
         }
         if (value.isEmpty()) {
             // Darknet prints "could parse" and drops the line, silently falling back to the default.

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jdarknet.Text;
 
 /**
  * A {@code [section]} of a darknet cfg file and its options.
@@ -139,11 +140,11 @@ public final class CfgSection {
     public void warnAboutLeftovers(Consumer<String> warn) {
         for (CfgOption option : unused()) {
             warn.accept(String.format("%s:%d: unused field '%s = %s' in [%s]",
-                    file, option.line(), option.key(), option.value(), type));
+                    file, option.line(), Text.excerpt(option.key()), Text.excerpt(option.value()), type));
         }
         for (CfgOption option : repeated) {
             warn.accept(String.format("%s:%d: '%s' repeated in [%s]; the first value is used",
-                    file, option.line(), option.key(), type));
+                    file, option.line(), Text.excerpt(option.key()), type));
         }
     }
 
@@ -156,7 +157,7 @@ public final class CfgSection {
             return Integer.parseInt(text.strip());
         } catch (NumberFormatException e) {
             throw new CfgException(file, option.line(), option.key(),
-                    "expected an integer, found '" + text.strip() + "'");
+                    "expected an integer, found '" + Text.excerpt(text.strip()) + "'");
         }
     }
 
@@ -164,7 +165,7 @@ public final class CfgSection {
         String number = text.strip();
         if (!number.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
             throw new CfgException(file, option.line(), option.key(),
-                    "expected a number, found '" + number + "'");
+                    "expected a number, found '" + Text.excerpt(number) + "'");
         }
         return Float.parseFloat(number);
     }

@@ -21,11 +21,17 @@ import org.jdarknet.weights.WeightsReader;
  *     for (Prediction p : classifier.classify(Path.of("data/dog.jpg"), 5)) { ... }
  * }
  * }</pre>
+ *
+ * <p>One classifier may be shared by many threads: decoding and preprocessing run concurrently,
+ * while the network's forward passes run one at a time (the network keeps its activations in
+ * its layers, so two passes at once would overwrite each other's). Answers are those a single
+ * thread gets. For throughput on many cores, give each thread its own classifier (the weights
+ * are then held once per classifier); {@link #network()} itself is not guarded.
  */
 public final class Classifier implements AutoCloseable {
     private final Network network;
     private final Labels labels;
-    private Preprocessing preprocessing = Preprocessing.LETTERBOX;
+    private volatile Preprocessing preprocessing = Preprocessing.LETTERBOX;
 
     private Classifier(Network network, Labels labels) {
         this.network = network;
@@ -77,7 +83,10 @@ public final class Classifier implements AutoCloseable {
 
     /** The network's outputs (softmax probabilities for a classifier) for one image. */
     public float[] probabilities(FloatImage image) {
-        return network.output(input(image));
+        float[] input = input(image);
+        synchronized (network) {
+            return network.output(input);
+        }
     }
 
     /** The exact tensor the network receives for {@code image}, after preprocessing. */
@@ -96,12 +105,15 @@ public final class Classifier implements AutoCloseable {
         return predictions;
     }
 
+    /** The network, for callers that drive it themselves: its use is not serialised as {@link #classify} is. */
     public Network network() {
         return network;
     }
 
     @Override
     public void close() {
-        network.close();
+        synchronized (network) {
+            network.close();
+        }
     }
 }

@@ -49,6 +49,9 @@ final class ClassifierCommand {
         OutputFormat format;
 
         @Mixin
+        ImageOptions imageOptions;
+
+        @Mixin
         BackendOptions backendOptions;
 
         @Override
@@ -56,7 +59,7 @@ final class ClassifierCommand {
             DataConfig dataConfig = DataConfig.read(Resources.locate(data));
             int count = top != null ? top : dataConfig.top();
             Classifiers.requirePositive(count, "-t");
-            PredictionRun run = PredictionRun.start(images, count, format);
+            PredictionRun run = PredictionRun.start(images, count, format, imageOptions.maxPixels());
             Labels labels = LabelOrder.reconcile(Classifiers.labels(dataConfig), data.toString(), cfg, weights);
             try (Backend backend = backendOptions.create();
                  Classifier classifier = Classifier.load(cfg, weights, labels, backend)) {

@@ -47,13 +47,16 @@ final class ClassifyCommand implements Callable<Integer> {
     String preprocess;
 
     @Mixin
+    ImageOptions imageOptions;
+
+    @Mixin
     BackendOptions backendOptions;
 
     @Override
     public Integer call() {
         Classifiers.requirePositive(top, "--top");
         Preprocessing preprocessing = Preprocessing.byName(preprocess);
-        PredictionRun run = PredictionRun.start(images, top, format);
+        PredictionRun run = PredictionRun.start(images, top, format, imageOptions.maxPixels());
         Labels names = LabelOrder.reconcile(Classifiers.labels(labels, data), (labels != null ? labels : data).toString(),
                 cfg, weights);
         try (Backend backend = backendOptions.create();

@@ -33,20 +33,25 @@ final class PredictionRun {
     private final List<Path> images;
     private final int top;
     private final PredictionPrinter printer;
+    private final long maxPixels;
     private final FutureTask<FloatImage> first;
     private int failures;
 
-    private PredictionRun(List<Path> images, int top, PredictionPrinter printer) {
+    private PredictionRun(List<Path> images, int top, PredictionPrinter printer, long maxPixels) {
         this.images = images;
         this.top = top;
         this.printer = printer;
+        this.maxPixels = maxPixels;
         this.first = images.isEmpty() ? null : decodeAhead(images.get(0));
     }
 
-    /** A run over {@code images} (stdin's paths when empty) that starts decoding the first one now. */
-    static PredictionRun start(List<Path> images, int top, OutputFormat format) {
+    /**
+     * A run over {@code images} (stdin's paths when empty) of at most {@code maxPixels} pixels
+     * each, that starts decoding the first one now.
+     */
+    static PredictionRun start(List<Path> images, int top, OutputFormat format, long maxPixels) {
         boolean several = images.size() != 1;
-        return new PredictionRun(List.copyOf(images), top, new PredictionPrinter(System.out, format, several));
+        return new PredictionRun(List.copyOf(images), top, new PredictionPrinter(System.out, format, several), maxPixels);
     }
 
     /** Classifies every image; returns the process exit code: 0 when every image was classified, 1 otherwise. */
@@ -65,8 +70,8 @@ final class PredictionRun {
         return failures == 0 ? 0 : 1;
     }
 
-    private static FutureTask<FloatImage> decodeAhead(Path path) {
-        FutureTask<FloatImage> task = new FutureTask<>(() -> ImageLoader.load(path));
+    private FutureTask<FloatImage> decodeAhead(Path path) {
+        FutureTask<FloatImage> task = new FutureTask<>(() -> ImageLoader.load(path, maxPixels));
         Thread decoder = new Thread(task, "image decoder");
         decoder.setDaemon(true); // abandoned when the network fails to load
         decoder.start();
@@ -105,7 +110,7 @@ final class PredictionRun {
                 }
                 if (!line.isBlank()) {
                     Path path = Path.of(line.strip());
-                    classifyOne(classifier, path, () -> ImageLoader.load(path));
+                    classifyOne(classifier, path, () -> ImageLoader.load(path, maxPixels));
                 }
             }
         } catch (IOException e) {

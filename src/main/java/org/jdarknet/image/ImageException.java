@@ -11,6 +11,11 @@ public class ImageException extends UserException {
         super(path + ": " + message);
     }
 
+    /** A problem with no path to name, such as an empty image argument. */
+    public ImageException(String message) {
+        super(message);
+    }
+
     public ImageException(Path path, String message, Throwable cause) {
         super(path + ": " + message, cause);
     }

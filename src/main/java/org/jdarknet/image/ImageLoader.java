@@ -4,6 +4,7 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.AccessDeniedException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -36,23 +38,70 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 public final class ImageLoader {
 
     private static final String FORMATS = "JPEG, PNG, BMP, GIF, TIFF, PNM or WebP";
+    /**
+     * Larger images are refused before they are decoded unless the caller allows more: decoding
+     * takes about 16 bytes a pixel (ImageIO's raster and our floats), so 100 megapixels already
+     * ask for 1.6 GB, and a 2 MB PNG can claim 26000x26000.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+    /** Enough of a file to tell its format, read before the rest: /dev/zero is refused after these. */
+    private static final int SNIFF_BYTES = 64 * 1024;
+    /** A file may hold this much per pixel allowed (16-bit RGBA, uncompressed) plus its metadata. */
+    private static final long MAX_BYTES_PER_PIXEL = 8;
+    private static final long MAX_METADATA_BYTES = 16 << 20;
 
     private ImageLoader() {
     }
 
     public static FloatImage load(Path path) {
-        byte[] file = readFile(path);
-        FloatImage image = decode(path, file);
-        return ExifOrientation.apply(image, ExifOrientation.of(file));
+        return load(path, DEFAULT_MAX_PIXELS);
     }
 
-    private static byte[] readFile(Path path) {
+    /**
+     * Decodes an image of at most {@code maxPixels} pixels, which its header says before anything
+     * is decoded; the file is read only as far as such an image can reach.
+     */
+    public static FloatImage load(Path path, long maxPixels) {
+        try {
+            byte[] file = readFile(path, maxFileBytes(maxPixels));
+            FloatImage image = decode(path, file, maxPixels);
+            return ExifOrientation.apply(image, ExifOrientation.of(file));
+        } catch (OutOfMemoryError e) {
+            throw new ImageException(path, "is too large to decode in the memory there is (" + heapInWords()
+                    + "); try a smaller image, or more memory with JDARKNET_JAVA_OPTS=-Xmx...");
+        }
+    }
+
+    static long maxFileBytes(long maxPixels) {
+        long largestArray = Integer.MAX_VALUE - 8;
+        return maxPixels >= (largestArray - MAX_METADATA_BYTES) / MAX_BYTES_PER_PIXEL ? largestArray
+                : maxPixels * MAX_BYTES_PER_PIXEL + MAX_METADATA_BYTES;
+    }
+
+    private static byte[] readFile(Path path, long maxBytes) {
+        if (path.toString().isEmpty()) {
+            throw new ImageException("an image path is empty ('')");
+        }
         if (Files.isDirectory(path)) {
             throw new ImageException(path, "is a directory, not an image");
         }
-        byte[] file;
-        try {
-            file = Files.readAllBytes(path);
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(SNIFF_BYTES);
+            if (head.length == 0) {
+                throw new ImageException(path, "is empty");
+            }
+            if (head.length < SNIFF_BYTES) {
+                return head;
+            }
+            requireImageFormat(path, head);
+            byte[] rest = in.readNBytes((int) (maxBytes - head.length + 1));
+            if (head.length + (long) rest.length > maxBytes) {
+                throw new ImageException(path, "is larger than " + (maxBytes >> 20) + " MiB, more than an image within"
+                        + " the pixel limit takes (a file that never ends?)");
+            }
+            byte[] file = Arrays.copyOf(head, head.length + rest.length);
+            System.arraycopy(rest, 0, file, head.length, rest.length);
+            return file;
         } catch (NoSuchFileException e) {
             throw new ImageException(path, "no such file");
         } catch (AccessDeniedException e) {
@@ -60,20 +109,40 @@ public final class ImageLoader {
         } catch (IOException e) {
             throw new ImageException(path, "cannot be read (" + describe(e) + ")", e);
         }
-        if (file.length == 0) {
-            throw new ImageException(path, "is empty");
+    }
+
+    /** Refuses a file no reader recognises from its first bytes, before reading the rest of it. */
+    private static void requireImageFormat(Path path, byte[] head) throws IOException {
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(head))) {
+            readerFor(path, input).dispose();
         }
-        return file;
+    }
+
+    /** The pixel count the header gives, checked before a pixel is decoded. */
+    private static void requireAtMost(Path path, long maxPixels, ImageReader reader) throws IOException {
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        long pixels = (long) width * height;
+        if (pixels > maxPixels) {
+            throw new ImageException(path, "is " + width + "x" + height + " pixels (" + pixels + "), more than the limit of "
+                    + maxPixels + " pixels; raise it with --max-image-pixels if there is memory for it (about "
+                    + (pixels * 16 >> 20) + " MiB)");
+        }
+    }
+
+    private static String heapInWords() {
+        Runtime runtime = Runtime.getRuntime();
+        return "a Java heap of " + (runtime.maxMemory() >> 20) + " MiB";
     }
 
     /** Decoded from memory: the whole file is needed anyway for the orientation. */
-    private static FloatImage decode(Path path, byte[] file) {
+    private static FloatImage decode(Path path, byte[] file, long maxPixels) {
         FileType type = FileType.of(file);
         checkComplete(path, file, type);
         try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(file))) {
             ImageReader reader = readerFor(path, input);
             try {
-                return read(path, reader, input, file, type);
+                return read(path, reader, input, file, type, maxPixels);
             } catch (IOException | RuntimeException e) {
                 if (e instanceof ImageException imageException) {
                     throw imageException;
@@ -96,8 +165,8 @@ public final class ImageLoader {
         return readers.next();
     }
 
-    private static FloatImage read(Path path, ImageReader reader, ImageInputStream input, byte[] file, FileType type)
-            throws IOException {
+    private static FloatImage read(Path path, ImageReader reader, ImageInputStream input, byte[] file, FileType type,
+                                   long maxPixels) throws IOException {
         List<String> losses = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> {
             if (losesPixels(warning)) {
@@ -105,6 +174,7 @@ public final class ImageLoader {
             }
         });
         reader.setInput(input, true, true);
+        requireAtMost(path, maxPixels, reader);
         FloatImage image = type == FileType.JPEG ? decodeJpeg(path, reader, file) : Pixels.toFloat(reader.read(0), type);
         if (!losses.isEmpty()) {
             throw new ImageException(path, "is truncated or corrupt (" + losses.get(0) + ")");

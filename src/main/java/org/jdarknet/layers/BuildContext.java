@@ -1,6 +1,7 @@
 package org.jdarknet.layers;
 
 import java.util.List;
+import org.jdarknet.Text;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.BatchNormStyle;
@@ -61,7 +62,7 @@ public record BuildContext(Backend backend, int index, Shape input, List<Layer> 
         }
         Activation activation = Activation.byName(option.value());
         if (activation == null) {
-            throw section.error("activation", "unknown activation '" + option.value() + "'; known: " + Activation.names());
+            throw section.error("activation", "unknown activation '" + Text.excerpt(option.value()) + "'; known: " + Activation.names());
         }
         return activation;
     }

@@ -1,5 +1,6 @@
 package org.jdarknet.layers;
 
+import org.jdarknet.Text;
 import org.jdarknet.backend.CostFunction;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.cfg.CfgSection;
@@ -23,7 +24,7 @@ public final class CostLayer extends AbstractLayer {
         String name = section.getString("type", "sse");
         CostFunction function = CostFunction.byName(name);
         if (function == null) {
-            throw section.error("type", "unsupported cost type '" + name + "'; supported: sse, L1, smooth");
+            throw section.error("type", "unsupported cost type '" + Text.excerpt(name) + "'; supported: sse, L1, smooth");
         }
         return new CostLayer(context, function, section.getFloat("scale", 1), LayerOptions.parse(section));
     }

@@ -1,5 +1,6 @@
 package org.jdarknet.net;
 
+import org.jdarknet.Text;
 import org.jdarknet.backend.BatchNormStyle;
 import org.jdarknet.cfg.CfgSection;
 
@@ -36,7 +37,7 @@ public record NetConfig(int width, int height, int channels, int batch, int subd
         return switch (name) {
             case "pjreddie" -> BatchNormStyle.PJREDDIE;
             case "alexeyab" -> BatchNormStyle.ALEXEYAB;
-            default -> throw net.error("batchnorm_style", "expected pjreddie or alexeyab, found '" + name + "'");
+            default -> throw net.error("batchnorm_style", "expected pjreddie or alexeyab, found '" + Text.excerpt(name) + "'");
         };
     }
 

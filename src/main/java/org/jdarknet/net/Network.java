@@ -78,26 +78,50 @@ public final class Network implements AutoCloseable {
         NetConfig config = NetConfig.parse(first);
         first.warnAboutLeftovers(Log::warn);
         Shape shape = new Shape(batch, config.channels(), config.height(), config.width());
-        Tensor input = backend.allocate(shape);
-        List<Layer> layers = new ArrayList<>();
-        try {
-            for (CfgSection section : sections.subList(1, sections.size())) {
-                BuildContext context = new BuildContext(backend, layers.size(), shape, layers, config.batchNormStyle(), training);
-                Layer layer = buildLayer(section, context);
-                section.warnAboutLeftovers(Log::warn);
-                layers.add(layer);
-                shape = layer.outputShape();
-            }
-        } catch (RuntimeException e) {
-            layers.forEach(Layer::close);
-            input.close();
-            throw e;
-        }
-        if (layers.isEmpty()) {
-            input.close();
+        if (sections.size() == 1) {
             throw first.error("the cfg has no layers after [net]");
         }
-        return new Network(cfgFile, config, backend, layers, input, training);
+        MemoryNeeds needs = MemoryNeeds.measure(sections, config, shape, training, backend.activationsInJavaHeap());
+        needs.requireWithin(cfgFile, MemoryNeeds.Available.now());
+        List<Layer> layers = new ArrayList<>();
+        Tensor input = null;
+        try {
+            input = backend.allocate(shape);
+            buildLayers(sections, backend, shape, config, training, layers, (section, layer) ->
+                    section.warnAboutLeftovers(Log::warn));
+            return new Network(cfgFile, config, backend, layers, input, training);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            layers.forEach(Layer::close);
+            if (input != null) {
+                input.close();
+            }
+            if (MemoryNeeds.isAllocationFailure(e)) {
+                throw needs.allocationFailed(cfgFile, layers.size(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** Told of each layer as it is built, with the cfg section it was built from. */
+    @FunctionalInterface
+    interface BuildListener {
+        void built(CfgSection section, Layer layer);
+    }
+
+    /**
+     * Builds the layers that the sections after {@code [net]} describe onto {@code layers}, the
+     * first receiving {@code input}: for the network itself, and on a backend that only measures.
+     */
+    static void buildLayers(List<CfgSection> sections, Backend backend, Shape input, NetConfig config, boolean training,
+                            List<Layer> layers, BuildListener listener) {
+        Shape shape = input;
+        for (CfgSection section : sections.subList(1, sections.size())) {
+            BuildContext context = new BuildContext(backend, layers.size(), shape, layers, config.batchNormStyle(), training);
+            Layer layer = buildLayer(section, context);
+            listener.built(section, layer);
+            layers.add(layer);
+            shape = layer.outputShape();
+        }
     }
 
     private static Layer buildLayer(CfgSection section, BuildContext context) {

@@ -1,5 +1,6 @@
 package org.jdarknet.net;
 
+import org.jdarknet.Text;
 import org.jdarknet.cfg.CfgSection;
 
 /**
@@ -14,7 +15,7 @@ public record SolverConfig(float learningRate, float momentum, float decay, Lear
         String policyName = net.getString("policy", "constant");
         LearningRatePolicy policy = LearningRatePolicy.byName(policyName);
         if (policy == null) {
-            throw net.error("policy", "unknown policy '" + policyName + "'; known: " + LearningRatePolicy.names());
+            throw net.error("policy", "unknown policy '" + Text.excerpt(policyName) + "'; known: " + LearningRatePolicy.names());
         }
         float learningRate = net.getFloat("learning_rate", .001f);
         int burnIn = net.getInt("burn_in", 0);

@@ -27,7 +27,9 @@ import org.jdarknet.train.parallel.Replicas;
  * ({@code batch, epoch: loss, average avg, rate rate, seconds seconds, images images}). Checkpoints
  * under darknet's names; on top of darknet: Ctrl-C saves a checkpoint and stops cleanly, a loss
  * that turns NaN or infinite stops training before any checkpoint is overwritten, validation
- * accuracy every so many batches, a progress bar on terminals, and a loss chart. It trains
+ * accuracy every so many batches, a progress bar on terminals, and a loss chart (checked before
+ * training starts; a later failure to draw it only warns). The backup directory is locked for the
+ * run ({@link BackupLock}), so that a second training cannot overwrite its checkpoints. It trains
  * {@link Replicas}: one network, or replicas of it kept in step (darknet's {@code -gpus}).
  */
 public final class Trainer {
@@ -72,12 +74,15 @@ public final class Trainer {
 
     public Outcome run() {
         Thread hook = new Thread(this::stopAndWait, "jdarknet-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return trainUntilDone();
-        } finally {
-            stopped.countDown();
-            removeQuietly(hook);
+        try (BackupLock lock = BackupLock.acquire(options.backup())) {
+            chart.ifPresent(TrainingChart::save); // a chart that cannot be written is said now, not at batch 50
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                return trainUntilDone();
+            } finally {
+                stopped.countDown();
+                removeQuietly(hook);
+            }
         }
     }
 
@@ -127,7 +132,7 @@ public final class Trainer {
             }
             bar.finish();
             checkpoints.last();
-            chart.ifPresent(TrainingChart::save);
+            chart.ifPresent(TrainingChart::saveOrWarn);
             return Outcome.FINISHED;
         }
     }
@@ -159,7 +164,7 @@ public final class Trainer {
         chart.ifPresent(c -> {
             c.addLoss(currentBatch(), loss, averageLoss);
             if (currentBatch() % 50 == 0) {
-                c.save();
+                c.saveOrWarn();
             }
         });
     }
@@ -177,7 +182,7 @@ public final class Trainer {
                 currentBatch(), evaluation.top1(), options.topK(), evaluation.topK(), evaluation.images()));
         chart.ifPresent(c -> {
             c.addAccuracy(currentBatch(), evaluation.top1(), evaluation.topK());
-            c.save();
+            c.saveOrWarn();
         });
     }
 

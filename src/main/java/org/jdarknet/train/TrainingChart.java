@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.jdarknet.AtomicFile;
+import org.jdarknet.Log;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -30,6 +31,7 @@ public final class TrainingChart {
     private final XYSeries averageLoss = new XYSeries("average loss");
     private final XYSeries top1 = new XYSeries("validation top-1");
     private final XYSeries topK;
+    private boolean failing;
 
     public TrainingChart(Path file, String title, int k) {
         this.file = file;
@@ -49,13 +51,29 @@ public final class TrainingChart {
         topK.add(batch, topKAccuracy, false);
     }
 
-    /** Draws the chart to its file, atomically. */
+    /** Draws the chart to its file, atomically; an {@link UncheckedIOException} says why it cannot. */
     public void save() {
         try {
             JFreeChart chart = chart();
             AtomicFile.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the chart " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the chart " + file + ": " + AtomicFile.reason(e), e);
+        }
+    }
+
+    /**
+     * Draws the chart, or warns that it cannot (once, until it works again): a chart is not worth
+     * stopping a training run and its checkpoints for.
+     */
+    public void saveOrWarn() {
+        try {
+            save();
+            failing = false;
+        } catch (UncheckedIOException e) {
+            if (!failing) {
+                Log.warn(e.getMessage() + "; training goes on");
+            }
+            failing = true;
         }
     }
 

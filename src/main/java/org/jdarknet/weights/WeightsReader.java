@@ -1,10 +1,11 @@
 package org.jdarknet.weights;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.MappedByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Locale;
 import org.jdarknet.Log;
 import org.jdarknet.layers.BatchnormLayer;
 import org.jdarknet.layers.Layer;
@@ -42,6 +44,14 @@ public final class WeightsReader {
         }
     }
 
+    /** What one mapped buffer (and one Java array) can hold. */
+    private static final long MAX_BYTES = Integer.MAX_VALUE;
+    /**
+     * Magnitudes no trained value comes near: the product of two of them overflows a float, so a
+     * network with one would print infinities or NaN instead of failing here.
+     */
+    static final float LARGEST_PLAUSIBLE = (float) Math.sqrt(Float.MAX_VALUE);
+
     private WeightsReader() {
     }
 
@@ -56,13 +66,9 @@ public final class WeightsReader {
             throw new WeightsException(file, "is a directory, not a weights file");
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new WeightsException(file, "larger than 2 GiB; no darknet classifier has that many weights");
-            }
-            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            ByteBuffer buffer = mapped.order(ByteOrder.LITTLE_ENDIAN);
-            return new Loading(network, file, buffer, allowPartial).run();
+            Contents contents = Files.isRegularFile(file) ? mapped(file, channel) : readSequentially(file, network, channel);
+            ByteBuffer buffer = contents.bytes().order(ByteOrder.LITTLE_ENDIAN);
+            return new Loading(network, file, buffer, contents.unreadBytes(), allowPartial).run();
         } catch (NoSuchFileException e) {
             throw new WeightsException(file, "file not found");
         } catch (AccessDeniedException e) {
@@ -72,17 +78,53 @@ public final class WeightsReader {
         }
     }
 
+    /**
+     * The bytes a load reads and, for a pipe, how many more followed them (counted, not kept):
+     * a pipe is read only as far as the cfg needs, and the rest is only counted.
+     */
+    private record Contents(ByteBuffer bytes, long unreadBytes) {
+    }
+
+    private static Contents mapped(Path file, FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size > MAX_BYTES) {
+            throw new WeightsException(file, "larger than 2 GiB; no darknet classifier has that many weights");
+        }
+        return new Contents(channel.map(FileChannel.MapMode.READ_ONLY, 0, size), 0);
+    }
+
+    /**
+     * A pipe, {@code /dev/stdin} or another file without a size: read in order, as far as a
+     * complete file for this cfg (with the widest header) reaches; what follows is counted, up to
+     * the size no weights file reaches, so that a stream that never ends is an error too.
+     */
+    private static Contents readSequentially(Path file, Network network, FileChannel channel) throws IOException {
+        InputStream in = Channels.newInputStream(channel);
+        byte[] bytes = in.readNBytes((int) Math.min(bytesFor(network, WeightsHeader.current(0)), MAX_BYTES));
+        long unread = 0;
+        byte[] discarded = new byte[1 << 16];
+        for (int read; (read = in.read(discarded)) > 0; ) {
+            unread += read;
+            if (bytes.length + unread > MAX_BYTES) {
+                throw new WeightsException(file, "more than 2 GiB and not ended; no darknet classifier has that many weights");
+            }
+        }
+        return new Contents(ByteBuffer.wrap(bytes), unread);
+    }
+
     /** One load in progress: the buffer's position is the byte offset being read. */
     private static final class Loading {
         private final Network network;
         private final Path file;
         private final ByteBuffer buffer;
+        private final long unreadBytes;
         private final boolean allowPartial;
 
-        Loading(Network network, Path file, ByteBuffer buffer, boolean allowPartial) {
+        Loading(Network network, Path file, ByteBuffer buffer, long unreadBytes, boolean allowPartial) {
             this.network = network;
             this.file = file;
             this.buffer = buffer;
+            this.unreadBytes = unreadBytes;
             this.allowPartial = allowPartial;
         }
 
@@ -112,10 +154,10 @@ public final class WeightsReader {
                         + " (a complete file for this cfg has " + bytesFor(network, header) + " bytes)."
                         + " Partial files, as 'partial' writes them, can start training but not classify");
             }
-            long trailing = buffer.remaining();
+            long trailing = buffer.remaining() + unreadBytes;
             if (trailing > 0) {
                 String problem = trailing + " bytes after the last layer: the cfg uses " + buffer.position()
-                        + " of the file's " + buffer.limit() + " bytes. Weights for another cfg?";
+                        + " of the file's " + (buffer.limit() + unreadBytes) + " bytes. Weights for another cfg?";
                 if (!allowPartial) {
                     throw new WeightsException(file, problem);
                 }
@@ -157,9 +199,7 @@ public final class WeightsReader {
             int offset = buffer.position();
             FloatBuffer values = buffer.asFloatBuffer().limit(count);
             buffer.position(offset + (int) bytes);
-            if (parameter.name().equals("rolling_variance")) {
-                checkVariances(layer, values, offset);
-            }
+            checkValues(layer, parameter, values, offset);
             if (parameter.transpose().applies(header.transposed())) {
                 float[] array = new float[count];
                 values.get(array);
@@ -170,15 +210,25 @@ public final class WeightsReader {
             }
         }
 
-        /** A variance is never negative: if one is, the bytes were meant for something else. */
-        private void checkVariances(Layer layer, FloatBuffer variances, int offset) {
-            for (int i = 0; i < variances.limit(); i++) {
-                float variance = variances.get(i);
-                if (!(variance >= 0) || Float.isInfinite(variance)) {
-                    throw new WeightsException(file, "layer " + layer.index() + " (" + layer.kind()
-                            + "): rolling_variance[" + i + "] at byte " + (offset + 4L * i) + " is " + variance
-                            + ", which no variance can be; these weights do not fit this cfg");
+        /**
+         * Values that would make every answer NaN or infinite: not finite, or too large for a
+         * product to stay finite; for a variance, also negative. The first such value is named by
+         * layer, tensor and byte offset.
+         */
+        private void checkValues(Layer layer, Parameter parameter, FloatBuffer values, int offset) {
+            boolean variance = parameter.name().equals("rolling_variance");
+            for (int i = 0; i < values.limit(); i++) {
+                float value = values.get(i);
+                if (Math.abs(value) <= LARGEST_PLAUSIBLE && !(variance && value < 0)) {
+                    continue;
                 }
+                String problem = variance && !(value >= 0 && value < Float.POSITIVE_INFINITY)
+                        ? "which no variance can be; these weights do not fit this cfg"
+                        : !Float.isFinite(value) ? "which no network can compute with; a corrupt file?"
+                        : "so large that products with it overflow (trained values stay far below "
+                                + String.format(Locale.ROOT, "%.1e", LARGEST_PLAUSIBLE) + "); a corrupt file?";
+                throw new WeightsException(file, "layer " + layer.index() + " (" + layer.kind() + "): "
+                        + parameter.name() + "[" + i + "] at byte " + (offset + 4L * i) + " is " + value + ", " + problem);
             }
         }
     }

@@ -103,6 +103,12 @@ public final class CpuBackend implements Backend {
         return "cpu";
     }
 
+    /** Activations are oneDNN memory; only parameters are Java arrays. */
+    @Override
+    public boolean activationsInJavaHeap() {
+        return false;
+    }
+
     @Override
     public String description() {
         return "cpu (oneDNN " + Natives.version() + ", " + dnnl.activationFormat() + " activations, "
