@@ -18,6 +18,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.jdarknet.Log;
 
 /**
  * Decodes image files the way darknet's {@code load_image_color} sees them (OpenCV 4.6's
@@ -26,7 +27,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * alpha is dropped without blending (except that libtiff premultiplies TIFF colour), 16-bit
  * samples are cut to 8 bits as each of OpenCV's decoders does, embedded colour profiles are
  * ignored. Formats are those of ImageIO plus TwelveMonkeys (JPEG incl. CMYK and progressive,
- * PNG, BMP, GIF, TIFF, PNM, WebP); OpenCV 4.6 does not read GIF, we do.
+ * PNG, BMP, GIF, TIFF, PNM, WebP); OpenCV 4.6 does not read GIF, we do. JPEG files are decoded
+ * by libjpeg-turbo, as in OpenCV, where its Java bindings are installed ({@link TurboJpeg}).
  *
  * <p>Unlike darknet, which goes on with a black 10x10 image when OpenCV cannot read a file and
  * silently uses a truncated JPEG's grey filler, every such file is an {@link ImageException}.
@@ -41,9 +43,39 @@ public final class ImageLoader {
     }
 
     public static FloatImage load(Path path) {
+        return load(path, ChosenJpegDecoder.DECODER);
+    }
+
+    /** As {@link #load(Path)}, with JPEG files decoded by {@code jpeg}. */
+    static FloatImage load(Path path, JpegDecoder jpeg) {
         byte[] file = readFile(path);
-        FloatImage image = decode(path, file);
+        FloatImage image = FileType.of(file) == FileType.JPEG ? jpeg.decode(path, file) : decode(path, file);
         return ExifOrientation.apply(image, ExifOrientation.of(file));
+    }
+
+    /** ImageIO's JPEG reader, the decoder where libjpeg-turbo is missing. */
+    static final JpegDecoder IMAGE_IO = new JpegDecoder() {
+        @Override
+        public FloatImage decode(Path path, byte[] file) {
+            return ImageLoader.decode(path, file);
+        }
+
+        @Override
+        public String name() {
+            return "ImageIO";
+        }
+    };
+
+    /** libjpeg-turbo when its Java bindings load, else ImageIO: chosen, and said, on the first load. */
+    private static final class ChosenJpegDecoder {
+        static final JpegDecoder DECODER = choose();
+
+        private static JpegDecoder choose() {
+            StringBuilder whyNot = new StringBuilder();
+            JpegDecoder decoder = TurboJpeg.find(whyNot).map(JpegDecoder.class::cast).orElse(IMAGE_IO);
+            Log.detail("JPEG decoder: " + decoder.name() + (whyNot.length() > 0 ? " (" + whyNot + ")" : ""));
+            return decoder;
+        }
     }
 
     private static byte[] readFile(Path path) {
@@ -147,7 +179,7 @@ public final class ImageLoader {
      * grey filler; we refuse. Harmless ones pass: extraneous bytes between markers, or a missing
      * EOI after complete data.
      */
-    private static boolean losesPixels(String warning) {
+    static boolean losesPixels(String warning) {
         String text = warning.toLowerCase(Locale.ROOT);
         return text.contains("premature end") || text.contains("corrupt") && !text.contains("extraneous bytes");
     }
