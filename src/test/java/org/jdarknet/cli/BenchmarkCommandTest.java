@@ -72,6 +72,33 @@ class BenchmarkCommandTest {
         assertEquals(times.stream().sorted((a, b) -> Double.compare(b, a)).toList(), times, "slowest first");
     }
 
+    /** Every timed run is reported, for the model and each layer, with quartiles that summarise those runs. */
+    @Test
+    void jsonReportsEveryRunAndItsQuartiles() {
+        Outcome outcome = run("benchmark", "--json", "--layers", "--runs", "3", "--warmup", "0", "--backend",
+                "reference", "cfg/tiny.cfg");
+        assertEquals(0, outcome.exitCode());
+        Map<String, Object> tiny = Json.parseObject(outcome.stdout().strip());
+        assertQuartilesOfItsRuns(tiny);
+        List<?> layers = (List<?>) tiny.get("layers");
+        for (Object layer : layers) {
+            assertQuartilesOfItsRuns((Map<?, ?>) layer);
+        }
+    }
+
+    /** Three runs a ≤ b ≤ c: the 25th percentile is (a+b)/2, the 75th (b+c)/2; JSON rounds each to 4 decimals. */
+    private static void assertQuartilesOfItsRuns(Map<?, ?> timed) {
+        List<Double> runs = ((List<?>) timed.get("runs_ms")).stream().map(Double.class::cast).sorted().toList();
+        assertEquals(3, runs.size(), timed.toString());
+        double p25 = (runs.get(0) + runs.get(1)) / 2;
+        double p75 = (runs.get(1) + runs.get(2)) / 2;
+        assertEquals(p25, (Double) timed.get("p25_ms"), 1e-4, timed.toString());
+        assertEquals(p75, (Double) timed.get("p75_ms"), 1e-4, timed.toString());
+        if (p25 >= 0.01) { // shorter ones are too rounded to check the ratio
+            assertEquals(p75 / p25, (Double) timed.get("p75_p25"), 1e-4 + 1e-4 * (1 + p75 / p25) / p25, timed.toString());
+        }
+    }
+
     @Test
     void csvIsOneHeaderAndOneRowPerModel() {
         Outcome outcome = benchmark("--csv");
