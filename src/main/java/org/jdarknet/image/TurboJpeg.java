@@ -69,18 +69,32 @@ final class TurboJpeg implements JpegDecoder {
         flags = constants.getField("FLAG_ACCURATEDCT").getInt(null);
     }
 
-    /** The decoder, or the reason it cannot be used. */
+    /**
+     * The installed decoder, loaded once for the whole JVM (a native library can be bound to one
+     * class loader only), or empty with the reason appended to {@code whyNot}.
+     */
     static Optional<TurboJpeg> find(StringBuilder whyNot) {
-        if (!Files.isReadable(JAR) || !Files.isReadable(LIBRARY)) {
-            whyNot.append(JAR).append(" or ").append(LIBRARY).append(" is not installed");
+        whyNot.append(Installed.WHY_NOT);
+        return Installed.DECODER;
+    }
+
+    /** The bindings in {@code jar} over the native {@code library}, or empty with the reason. */
+    static Optional<TurboJpeg> load(Path jar, Path library, StringBuilder whyNot) {
+        if (!Files.isReadable(jar) || !Files.isReadable(library)) {
+            whyNot.append(jar).append(" or ").append(library).append(" is not installed");
             return Optional.empty();
         }
         try {
-            return Optional.of(new TurboJpeg(new BindingsLoader()));
+            return Optional.of(new TurboJpeg(new BindingsLoader(jar, library)));
         } catch (ReflectiveOperationException | LinkageError | MalformedURLException e) {
             whyNot.append("libjpeg-turbo's Java bindings did not load (").append(e).append(')');
             return Optional.empty();
         }
+    }
+
+    private static final class Installed {
+        static final StringBuilder WHY_NOT = new StringBuilder();
+        static final Optional<TurboJpeg> DECODER = load(JAR, LIBRARY, WHY_NOT);
     }
 
     @Override
@@ -182,13 +196,16 @@ final class TurboJpeg implements JpegDecoder {
 
     /** Loads the bindings' jar and hands them the runtime package's library under its versioned name. */
     private static final class BindingsLoader extends URLClassLoader {
-        BindingsLoader() throws MalformedURLException {
-            super(new URL[] {JAR.toUri().toURL()}, TurboJpeg.class.getClassLoader());
+        private final Path library;
+
+        BindingsLoader(Path jar, Path library) throws MalformedURLException {
+            super(new URL[] {jar.toUri().toURL()}, TurboJpeg.class.getClassLoader());
+            this.library = library;
         }
 
         @Override
         protected String findLibrary(String name) {
-            return name.equals("turbojpeg") ? LIBRARY.toString() : super.findLibrary(name);
+            return name.equals("turbojpeg") ? library.toString() : super.findLibrary(name);
         }
     }
 }

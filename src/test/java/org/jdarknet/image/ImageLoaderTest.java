@@ -144,6 +144,19 @@ class ImageLoaderTest {
         assertBitsEqual(Goldens.expected("jpeg-420.jpg"), ImageLoader.load(file, decoder(decoder)), "extraneous.jpg");
     }
 
+    /** Where the bindings are missing or broken, ImageIO takes over (the reason is what --verbose prints). */
+    @Test
+    void absentOrBrokenTurboJpegIsNotUsed() throws IOException {
+        StringBuilder whyNot = new StringBuilder();
+        Path absent = temp.resolve("absent.jar");
+        assertTrue(TurboJpeg.load(absent, TurboJpeg.LIBRARY, whyNot).isEmpty());
+        assertEquals(absent + " or " + TurboJpeg.LIBRARY + " is not installed", whyNot.toString());
+        StringBuilder brokenWhy = new StringBuilder();
+        Path broken = write("broken.jar", "not a jar\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(TurboJpeg.load(broken, broken, brokenWhy).isEmpty());
+        assertTrue(brokenWhy.toString().startsWith("libjpeg-turbo's Java bindings did not load ("), brokenWhy.toString());
+    }
+
     @Test
     void missingFile() {
         assertFails(temp.resolve("missing.jpg"), "no such file");
