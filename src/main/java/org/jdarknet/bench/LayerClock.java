@@ -33,19 +33,19 @@ final class LayerClock implements Network.LayerObserver {
         samples[index][taken[index]++] = elapsed;
     }
 
-    /** Each layer's median over the runs and its share of their sum, slowest first. */
+    /** Each layer's runs and its median's share of the sum of the medians, slowest first. */
     List<LayerTiming> timings() {
-        double[] medians = new double[layers.size()];
+        Timings[] runs = new Timings[layers.size()];
         double total = 0;
-        for (int i = 0; i < medians.length; i++) {
-            medians[i] = Timings.median(samples[i]) / 1e6;
-            total += medians[i];
+        for (int i = 0; i < runs.length; i++) {
+            runs[i] = Timings.of(samples[i]);
+            total += runs[i].medianMs();
         }
         List<LayerTiming> timings = new ArrayList<>();
         for (Layer layer : layers) {
-            double ms = medians[layer.index()];
+            Timings layerRuns = runs[layer.index()];
             timings.add(new LayerTiming(layer.index(), layer.kind(), layer.inputShape(), layer.outputShape(),
-                    layer.flops(), ms, total > 0 ? ms / total : 0));
+                    layer.flops(), layerRuns, total > 0 ? layerRuns.medianMs() / total : 0));
         }
         timings.sort(Comparator.comparingDouble(LayerTiming::ms).reversed());
         return timings;

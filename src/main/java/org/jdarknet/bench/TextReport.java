@@ -30,13 +30,13 @@ final class TextReport implements Report {
     private static Table modelTable(List<BenchmarkResult> results) {
         Table table = new Table(Table.text("model"), Table.text("input"), Table.number("BFLOPs"),
                 Table.number("parameters"), Table.number("batch"), Table.number("median ms"),
-                Table.number("min ms"), Table.number("max ms"), Table.number("images/s"),
+                Table.number("min ms"), Table.number("max ms"), Table.number("p75/p25"), Table.number("images/s"),
                 Table.number("GFLOP/s"), Table.text("backend"), Table.number("threads"));
         for (BenchmarkResult r : results) {
             Timings t = r.timings();
             table.add(r.model(), Formats.dimensions(r.input()), fixed(r.bflops(), 3),
                     String.format(Locale.ROOT, "%,d", r.parameters()), Integer.toString(r.batch()),
-                    fixed(t.medianMs(), 2), fixed(t.minMs(), 2), fixed(t.maxMs(), 2),
+                    fixed(t.medianMs(), 2), fixed(t.minMs(), 2), fixed(t.maxMs(), 2), fixed(t.spread(), 2),
                     fixed(r.imagesPerSecond(), 2), fixed(r.gflopsPerSecond(), 2), r.backend(),
                     Integer.toString(r.threads()));
         }

@@ -40,7 +40,15 @@ public final class Classifier implements AutoCloseable {
 
     /** Builds the cfg's network for one image at a time and loads all of {@code weights} into it. */
     public static Classifier load(Path cfg, Path weights, Labels labels, Backend backend) {
-        Network network = Network.build(cfg, backend, 1);
+        return load(cfg, weights, labels, backend, 1);
+    }
+
+    /**
+     * As {@link #load(Path, Path, Labels, Backend)}, the network built for {@code batch} images
+     * per pass: feed it through {@link #network()}, since {@link #probabilities} passes one image.
+     */
+    public static Classifier load(Path cfg, Path weights, Labels labels, Backend backend, int batch) {
+        Network network = Network.build(cfg, backend, batch);
         if (Log.verbose()) { // formatting the table costs a single-image run more than its first layers
             network.describe().forEach(Log::detail);
             Log.detail(String.format(Locale.ROOT, "%d layers, %,d parameters, %.3f BFLOPs", network.layers().size(),

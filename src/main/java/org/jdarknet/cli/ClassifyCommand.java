@@ -46,6 +46,10 @@ final class ClassifyCommand implements Callable<Integer> {
                     + "resize-min-crop, center-crop. Default: letterbox.")
     String preprocess;
 
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
+            description = "Images per forward pass; results are the same as one at a time (default: 1).")
+    int batch;
+
     @Mixin
     ImageOptions imageOptions;
 
@@ -55,12 +59,13 @@ final class ClassifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Classifiers.requirePositive(top, "--top");
+        Classifiers.requirePositive(batch, "--batch");
         Preprocessing preprocessing = Preprocessing.byName(preprocess);
         PredictionRun run = PredictionRun.start(images, top, format, imageOptions.maxPixels());
         Labels names = LabelOrder.reconcile(Classifiers.labels(labels, data), (labels != null ? labels : data).toString(),
                 cfg, weights);
         try (Backend backend = backendOptions.create();
-             Classifier classifier = Classifier.load(cfg, weights, names, backend)) {
+             Classifier classifier = Classifier.load(cfg, weights, names, backend, batch)) {
             classifier.setPreprocessing(preprocessing);
             return run.classifyAll(classifier);
         }

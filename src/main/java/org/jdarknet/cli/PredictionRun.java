@@ -1,136 +1,119 @@
 package org.jdarknet.cli;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.function.Supplier;
+import java.util.Optional;
 import org.jdarknet.Log;
 import org.jdarknet.classify.Classifier;
 import org.jdarknet.classify.Prediction;
-import org.jdarknet.image.FloatImage;
 import org.jdarknet.image.ImageException;
-import org.jdarknet.image.ImageLoader;
+import org.jdarknet.net.Network;
 
 /**
  * Classifies the images named on the command line, or, as darknet does when none is named, the
  * paths read from stdin one per line. An image that cannot be read is reported and skipped; the
  * exit code then says that something failed.
  *
- * <p>Each named image is decoded on another thread while the one before it is classified, and
- * the first while the network loads: for a single image that decode (ImageIO's start-up
- * included) is a large part of the process, and loading the network leaves the second core idle;
- * for a list, decoding overlaps classifying (docs/benchmarks.md has the figures). An image's
- * error is still reported in its turn, the first one's after any problem with the network.
+ * <p>Images are decoded a few ahead on their own threads ({@link DecodeAhead}), the first ones
+ * while the network loads, and the network runs as many of them at a time as it was built for
+ * ({@code --batch}). Results and errors still come in the order of the paths. A group shorter
+ * than the batch (the last one, or stdin's paths arriving slower than they are classified) is
+ * padded with blank images whose results are dropped, so the network is never rebuilt.
  */
 final class PredictionRun {
-    private final List<Path> images;
+    private final DecodeAhead images;
     private final int top;
     private final PredictionPrinter printer;
-    private final long maxPixels;
-    private final FutureTask<FloatImage> first;
     private int failures;
 
-    private PredictionRun(List<Path> images, int top, PredictionPrinter printer, long maxPixels) {
+    private PredictionRun(DecodeAhead images, int top, PredictionPrinter printer) {
         this.images = images;
         this.top = top;
         this.printer = printer;
-        this.maxPixels = maxPixels;
-        this.first = images.isEmpty() ? null : decodeAhead(images.get(0));
     }
 
     /**
      * A run over {@code images} (stdin's paths when empty) of at most {@code maxPixels} pixels
-     * each, that starts decoding the first one now.
+     * each, that starts decoding the first ones now.
      */
     static PredictionRun start(List<Path> images, int top, OutputFormat format, long maxPixels) {
         boolean several = images.size() != 1;
-        return new PredictionRun(List.copyOf(images), top, new PredictionPrinter(System.out, format, several), maxPixels);
+        ImagePaths paths = images.isEmpty() ? ImagePaths.stdin() : ImagePaths.of(List.copyOf(images));
+        return new PredictionRun(new DecodeAhead(paths, DecodeAhead.defaultThreads(), maxPixels), top,
+                new PredictionPrinter(System.out, format, several));
     }
 
     /** Classifies every image; returns the process exit code: 0 when every image was classified, 1 otherwise. */
     int classifyAll(Classifier classifier) {
         Log.detail("preprocessing: " + classifier.preprocessing().cliName());
-        if (images.isEmpty()) {
-            classifyStdin(classifier);
-        } else {
-            FutureTask<FloatImage> next = first;
-            for (int i = 0; i < images.size(); i++) {
-                FutureTask<FloatImage> current = next;
-                next = i + 1 < images.size() ? decodeAhead(images.get(i + 1)) : null;
-                classifyOne(classifier, images.get(i), () -> join(current));
+        int batch = classifier.network().inputShape().n();
+        try (images) {
+            for (List<DecodeAhead.Decoded> group = nextGroup(batch); !group.isEmpty(); group = nextGroup(batch)) {
+                classifyGroup(classifier, group);
             }
         }
         return failures == 0 ? 0 : 1;
     }
 
-    private FutureTask<FloatImage> decodeAhead(Path path) {
-        FutureTask<FloatImage> task = new FutureTask<>(() -> ImageLoader.load(path, maxPixels));
-        Thread decoder = new Thread(task, "image decoder");
-        decoder.setDaemon(true); // abandoned when the network fails to load
-        decoder.start();
-        return task;
+    /**
+     * The next images in order, up to {@code batch} that decoded (and any that did not among
+     * them): waits for the first, then takes only those already under way.
+     */
+    private List<DecodeAhead.Decoded> nextGroup(int batch) {
+        List<DecodeAhead.Decoded> group = new ArrayList<>();
+        int decoded = 0;
+        while (decoded < batch && (group.isEmpty() || images.hasNextUnderWay())) {
+            Optional<DecodeAhead.Decoded> next = images.next();
+            if (next.isEmpty()) {
+                break;
+            }
+            group.add(next.get());
+            decoded += next.get().problem() == null ? 1 : 0;
+        }
+        return group;
     }
 
-    /** The decoded image, or the decoder's exception thrown here. */
-    private static FloatImage join(FutureTask<FloatImage> task) {
-        try {
-            return task.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException problem) {
-                throw problem;
+    /** Prints each image's classes, or why it could not be decoded, in order. */
+    private void classifyGroup(Classifier classifier, List<DecodeAhead.Decoded> group) {
+        List<DecodeAhead.Decoded> decoded = group.stream().filter(image -> image.problem() == null).toList();
+        long start = System.nanoTime();
+        float[][] outputs = decoded.isEmpty() ? new float[0][] : forward(classifier, decoded);
+        double seconds = decoded.isEmpty() ? 0 : (System.nanoTime() - start) / 1e9 / decoded.size();
+        int next = 0;
+        for (DecodeAhead.Decoded image : group) {
+            if (image.problem() != null) {
+                report(image.problem());
+                continue;
             }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding an image", e);
+            List<Prediction> predictions = classifier.topPredictions(outputs[next++], top);
+            Log.info(String.format(Locale.ROOT, "%s: Predicted in %f seconds.", image.path(), seconds));
+            printer.print(image.path().toString(), predictions, seconds);
         }
     }
 
-    private void classifyStdin(Classifier classifier) {
-        boolean interactive = System.console() != null;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            while (true) {
-                if (interactive) {
-                    System.err.print("Enter Image Path: ");
-                    System.err.flush();
-                }
-                String line = in.readLine();
-                if (line == null) {
-                    return;
-                }
-                if (!line.isBlank()) {
-                    Path path = Path.of(line.strip());
-                    classifyOne(classifier, path, () -> ImageLoader.load(path, maxPixels));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private void report(ImageException problem) {
+        failures++;
+        Log.error(Main.oneLine(problem.getMessage()));
     }
 
-    /** Classifies the image {@code decode} gives, or reports why it could not be decoded. */
-    private void classifyOne(Classifier classifier, Path path, Supplier<FloatImage> decode) {
-        try {
-            float[] input = classifier.input(decode.get());
-            long start = System.nanoTime();
-            float[] probabilities = classifier.network().output(input);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            List<Prediction> predictions = classifier.topPredictions(probabilities, top);
-            Log.info(String.format(Locale.ROOT, "%s: Predicted in %f seconds.", path, seconds));
-            printer.print(path.toString(), predictions, seconds);
-        } catch (ImageException e) {
-            failures++;
-            Log.error(Main.oneLine(e.getMessage()));
+    /** The network's outputs for each image, all in one pass; the batch's unused places stay blank. */
+    private static float[][] forward(Classifier classifier, List<DecodeAhead.Decoded> decoded) {
+        Network network = classifier.network();
+        int batch = network.inputShape().n();
+        int size = network.inputShape().itemSize();
+        float[] input = new float[batch * size];
+        for (int i = 0; i < decoded.size(); i++) {
+            System.arraycopy(classifier.input(decoded.get(i).image()), 0, input, i * size, size);
         }
+        float[] output = network.output(input);
+        int outputs = output.length / batch;
+        float[][] each = new float[decoded.size()][];
+        for (int i = 0; i < each.length; i++) {
+            each[i] = Arrays.copyOfRange(output, i * outputs, (i + 1) * outputs);
+        }
+        return each;
     }
 }

@@ -20,6 +20,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.jdarknet.Log;
 
 /**
  * Decodes image files the way darknet's {@code load_image_color} sees them (OpenCV 4.6's
@@ -28,7 +29,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * alpha is dropped without blending (except that libtiff premultiplies TIFF colour), 16-bit
  * samples are cut to 8 bits as each of OpenCV's decoders does, embedded colour profiles are
  * ignored. Formats are those of ImageIO plus TwelveMonkeys (JPEG incl. CMYK and progressive,
- * PNG, BMP, GIF, TIFF, PNM, WebP); OpenCV 4.6 does not read GIF, we do.
+ * PNG, BMP, GIF, TIFF, PNM, WebP); OpenCV 4.6 does not read GIF, we do. JPEG files are decoded
+ * by libjpeg-turbo, as in OpenCV, where its Java bindings are installed ({@link TurboJpeg}).
  *
  * <p>Unlike darknet, which goes on with a black 10x10 image when OpenCV cannot read a file and
  * silently uses a truncated JPEG's grey filler, every such file is an {@link ImageException}.
@@ -62,13 +64,48 @@ public final class ImageLoader {
      * is decoded; the file is read only as far as such an image can reach.
      */
     public static FloatImage load(Path path, long maxPixels) {
+        return load(path, maxPixels, ChosenJpegDecoder.DECODER);
+    }
+
+    /** As {@link #load(Path)}, with JPEG files decoded by {@code jpeg}. */
+    static FloatImage load(Path path, JpegDecoder jpeg) {
+        return load(path, DEFAULT_MAX_PIXELS, jpeg);
+    }
+
+    private static FloatImage load(Path path, long maxPixels, JpegDecoder jpeg) {
         try {
             byte[] file = readFile(path, maxFileBytes(maxPixels));
-            FloatImage image = decode(path, file, maxPixels);
+            FloatImage image = FileType.of(file) == FileType.JPEG ? jpeg.decode(path, file, maxPixels)
+                    : decode(path, file, maxPixels);
             return ExifOrientation.apply(image, ExifOrientation.of(file));
         } catch (OutOfMemoryError e) {
             throw new ImageException(path, "is too large to decode in the memory there is (" + heapInWords()
                     + "); try a smaller image, or more memory with JDARKNET_JAVA_OPTS=-Xmx...");
+        }
+    }
+
+    /** ImageIO's JPEG reader, the decoder where libjpeg-turbo is missing. */
+    static final JpegDecoder IMAGE_IO = new JpegDecoder() {
+        @Override
+        public FloatImage decode(Path path, byte[] file, long maxPixels) {
+            return ImageLoader.decode(path, file, maxPixels);
+        }
+
+        @Override
+        public String name() {
+            return "ImageIO";
+        }
+    };
+
+    /** libjpeg-turbo when its Java bindings load, else ImageIO: chosen, and said, on the first load. */
+    private static final class ChosenJpegDecoder {
+        static final JpegDecoder DECODER = choose();
+
+        private static JpegDecoder choose() {
+            StringBuilder whyNot = new StringBuilder();
+            JpegDecoder decoder = TurboJpeg.find(whyNot).map(JpegDecoder.class::cast).orElse(IMAGE_IO);
+            Log.detail("JPEG decoder: " + decoder.name() + (whyNot.length() > 0 ? " (" + whyNot + ")" : ""));
+            return decoder;
         }
     }
 
@@ -120,8 +157,11 @@ public final class ImageLoader {
 
     /** The pixel count the header gives, checked before a pixel is decoded. */
     private static void requireAtMost(Path path, long maxPixels, ImageReader reader) throws IOException {
-        int width = reader.getWidth(0);
-        int height = reader.getHeight(0);
+        requireAtMost(path, maxPixels, reader.getWidth(0), reader.getHeight(0));
+    }
+
+    /** Refuses an image of {@code width x height} pixels when that is more than {@code maxPixels}. */
+    static void requireAtMost(Path path, long maxPixels, int width, int height) {
         long pixels = (long) width * height;
         if (pixels > maxPixels) {
             throw new ImageException(path, "is " + width + "x" + height + " pixels (" + pixels + "), more than the limit of "
@@ -217,7 +257,7 @@ public final class ImageLoader {
      * grey filler; we refuse. Harmless ones pass: extraneous bytes between markers, or a missing
      * EOI after complete data.
      */
-    private static boolean losesPixels(String warning) {
+    static boolean losesPixels(String warning) {
         String text = warning.toLowerCase(Locale.ROOT);
         return text.contains("premature end") || text.contains("corrupt") && !text.contains("extraneous bytes");
     }

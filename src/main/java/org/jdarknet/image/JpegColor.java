@@ -93,7 +93,7 @@ final class JpegColor {
      * OpenCV's icvCvt_CMYK2BGR_8u_C4C3R. The samples are as libjpeg returns them, which for the
      * usual (Adobe) files means inverted, 255 = no ink; the formula relies on that.
      */
-    private static void cmykToRgb(int c, int m, int y, int k, int[] rgb) {
+    static void cmykToRgb(int c, int m, int y, int k, int[] rgb) {
         rgb[0] = k - ((255 - c) * k >> 8);
         rgb[1] = k - ((255 - m) * k >> 8);
         rgb[2] = k - ((255 - y) * k >> 8);

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
     private static final String AWKWARD = "say \"hi\", then\\go";
     private static final LayerTiming SLOW = new LayerTiming(3, "conv", new Shape(1, 32, 128, 64),
-            new Shape(1, 64, 64, 32), 1_500_000_000L, 12.5, 0.75);
+            new Shape(1, 64, 64, 32), 1_500_000_000L, new Timings(List.of(12.5, 14.0, 12.0)), 0.75);
     private static final LayerTiming FAST = new LayerTiming(0, "max", new Shape(1, 3, 256, 128),
-            new Shape(1, 32, 128, 64), 0, 4.25, 0.25);
+            new Shape(1, 32, 128, 64), 0, new Timings(List.of(4.25, 4.25, 4.25)), 0.25);
     private static final BenchmarkResult TINY = new BenchmarkResult("tiny", "inference", new Shape(2, 3, 224, 224),
-            983_244_192L, 1_046_488L, new Timings(20, 18.5, 31.25, 10), 3, "reference", AWKWARD, 2, List.of());
+            983_244_192L, 1_046_488L, new Timings(List.of(31.25, 20.0, 18.5, 19.0, 22.0)), 3, "reference", AWKWARD, 2, List.of());
     private static final BenchmarkResult LAYERED = new BenchmarkResult("darknet53", "inference",
-            new Shape(1, 3, 256, 256), 18_580_000_000L, 41_645_640L, new Timings(1000, 900, 1100, 3), 0, "reference",
+            new Shape(1, 3, 256, 256), 18_580_000_000L, 41_645_640L, new Timings(List.of(900.0, 1000.0, 1100.0)), 0, "reference",
             AWKWARD, 2, List.of(SLOW, FAST));
 
     @Test
@@ -38,6 +38,11 @@ class ReportTest {
         assertEquals(983_244_192.0, tiny.get("flops"));
         assertEquals(1_046_488.0, tiny.get("parameters"));
         assertEquals(20.0, tiny.get("median_ms"));
+        // np.percentile([31.25, 20, 18.5, 19, 22], [25, 75]) = [19, 22]
+        assertEquals(19.0, tiny.get("p25_ms"));
+        assertEquals(22.0, tiny.get("p75_ms"));
+        assertEquals(1.1579, tiny.get("p75_p25"));
+        assertEquals(List.of(31.25, 20.0, 18.5, 19.0, 22.0), tiny.get("runs_ms"), "every run, in order");
         assertEquals(100.0, tiny.get("images_per_s"));
         assertEquals(98.3244, tiny.get("gflops_per_s"));
         assertFalse(tiny.containsKey("layers"), "no layers key unless layers were timed");
@@ -55,6 +60,9 @@ class ReportTest {
         assertEquals("32x64x64", first.get("output"));
         assertEquals(1.5, first.get("bflops"));
         assertEquals(12.5, first.get("ms"));
+        assertEquals(List.of(12.5, 14.0, 12.0), first.get("runs_ms"));
+        assertEquals(12.25, first.get("p25_ms"));
+        assertEquals(13.25, first.get("p75_ms"));
         assertEquals(0.75, first.get("share"));
     }
 
@@ -71,6 +79,7 @@ class ReportTest {
         assertEquals(AWKWARD, tiny.get(header.indexOf("backend_description")));
         assertEquals("20", tiny.get(header.indexOf("median_ms")));
         assertEquals("31.25", tiny.get(header.indexOf("max_ms")));
+        assertEquals("1.1579", tiny.get(header.indexOf("p75_p25")));
         assertEquals("0.9832", tiny.get(header.indexOf("bflops")));
     }
 
@@ -85,9 +94,10 @@ class ReportTest {
         // Numbers are right-aligned under their header.
         assertEquals(header.indexOf("median ms") + "median ms".length(), row.indexOf("20.00") + "20.00".length());
         assertTrue(row.contains("1,046,488"), row);
+        assertEquals(header.indexOf("p75/p25") + "p75/p25".length(), row.indexOf("1.16") + "1.16".length());
         assertTrue(row.contains("100.00"), "images/s: " + row);
         assertTrue(row.contains("98.32"), "GFLOP/s: " + row);
-        assertTrue(lines.get(2).contains("runs: 10 timed after 3 warm-up"), lines.get(2));
+        assertTrue(lines.get(2).contains("runs: 5 timed after 3 warm-up"), lines.get(2));
     }
 
     @Test

@@ -3,15 +3,11 @@ package org.jdarknet.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.jdarknet.Log;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.bench.Csv;
 import org.jdarknet.net.Network;
@@ -29,12 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchmarkCommandTest {
     private static final String[] QUICK = {"--runs", "1", "--warmup", "0", "--backend", "reference", "cfg/tiny.cfg"};
 
-    private record Outcome(int exitCode, String stdout) {
-    }
-
     @Test
     void textTableDescribesTheModel() {
-        Outcome outcome = benchmark();
+        InProcess.Outcome outcome = benchmark();
         assertEquals(0, outcome.exitCode());
         List<String> lines = outcome.stdout().lines().toList();
         assertEquals(3, lines.size(), outcome.stdout());
@@ -47,7 +40,7 @@ class BenchmarkCommandTest {
     /** A training step is three forward passes' worth of operations, on 16 images unless told otherwise. */
     @Test
     void trainTimesTrainingStepsOfSixteenImages() {
-        Outcome outcome = benchmark("--json", "--train");
+        InProcess.Outcome outcome = benchmark("--json", "--train");
         assertEquals(0, outcome.exitCode());
         Map<String, Object> tiny = Json.parseObject(outcome.stdout().strip());
         assertEquals("training", tiny.get("workload"));
@@ -57,7 +50,7 @@ class BenchmarkCommandTest {
 
     @Test
     void jsonWithLayersTimesEveryLayerOnce() {
-        Outcome outcome = benchmark("--json", "--layers", "--batch", "2", "--threads", "1");
+        InProcess.Outcome outcome = benchmark("--json", "--layers", "--batch", "2", "--threads", "1");
         assertEquals(0, outcome.exitCode());
         Map<String, Object> tiny = Json.parseObject(outcome.stdout().strip());
         assertEquals("tiny", tiny.get("model"));
@@ -72,9 +65,36 @@ class BenchmarkCommandTest {
         assertEquals(times.stream().sorted((a, b) -> Double.compare(b, a)).toList(), times, "slowest first");
     }
 
+    /** Every timed run is reported, for the model and each layer, with quartiles that summarise those runs. */
+    @Test
+    void jsonReportsEveryRunAndItsQuartiles() {
+        InProcess.Outcome outcome = run("benchmark", "--json", "--layers", "--runs", "3", "--warmup", "0", "--backend",
+                "reference", "cfg/tiny.cfg");
+        assertEquals(0, outcome.exitCode());
+        Map<String, Object> tiny = Json.parseObject(outcome.stdout().strip());
+        assertQuartilesOfItsRuns(tiny);
+        List<?> layers = (List<?>) tiny.get("layers");
+        for (Object layer : layers) {
+            assertQuartilesOfItsRuns((Map<?, ?>) layer);
+        }
+    }
+
+    /** Three runs a ≤ b ≤ c: the 25th percentile is (a+b)/2, the 75th (b+c)/2; JSON rounds each to 4 decimals. */
+    private static void assertQuartilesOfItsRuns(Map<?, ?> timed) {
+        List<Double> runs = ((List<?>) timed.get("runs_ms")).stream().map(Double.class::cast).sorted().toList();
+        assertEquals(3, runs.size(), timed.toString());
+        double p25 = (runs.get(0) + runs.get(1)) / 2;
+        double p75 = (runs.get(1) + runs.get(2)) / 2;
+        assertEquals(p25, (Double) timed.get("p25_ms"), 1e-4, timed.toString());
+        assertEquals(p75, (Double) timed.get("p75_ms"), 1e-4, timed.toString());
+        if (p25 >= 0.01) { // shorter ones are too rounded to check the ratio
+            assertEquals(p75 / p25, (Double) timed.get("p75_p25"), 1e-4 + 1e-4 * (1 + p75 / p25) / p25, timed.toString());
+        }
+    }
+
     @Test
     void csvIsOneHeaderAndOneRowPerModel() {
-        Outcome outcome = benchmark("--csv");
+        InProcess.Outcome outcome = benchmark("--csv");
         assertEquals(0, outcome.exitCode());
         List<String> lines = outcome.stdout().lines().toList();
         assertEquals(2, lines.size());
@@ -105,7 +125,7 @@ class BenchmarkCommandTest {
         assertEquals(1, run("benchmark", "cfg/tiny.cfg", "cfg/no-such-model.cfg").exitCode(), "checked before running");
     }
 
-    private static Outcome benchmark(String... options) {
+    private static InProcess.Outcome benchmark(String... options) {
         String[] args = new String[1 + options.length + QUICK.length];
         args[0] = "benchmark";
         System.arraycopy(options, 0, args, 1, options.length);
@@ -113,17 +133,7 @@ class BenchmarkCommandTest {
         return run(args);
     }
 
-    private static Outcome run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        Log.setQuiet(true);
-        try (PrintStream stream = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-            System.setOut(stream);
-            int exitCode = Main.run(args);
-            return new Outcome(exitCode, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-            Log.setQuiet(false);
-        }
+    private static InProcess.Outcome run(String... args) {
+        return InProcess.run(args);
     }
 }

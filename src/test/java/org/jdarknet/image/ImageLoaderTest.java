@@ -11,10 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -33,15 +37,38 @@ class ImageLoaderTest {
         return Goldens.decodedImages().stream().filter(name -> !NOT_EXACT.contains(name)).toList();
     }
 
+    /** Every exact image through each JPEG decoder (only JPEG files see the difference). */
+    static Stream<Arguments> exactImagesByDecoder() {
+        return DECODERS.stream().flatMap(decoder -> exactImages().stream().map(name -> Arguments.of(decoder, name)));
+    }
+
+    /** The JPEG decoders {@link ImageLoader} may choose from. */
+    private static final List<String> DECODERS = List.of("imageio", "turbo");
+
+    private static final StringBuilder TURBO_MISSING = new StringBuilder();
+    private static final Optional<TurboJpeg> TURBO = TurboJpeg.find(TURBO_MISSING);
+
+    /** The decoder by name; the libjpeg-turbo one skips the test, saying why, where it is not installed. */
+    static JpegDecoder decoder(String name) {
+        if (name.equals("imageio")) {
+            return ImageLoader.IMAGE_IO;
+        }
+        if (TURBO.isEmpty()) {
+            System.err.println("skipped, libjpeg-turbo: " + TURBO_MISSING);
+        }
+        Assumptions.assumeTrue(TURBO.isPresent(), () -> "libjpeg-turbo: " + TURBO_MISSING);
+        return TURBO.get();
+    }
+
     /**
      * JPEG (4:2:0, 4:2:2, 4:4:4, progressive, grey, CMYK, YCCK, with ICC profiles, without JFIF,
      * all EXIF orientations), PNG (every colour type and depth, tRNS, gAMA and iCCP, interlaced,
      * eXIf), BMP, TIFF (8/16-bit, alpha, palette, ICC, orientation), PNM, lossless WebP.
      */
-    @ParameterizedTest
-    @MethodSource("exactImages")
-    void decodesBitForBitAsDarknet(String name) {
-        assertBitsEqual(Goldens.expected(name), ImageLoader.load(Goldens.path(name)), name);
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("exactImagesByDecoder")
+    void decodesBitForBitAsDarknet(String decoder, String name) {
+        assertBitsEqual(Goldens.expected(name), ImageLoader.load(Goldens.path(name), decoder(decoder)), name);
     }
 
     @Test
@@ -90,11 +117,44 @@ class ImageLoaderTest {
                 "OpenCV reads it right now: move bmp-rle8.bmp to the exact images");
     }
 
-    @Test
-    void jpegWithoutEndMarkerButAllItsDataLoads() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("decoders")
+    void jpegWithoutEndMarkerButAllItsDataLoads(String decoder) throws IOException {
         byte[] jpeg = Files.readAllBytes(Goldens.path("jpeg-420.jpg"));
         Path cut = write("no-eoi.jpg", Arrays.copyOf(jpeg, jpeg.length - 2));
-        assertBitsEqual(Goldens.expected("jpeg-420.jpg"), ImageLoader.load(cut), "no-eoi.jpg");
+        assertBitsEqual(Goldens.expected("jpeg-420.jpg"), ImageLoader.load(cut, decoder(decoder)), "no-eoi.jpg");
+    }
+
+    static List<String> decoders() {
+        return DECODERS;
+    }
+
+    /** A JPEG with garbage between two markers: libjpeg warns and decodes every pixel, as OpenCV does. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("decoders")
+    void jpegWithExtraneousBytesLoads(String decoder) throws IOException {
+        byte[] jpeg = Files.readAllBytes(Goldens.path("jpeg-420.jpg"));
+        byte[] padded = new byte[jpeg.length + 3];
+        System.arraycopy(jpeg, 0, padded, 0, 2);
+        padded[2] = 0x11; // not a marker: "Corrupt JPEG data: 3 extraneous bytes before marker"
+        padded[3] = 0x22;
+        padded[4] = 0x33;
+        System.arraycopy(jpeg, 2, padded, 5, jpeg.length - 2);
+        Path file = write("extraneous.jpg", padded);
+        assertBitsEqual(Goldens.expected("jpeg-420.jpg"), ImageLoader.load(file, decoder(decoder)), "extraneous.jpg");
+    }
+
+    /** Where the bindings are missing or broken, ImageIO takes over (the reason is what --verbose prints). */
+    @Test
+    void absentOrBrokenTurboJpegIsNotUsed() throws IOException {
+        StringBuilder whyNot = new StringBuilder();
+        Path absent = temp.resolve("absent.jar");
+        assertTrue(TurboJpeg.load(absent, TurboJpeg.LIBRARY, whyNot).isEmpty());
+        assertEquals(absent + " or " + TurboJpeg.LIBRARY + " is not installed", whyNot.toString());
+        StringBuilder brokenWhy = new StringBuilder();
+        Path broken = write("broken.jar", "not a jar\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(TurboJpeg.load(broken, broken, brokenWhy).isEmpty());
+        assertTrue(brokenWhy.toString().startsWith("libjpeg-turbo's Java bindings did not load ("), brokenWhy.toString());
     }
 
     @Test
@@ -119,14 +179,17 @@ class ImageLoaderTest {
     }
 
     /** Darknet would go on with libjpeg's grey filler for the missing part; we refuse. */
-    @Test
-    void truncatedJpeg() throws IOException {
-        assertFails(truncated("jpeg-420.jpg", 0.6), "is truncated or corrupt (Corrupt JPEG data: premature end of data segment)");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("decoders")
+    void truncatedJpeg(String decoder) throws IOException {
+        assertFails(truncated("jpeg-420.jpg", 0.6), decoder(decoder),
+                "is truncated or corrupt (Corrupt JPEG data: premature end of data segment)");
     }
 
-    @Test
-    void truncatedProgressiveJpeg() throws IOException {
-        assertFails(truncated("jpeg-progressive.jpg", 0.95), "is truncated or corrupt (");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("decoders")
+    void truncatedProgressiveJpeg(String decoder) throws IOException {
+        assertFails(truncated("jpeg-progressive.jpg", 0.95), decoder(decoder), "is truncated or corrupt (");
     }
 
     @Test
@@ -156,7 +219,11 @@ class ImageLoaderTest {
 
     /** One line that starts with the path and says what is wrong. */
     private static void assertFails(Path path, String problem) {
-        ImageException e = assertThrows(ImageException.class, () -> ImageLoader.load(path));
+        assertFails(path, ImageLoader.IMAGE_IO, problem);
+    }
+
+    private static void assertFails(Path path, JpegDecoder decoder, String problem) {
+        ImageException e = assertThrows(ImageException.class, () -> ImageLoader.load(path, decoder));
         String message = e.getMessage();
         assertTrue(message.startsWith(path + ": " + problem), message);
         assertFalse(message.contains("\n"), message);

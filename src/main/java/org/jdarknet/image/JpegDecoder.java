@@ -1,0 +1,19 @@
+package org.jdarknet.image;
+
+import java.nio.file.Path;
+
+/**
+ * Turns a JPEG file's bytes into the RGB image OpenCV's imread makes of it, before the EXIF
+ * orientation is applied. {@link ImageLoader} picks one implementation once, on first use.
+ */
+interface JpegDecoder {
+
+    /**
+     * The whole file, already read; an {@link ImageException} naming {@code path} when it cannot
+     * be decoded or its header says it has more than {@code maxPixels} pixels.
+     */
+    FloatImage decode(Path path, byte[] file, long maxPixels);
+
+    /** What decodes, in words, for {@code --verbose}. */
+    String name();
+}
