@@ -2,7 +2,6 @@ package org.jdarknet.backend.cpu;
 
 import java.nio.FloatBuffer;
 import java.util.Optional;
-import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
@@ -47,6 +46,7 @@ public final class CpuBackend implements Backend {
     private final ActivationGradient activationGradient;
     private final PoolingBackward poolingBackward;
     private final Dropout dropout;
+    private final CpuTensor.Kernels kernels;
 
     /**
      * @param threads threads for oneDNN's pool, 0 for one per core
@@ -81,6 +81,7 @@ public final class CpuBackend implements Backend {
         this.activationGradient = new ActivationGradient(dnnl, javaThreads);
         this.poolingBackward = new PoolingBackward(javaThreads);
         this.dropout = new Dropout(javaThreads);
+        this.kernels = new CpuTensor.Kernels(transfers, accumulate, epilogues);
         Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms");
     }
 
@@ -121,37 +122,22 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void upload(FloatBuffer values, Tensor tensor) {
-        if (tensor instanceof ParameterTensor parameter) {
-            parameter.set(values);
-        } else {
-            transfers.upload(values, ActivationTensor.of(tensor));
-        }
+        CpuTensor.of(tensor).upload(values, kernels);
     }
 
     @Override
     public float[] download(Tensor tensor) {
-        if (tensor instanceof ParameterTensor parameter) {
-            return parameter.values().clone();
-        }
-        return transfers.download(ActivationTensor.of(tensor));
+        return CpuTensor.of(tensor).download(kernels);
     }
 
     @Override
     public void fill(Tensor tensor, float value) {
-        if (tensor instanceof ParameterTensor parameter) {
-            parameter.fill(value);
-        } else {
-            transfers.fill(ActivationTensor.of(tensor), value);
-        }
+        CpuTensor.of(tensor).fill(value, kernels);
     }
 
     @Override
     public void copy(Tensor source, Tensor destination) {
-        if (source instanceof ActivationTensor from && destination instanceof ActivationTensor to) {
-            transfers.copy(from, to);
-        } else {
-            upload(download(source), destination);
-        }
+        CpuTensor.of(source).copyTo(CpuTensor.of(destination), kernels);
     }
 
     @Override
@@ -246,20 +232,12 @@ public final class CpuBackend implements Backend {
     /** Parameters (the solver's updates) in Java, activations (deltas) as a oneDNN sum. */
     @Override
     public void axpy(float alpha, Tensor x, Tensor y) {
-        if (x instanceof ParameterTensor from && y instanceof ParameterTensor to) {
-            to.add(alpha, from);
-        } else {
-            accumulate.apply(ActivationTensor.of(x), 1, alpha, ActivationTensor.of(y));
-        }
+        CpuTensor.of(y).addScaled(alpha, CpuTensor.of(x), kernels);
     }
 
     @Override
     public void scale(Tensor x, float factor) {
-        if (x instanceof ParameterTensor parameter) {
-            parameter.scale(factor);
-        } else {
-            epilogues.eltwise(new EltwiseSteps.Step(algorithm.eltwise_linear, factor, 0), ActivationTensor.of(x));
-        }
+        CpuTensor.of(x).scale(factor, kernels);
     }
 
     @Override
