@@ -31,8 +31,8 @@ import java.nio.FloatBuffer;
  *
  * <p><b>Ownership.</b> Whoever allocates a tensor closes it; operations never close or keep the
  * tensors they are given, beyond caches of derived values (a reordered or folded copy of weights)
- * which must be released with the tensor or the prepared operation. A prepared {@link Convolution}
- * is closed by its creator, before the backend. Closing the backend releases its own pools and
+ * which must be released with the tensor or the prepared operation. A prepared
+ * {@link WeightedOperation} ({@link Convolution}, {@link Connected}) is closed by its creator, before the backend. Closing the backend releases its own pools and
  * handles, not tensors still open.
  *
  * <p><b>Parameters change only through this interface</b>: {@link #upload}, {@link #fill},
@@ -56,7 +56,7 @@ import java.nio.FloatBuffer;
  * Forward operations overwrite every value of their output. Gradients follow darknet's
  * convention: a "delta" is minus the gradient of the loss (it points from the prediction towards
  * the truth). Backward operations <b>add</b> to their destinations ({@code +=}): the weight and
- * input deltas of {@link Convolution#backward}, {@link #biasGradient}, {@link #maxPoolBackward},
+ * input deltas of {@link WeightedOperation#backward} (convolutions and connected layers), {@link #biasGradient}, {@link #maxPoolBackward},
  * {@link #averagePoolBackward}, {@link #addChannels}, {@link #axpy}, and the scales' gradient of
  * {@link #batchNormBackward}. These work <b>in place</b> on {@code delta}:
  * {@link #activationGradient}, {@link #dropoutBackward} and {@link #batchNormBackward}. These
@@ -142,11 +142,8 @@ public interface Backend extends AutoCloseable {
     /** Prepares a convolution for one geometry; layers create theirs once and reuse it. */
     Convolution convolution(ConvolutionSpec spec);
 
-    /**
-     * A fully connected layer: {@code output[b][o] = epilogue(sum_i input[b][i] * weights[o][i])},
-     * each batch item of {@code input} read as one flat vector, weights as outputs × inputs.
-     */
-    void connected(Tensor input, Tensor weights, Epilogue epilogue, Tensor output);
+    /** Prepares a fully connected layer's product for one geometry; layers create theirs once and reuse it. */
+    Connected connected(ConnectedSpec spec);
 
     /** Applies an epilogue (normalisation, bias, activation) in place. */
     void apply(Epilogue epilogue, Tensor tensor);
@@ -202,12 +199,6 @@ public interface Backend extends AutoCloseable {
      * activations that need it; null otherwise).
      */
     void activationGradient(Activation activation, Tensor x, Tensor y, Tensor delta);
-
-    /**
-     * Back through {@link #connected}: {@code weightGradient += delta^T input} and, unless
-     * {@code inputDelta} is null, {@code inputDelta += delta weights}.
-     */
-    void connectedBackward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta);
 
     /** Back through {@link #maxPool}: each window's delta goes to the (first) largest input. */
     void maxPoolBackward(PoolSpec spec, Tensor input, Tensor delta, Tensor inputDelta);

@@ -30,6 +30,15 @@ final class ActivationTensor extends CpuTensor {
         throw new IllegalArgumentException("expected an activation tensor of the cpu backend, got " + tensor);
     }
 
+    /** Narrows {@code tensor} as {@link #of} does, and checks that it has the layout a prepared primitive was made for. */
+    static ActivationTensor requireLayout(Tensor tensor, Layout expected, String role) {
+        ActivationTensor activation = of(tensor);
+        if (!activation.layout().equals(expected)) {
+            throw new IllegalArgumentException(role + " is " + activation.layout() + ", expected " + expected);
+        }
+        return activation;
+    }
+
     /** The layout of {@code a}, which {@code b} must share (passes walking both buffers in step need that). */
     static Layout sharedLayout(ActivationTensor a, ActivationTensor b) {
         if (!a.layout.equals(b.layout)) {

@@ -6,11 +6,14 @@ import org.jdarknet.Log;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.BatchNormTraining;
+import org.jdarknet.backend.Connected;
+import org.jdarknet.backend.ConnectedSpec;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.CostFunction;
 import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.PoolSpec;
+import org.jdarknet.backend.ReferenceFallback;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 
@@ -26,7 +29,8 @@ import org.jdarknet.backend.Tensor;
  * activations, pooling for bias gradients. Max-pooling backward, dropout and the rest are Java
  * passes over the same layouts, shared out between as many Java threads as oneDNN uses
  * ({@link JavaThreads}). Parameters count their changes, so that an update by the solver
- * rebuilds the folded copies that inference uses.
+ * rebuilds the folded copies that inference uses. Softmax, the losses, crop and unusual
+ * pooling windows run on the reference backend ({@link ReferenceFallback}).
  *
  * <p>Creating the backend loads the native libraries (a few hundred milliseconds; see
  * {@link #unavailableReason()} to find out first whether they load at all).
@@ -70,7 +74,7 @@ public final class CpuBackend implements Backend {
         this.dnnl = new Dnnl(threads, format);
         this.transfers = new Transfers(dnnl);
         this.epilogues = new EpilogueOp(dnnl);
-        this.fallback = new ReferenceFallback(transfers);
+        this.fallback = new ReferenceFallback(this);
         this.pooling = new Pooling(dnnl, fallback);
         this.accumulate = new Accumulate(dnnl);
         this.shortcut = new Shortcut(accumulate);
@@ -146,9 +150,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void connected(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
-        InnerProduct.forward(dnnl, ActivationTensor.of(input), ParameterTensor.of(weights), epilogue,
-                ActivationTensor.of(output));
+    public Connected connected(ConnectedSpec spec) {
+        return new CpuConnected(spec, dnnl, accumulate);
     }
 
     @Override
@@ -178,12 +181,12 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmax(Tensor input, int groups, float temperature, Tensor output) {
-        fallback.softmax(ActivationTensor.of(input), groups, temperature, ActivationTensor.of(output));
+        fallback.softmax(input, groups, temperature, output);
     }
 
     @Override
     public void crop(Tensor input, int top, int left, boolean flip, float scale, float shift, Tensor output) {
-        fallback.crop(ActivationTensor.of(input), top, left, flip, scale, shift, ActivationTensor.of(output));
+        fallback.crop(input, top, left, flip, scale, shift, output);
     }
 
     @Override
@@ -205,13 +208,6 @@ public final class CpuBackend implements Backend {
     public void activationGradient(Activation activation, Tensor x, Tensor y, Tensor delta) {
         activationGradient.apply(activation, x == null ? null : ActivationTensor.of(x), ActivationTensor.of(y),
                 ActivationTensor.of(delta));
-    }
-
-    @Override
-    public void connectedBackward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
-        InnerProduct.backward(dnnl, accumulate, ActivationTensor.of(input), ParameterTensor.of(weights),
-                ActivationTensor.of(delta), ParameterTensor.of(weightGradient),
-                inputDelta == null ? null : ActivationTensor.of(inputDelta));
     }
 
     @Override
@@ -242,13 +238,12 @@ public final class CpuBackend implements Backend {
 
     @Override
     public float softmaxCrossEntropy(Tensor probabilities, Tensor truth, Tensor delta) {
-        return fallback.softmaxCrossEntropy(ActivationTensor.of(probabilities), ActivationTensor.of(truth),
-                ActivationTensor.of(delta));
+        return fallback.softmaxCrossEntropy(probabilities, truth, delta);
     }
 
     @Override
     public float cost(CostFunction function, Tensor prediction, Tensor truth, Tensor delta) {
-        return fallback.cost(function, ActivationTensor.of(prediction), ActivationTensor.of(truth), ActivationTensor.of(delta));
+        return fallback.cost(function, prediction, truth, delta);
     }
 
     @Override

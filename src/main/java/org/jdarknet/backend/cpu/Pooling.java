@@ -5,6 +5,7 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.primitive;
 import org.jdarknet.backend.PoolSpec;
+import org.jdarknet.backend.ReferenceFallback;
 import org.jdarknet.backend.Shape;
 
 /**

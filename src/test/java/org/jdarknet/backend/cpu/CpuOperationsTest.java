@@ -5,6 +5,8 @@ import static org.jdarknet.backend.cpu.BackendPair.random;
 import java.util.stream.Stream;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.BatchNormStyle;
+import org.jdarknet.backend.Connected;
+import org.jdarknet.backend.ConnectedSpec;
 import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Shape;
@@ -218,8 +220,11 @@ class CpuOperationsTest extends EveryLayout {
                     random(2, outputs * input.itemSize(), Math.sqrt(1.0 / input.itemSize())));
             Pair y = backends.activation(new Shape(batch, outputs, 1, 1));
             BackendPair.Epilogues epilogue = backends.epilogue(outputs, BatchNormStyle.PJREDDIE, true, Activation.LEAKY);
-            backends.reference.connected(x.reference(), weights.reference(), epilogue.reference(), y.reference());
-            backends.cpu.connected(x.cpu(), weights.cpu(), epilogue.cpu(), y.cpu());
+            ConnectedSpec spec = new ConnectedSpec(input, outputs);
+            try (Connected reference = backends.reference.connected(spec); Connected cpu = backends.cpu.connected(spec)) {
+                reference.forward(x.reference(), weights.reference(), epilogue.reference(), y.reference());
+                cpu.forward(x.cpu(), weights.cpu(), epilogue.cpu(), y.cpu());
+            }
             backends.assertClose(y, ROUNDING, "connected " + input + " -> " + outputs);
         }
     }

@@ -10,6 +10,8 @@ import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.BatchNormStyle;
 import org.jdarknet.backend.BatchNormTraining;
+import org.jdarknet.backend.Connected;
+import org.jdarknet.backend.ConnectedSpec;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.CostFunction;
@@ -192,9 +194,10 @@ class CpuTrainingOperationsTest extends EveryLayout {
             Pair inputDelta = backends.activation(shape, random(5, shape.size(), 1));
             for (Backend backend : List.of(backends.reference, backends.cpu)) {
                 boolean cpu = backend == backends.cpu;
-                backend.connectedBackward(input.of(cpu), weights.of(cpu), delta.of(cpu), gradient.of(cpu),
-                        inputDelta.of(cpu));
-                backend.connectedBackward(input.of(cpu), weights.of(cpu), delta.of(cpu), gradient.of(cpu), null);
+                try (Connected connected = backend.connected(new ConnectedSpec(shape, outputs))) {
+                    connected.backward(input.of(cpu), weights.of(cpu), delta.of(cpu), gradient.of(cpu), inputDelta.of(cpu));
+                    connected.backward(input.of(cpu), weights.of(cpu), delta.of(cpu), gradient.of(cpu), null);
+                }
             }
             backends.assertClose(gradient, SUMS, "connected " + shape + " -> " + outputs + ": weight gradient");
             backends.assertClose(inputDelta, SUMS, "connected " + shape + " -> " + outputs + ": input delta");
