@@ -7,8 +7,17 @@ import java.nio.FloatBuffer;
  * backend decides where the numbers live and how the work is done. Implementations:
  * {@code reference} (plain Java, darknet's exact arithmetic, the oracle for the others),
  * {@code cpu} (fast CPU, oneDNN); a CUDA backend is meant to be a third, behind this same interface.
- * What follows is the contract every implementation keeps; the conformance kit in the tests
- * ({@code org.jdarknet.backend.BackendConformance} and its companions) checks it.
+ * What follows is the contract every implementation keeps.
+ *
+ * <h2>Adding a backend</h2>
+ * A new backend needs its own {@link #allocate}, {@link #allocateParameter}, {@link #upload} and
+ * {@link #download}; by extending {@link ReferenceFallback} every other operation starts on the
+ * host, on the reference backend, and moves to the backend's own kernels one override at a time.
+ * It is done when it passes the conformance kit in the tests: one subclass of each
+ * {@code org.jdarknet.backend.*Conformance} class (operations, convolutions, training
+ * operations, the zoo, training steps, training memory), each naming the backend through a
+ * {@code BackendUnderTest} (its variants, and why it cannot run here, which skips the kit with
+ * that reason printed). The cpu backend's subclasses are in {@code org.jdarknet.backend.cpu}.
  *
  * <h2>Tensors: two kinds behind one type</h2>
  * All tensors are logically batch × channels × height × width ({@link Shape}), handles to memory
@@ -32,8 +41,9 @@ import java.nio.FloatBuffer;
  * <p><b>Ownership.</b> Whoever allocates a tensor closes it; operations never close or keep the
  * tensors they are given, beyond caches of derived values (a reordered or folded copy of weights)
  * which must be released with the tensor or the prepared operation. A prepared
- * {@link WeightedOperation} ({@link Convolution}, {@link Connected}) is closed by its creator, before the backend. Closing the backend releases its own pools and
- * handles, not tensors still open.
+ * {@link WeightedOperation} ({@link Convolution}, {@link Connected}) is closed by its creator,
+ * before the backend. Closing the backend releases its own pools and handles, not tensors still
+ * open.
  *
  * <p><b>Parameters change only through this interface</b>: {@link #upload}, {@link #fill},
  * {@link #copy}, {@link #axpy}, {@link #scale} and the training operations that write gradients
@@ -56,9 +66,9 @@ import java.nio.FloatBuffer;
  * Forward operations overwrite every value of their output. Gradients follow darknet's
  * convention: a "delta" is minus the gradient of the loss (it points from the prediction towards
  * the truth). Backward operations <b>add</b> to their destinations ({@code +=}): the weight and
- * input deltas of {@link WeightedOperation#backward} (convolutions and connected layers), {@link #biasGradient}, {@link #maxPoolBackward},
- * {@link #averagePoolBackward}, {@link #addChannels}, {@link #axpy}, and the scales' gradient of
- * {@link #batchNormBackward}. These work <b>in place</b> on {@code delta}:
+ * input deltas of {@link WeightedOperation#backward} (convolutions and connected layers),
+ * {@link #biasGradient}, {@link #maxPoolBackward}, {@link #averagePoolBackward},
+ * {@link #addChannels}, {@link #axpy}, and the scales' gradient of {@link #batchNormBackward}. These work <b>in place</b> on {@code delta}:
  * {@link #activationGradient}, {@link #dropoutBackward} and {@link #batchNormBackward}. These
  * <b>overwrite</b>: the deltas of {@link #softmaxCrossEntropy} and {@link #cost}, the mask of
  * {@link #dropout}, and the batch statistics, kept input and normalised values of
@@ -80,15 +90,16 @@ import java.nio.FloatBuffer;
  *     {@link #dropout} and {@link #dropoutBackward} (mask, output and delta), {@link #shortcut}
  *     with {@code alpha = beta = 1}, {@link #axpy} and {@link #scale} on parameters, and the
  *     kept input of {@link #batchNormForward};
- * <li>{@code 2e-6} for single operations that add or multiply in another order: {@link #averagePool},
- *     other shortcuts, {@link #apply} with batch norm and bias, {@link #biasGradient},
- *     {@link #activationGradient}, {@link #axpy} and {@link #scale} on activations;
+ * <li>{@code 2e-6} for single operations that add or multiply in another order:
+ *     {@link #averagePool}, other shortcuts, {@link #apply} with batch norm and bias, a connected
+ *     layer's forward with its epilogue, {@link #biasGradient}, {@link #activationGradient},
+ *     {@link #axpy} and {@link #scale} on activations;
  * <li>{@code 1e-5} for activations computed with approximated {@code exp} or {@code tanh}
  *     ({@link #apply} of each {@link Activation} alone);
  * <li>{@code 1e-6} for {@link #softmax}, and for the deltas and (relative to themselves) the
  *     losses of {@link #softmaxCrossEntropy} and {@link #cost};
- * <li>{@code 5e-6} for convolutions and connected layers with their fused epilogues, their
- *     backward (weight and input deltas), and batch normalisation forward and backward;
+ * <li>{@code 5e-6} for convolutions with their fused epilogues, the backward of convolutions and
+ *     connected layers (weight and input deltas), and batch normalisation forward and backward;
  * <li>a whole network with the zoo's seeded weights: every layer's output within {@code 5e-5},
  *     the same top-5 and probabilities within {@code 1e-4} (absolute);
  * <li>a whole training step (forward with batch statistics, backward, the solver's update): the

@@ -4,13 +4,11 @@ import java.nio.FloatBuffer;
 import java.util.Optional;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Activation;
-import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.BatchNormTraining;
 import org.jdarknet.backend.Connected;
 import org.jdarknet.backend.ConnectedSpec;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
-import org.jdarknet.backend.CostFunction;
 import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.ReferenceFallback;
@@ -30,19 +28,18 @@ import org.jdarknet.backend.Tensor;
  * passes over the same layouts, shared out between as many Java threads as oneDNN uses
  * ({@link JavaThreads}). Parameters count their changes, so that an update by the solver
  * rebuilds the folded copies that inference uses. Softmax, the losses, crop and unusual
- * pooling windows run on the reference backend ({@link ReferenceFallback}).
+ * pooling windows run on the reference backend, as {@link ReferenceFallback} does them.
  *
  * <p>Creating the backend loads the native libraries (a few hundred milliseconds; see
  * {@link #unavailableReason()} to find out first whether they load at all).
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends ReferenceFallback {
     private final Dnnl dnnl;
     private final Transfers transfers;
     private final EpilogueOp epilogues;
     private final Pooling pooling;
     private final Shortcut shortcut;
     private final ChannelCopy channels;
-    private final ReferenceFallback fallback;
     private final JavaThreads javaThreads;
     private final Accumulate accumulate;
     private final TrainingBatchNorm batchNorm;
@@ -74,8 +71,7 @@ public final class CpuBackend implements Backend {
         this.dnnl = new Dnnl(threads, format);
         this.transfers = new Transfers(dnnl);
         this.epilogues = new EpilogueOp(dnnl);
-        this.fallback = new ReferenceFallback(this);
-        this.pooling = new Pooling(dnnl, fallback);
+        this.pooling = new Pooling(dnnl);
         this.accumulate = new Accumulate(dnnl);
         this.shortcut = new Shortcut(accumulate);
         this.channels = new ChannelCopy(dnnl);
@@ -161,7 +157,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void maxPool(PoolSpec spec, Tensor input, Tensor output) {
-        pooling.max(spec, ActivationTensor.of(input), ActivationTensor.of(output));
+        if (!pooling.max(spec, ActivationTensor.of(input), ActivationTensor.of(output))) {
+            super.maxPool(spec, input, output);
+        }
     }
 
     @Override
@@ -177,16 +175,6 @@ public final class CpuBackend implements Backend {
     @Override
     public void copyChannels(Tensor source, Tensor destination, int offset) {
         channels.copy(ActivationTensor.of(source), ActivationTensor.of(destination), offset);
-    }
-
-    @Override
-    public void softmax(Tensor input, int groups, float temperature, Tensor output) {
-        fallback.softmax(input, groups, temperature, output);
-    }
-
-    @Override
-    public void crop(Tensor input, int top, int left, boolean flip, float scale, float shift, Tensor output) {
-        fallback.crop(input, top, left, flip, scale, shift, output);
     }
 
     @Override
@@ -234,16 +222,6 @@ public final class CpuBackend implements Backend {
     @Override
     public void scale(Tensor x, float factor) {
         CpuTensor.of(x).scale(factor, kernels);
-    }
-
-    @Override
-    public float softmaxCrossEntropy(Tensor probabilities, Tensor truth, Tensor delta) {
-        return fallback.softmaxCrossEntropy(probabilities, truth, delta);
-    }
-
-    @Override
-    public float cost(CostFunction function, Tensor prediction, Tensor truth, Tensor delta) {
-        return fallback.cost(function, prediction, truth, delta);
     }
 
     @Override
