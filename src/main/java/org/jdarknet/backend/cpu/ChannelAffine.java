@@ -65,7 +65,7 @@ record ChannelAffine(double[] multipliers, double[] shifts) {
 
     /**
      * Writes {@code weights} into {@code out} with row {@code r} (one output channel's
-     * {@code weights.length/channels} values) multiplied by {@code multipliers[r]}; the weights
+     * {@code weights.limit()/channels} values) multiplied by {@code multipliers[r]}; the weights
      * themselves without normalisation. Row by row through a small array: darknet53's weights
      * are 166 MB, which a whole scaled copy would add to the heap on the way to native memory.
      */
@@ -78,9 +78,9 @@ record ChannelAffine(double[] multipliers, double[] shifts) {
         float[] scaled = new float[row];
         for (int r = 0; r < multipliers.length; r++) {
             double multiplier = multipliers[r];
-            int start = r * row;
+            weights.get(r * row, scaled);
             for (int i = 0; i < row; i++) {
-                scaled[i] = (float) (weights.get(start + i) * multiplier);
+                scaled[i] = (float) (scaled[i] * multiplier);
             }
             out.put(scaled);
         }
