@@ -7,10 +7,106 @@ import java.nio.FloatBuffer;
  * backend decides where the numbers live and how the work is done. Implementations:
  * {@code reference} (plain Java, darknet's exact arithmetic, the oracle for the others),
  * {@code cpu} (fast CPU, oneDNN); a CUDA backend is meant to be a third, behind this same interface.
+ * What follows is the contract every implementation keeps.
  *
- * <p>All activation tensors are logically batch × channels × height × width. Only
- * {@link #upload} and {@link #download} move values between Java arrays and the backend, and the
- * network uses them only at its edges (input, output, weights files).
+ * <h2>Adding a backend</h2>
+ * A new backend needs its own {@link #allocate}, {@link #allocateParameter}, {@link #upload} and
+ * {@link #download}; by extending {@link ReferenceFallback} every other operation starts on the
+ * host, on the reference backend, and moves to the backend's own kernels one override at a time.
+ * It is done when it passes the conformance kit in the tests: one subclass of each
+ * {@code org.jdarknet.backend.*Conformance} class (operations, convolutions, training
+ * operations, the zoo, training steps, training memory), each naming the backend through a
+ * {@code BackendUnderTest} (its variants, and why it cannot run here, which skips the kit with
+ * that reason printed). The cpu backend's subclasses are in {@code org.jdarknet.backend.cpu}.
+ *
+ * <h2>Tensors: two kinds behind one type</h2>
+ * All tensors are logically batch × channels × height × width ({@link Shape}), handles to memory
+ * the backend owns ({@link Tensor}). There are two kinds, and a backend may keep them differently:
+ * <ul>
+ * <li><b>activations</b>, made by {@link #allocate}: layer outputs, the network's input, their
+ *     deltas, dropout masks, truth, and the {@code input}/{@code normalized} copies of
+ *     {@link BatchNormTraining};
+ * <li><b>parameters</b>, made by {@link #allocateParameter}: weights, biases, batch-norm scales,
+ *     means and variances (also in {@link Epilogue} and {@link BatchNorm}), their gradients
+ *     ({@code weightGradient}, {@code biasGradient}) and the per-channel tensors of
+ *     {@link BatchNormTraining}.
+ * </ul>
+ * A backend may rely on every argument being of the kind named above, made by itself; it throws
+ * {@link IllegalArgumentException} for a tensor of another backend. {@link #upload},
+ * {@link #download} and {@link #fill} take either kind; {@link #copy}, {@link #axpy} and
+ * {@link #scale} take tensors of one kind and one shape. Only {@code upload} and {@code download}
+ * move values between Java and the backend, and the network uses them only at its edges (input,
+ * output, weights files, the solver's checks).
+ *
+ * <p><b>Ownership.</b> Whoever allocates a tensor closes it; operations never close or keep the
+ * tensors they are given, beyond caches of derived values (a reordered or folded copy of weights)
+ * which must be released with the tensor or the prepared operation. A prepared
+ * {@link WeightedOperation} ({@link Convolution}, {@link Connected}) is closed by its creator,
+ * before the backend. Closing the backend releases its own pools and handles, not tensors still
+ * open.
+ *
+ * <p><b>Parameters change only through this interface</b>: {@link #upload}, {@link #fill},
+ * {@link #copy}, {@link #axpy}, {@link #scale} and the training operations that write gradients
+ * and statistics. A backend that keeps derived copies of parameters (folded batch norm, other
+ * layouts) must notice every one of these changes itself; no caller marks anything.
+ *
+ * <h2>Order and waiting</h2>
+ * Operations take effect in the order they are called, each seeing the results of those before
+ * it. A backend with a queue (CUDA streams) may return from any call before the work is done,
+ * except from these, which wait for everything issued before them and then return their result:
+ * {@link #download}, {@link #softmaxCrossEntropy} and {@link #cost} (they return values), and
+ * {@link #synchronize}. {@link #upload} may return before the copy is made on the device, but the
+ * caller may change or reuse its array or buffer as soon as {@code upload} returns (a queuing
+ * backend copies it to staging memory first). Mistakes in the arguments (a wrong shape, kind or
+ * backend) are thrown by the call itself; a failure inside queued work may surface at the next
+ * waiting call. Closing a tensor or prepared operation with work still queued on it must not
+ * free the memory under that work.
+ *
+ * <h2>Overwrite or accumulate</h2>
+ * Forward operations overwrite every value of their output. Gradients follow darknet's
+ * convention: a "delta" is minus the gradient of the loss (it points from the prediction towards
+ * the truth). Backward operations <b>add</b> to their destinations ({@code +=}): the weight and
+ * input deltas of {@link WeightedOperation#backward} (convolutions and connected layers),
+ * {@link #biasGradient}, {@link #maxPoolBackward}, {@link #averagePoolBackward},
+ * {@link #addChannels}, {@link #axpy}, and the scales' gradient of {@link #batchNormBackward}. These work <b>in place</b> on {@code delta}:
+ * {@link #activationGradient}, {@link #dropoutBackward} and {@link #batchNormBackward}. These
+ * <b>overwrite</b>: the deltas of {@link #softmaxCrossEntropy} and {@link #cost}, the mask of
+ * {@link #dropout}, and the batch statistics, kept input and normalised values of
+ * {@link #batchNormForward} (which also updates the rolling statistics and works in place on
+ * {@code x}); {@link #batchNormBackward} overwrites the mean and variance deltas.
+ *
+ * <h2>Dropout</h2>
+ * {@link #dropout} draws its numbers from {@link DropoutStream}, exactly: value {@code i} (logical
+ * NCHW index) of the tensor draws {@code DropoutStream.uniform(seed, i)}, so that all backends
+ * drop the same values for the same seed.
+ *
+ * <h2>Agreement with the reference backend</h2>
+ * Given the same inputs, every backend matches the reference backend as follows, each bound
+ * relative to the largest magnitude of the reference's result:
+ * <ul>
+ * <li>bit for bit: {@link #upload}/{@link #download} round trips, {@link #fill}, {@link #copy},
+ *     {@link #maxPool} and {@link #maxPoolBackward} (ties go to the first largest),
+ *     {@link #averagePoolBackward}, {@link #copyChannels}, {@link #addChannels}, {@link #crop},
+ *     {@link #dropout} and {@link #dropoutBackward} (mask, output and delta), {@link #shortcut}
+ *     with {@code alpha = beta = 1}, {@link #axpy} and {@link #scale} on parameters, and the
+ *     kept input of {@link #batchNormForward};
+ * <li>{@code 2e-6} for single operations that add or multiply in another order:
+ *     {@link #averagePool}, other shortcuts, {@link #apply} with batch norm and bias, a connected
+ *     layer's forward with its epilogue, {@link #biasGradient}, {@link #activationGradient},
+ *     {@link #axpy} and {@link #scale} on activations;
+ * <li>{@code 1e-5} for activations computed with approximated {@code exp} or {@code tanh}
+ *     ({@link #apply} of each {@link Activation} alone);
+ * <li>{@code 1e-6} for {@link #softmax}, and for the deltas and (relative to themselves) the
+ *     losses of {@link #softmaxCrossEntropy} and {@link #cost};
+ * <li>{@code 5e-6} for convolutions with their fused epilogues, the backward of convolutions and
+ *     connected layers (weight and input deltas), and batch normalisation forward and backward;
+ * <li>a whole network with the zoo's seeded weights: every layer's output within {@code 5e-5},
+ *     the same top-5 and probabilities within {@code 1e-4} (absolute);
+ * <li>a whole training step (forward with batch statistics, backward, the solver's update): the
+ *     loss within {@code 1e-5} of itself, and each updated parameter within {@code 1e-3} of the
+ *     largest change in its tensor, plus {@code 1e-7} absolute for changes that are rounding noise;
+ * <li>training allocates no tensor after the first step.
+ * </ul>
  */
 public interface Backend extends AutoCloseable {
 
@@ -34,12 +130,15 @@ public interface Backend extends AutoCloseable {
 
     /**
      * A new zero-filled tensor for learned values (weights, biases, batch-norm values) and their
-     * gradients. Backends keep these in plain order; an operation that wants another layout derives
-     * its own copy and must notice when the values change (after {@link #upload} or an update).
+     * gradients. A backend may keep these unlike activations (the cpu backend keeps them in plain
+     * order and derives folded, reordered copies, which it rebuilds when the values change).
      */
     Tensor allocateParameter(Shape shape);
 
-    /** Copies {@code values} (logical NCHW order, exactly {@code shape.size()} of them) into {@code tensor}. */
+    /**
+     * Copies {@code values} (logical NCHW order, exactly {@code shape.size()} of them) into
+     * {@code tensor}; the caller may reuse the array as soon as this returns.
+     */
     default void upload(float[] values, Tensor tensor) {
         upload(FloatBuffer.wrap(values), tensor);
     }
@@ -47,26 +146,24 @@ public interface Backend extends AutoCloseable {
     /**
      * Copies the values remaining in {@code values} (logical NCHW order, exactly
      * {@code shape.size()} of them) into {@code tensor}, leaving the buffer's position at its
-     * limit. A mapped weights file goes into parameters this way without a copy in between.
+     * limit. A mapped weights file goes into parameters this way without a copy in between. The
+     * caller may reuse or unmap the buffer as soon as this returns.
      */
     void upload(FloatBuffer values, Tensor tensor);
 
-    /** The tensor's values in logical NCHW order. */
+    /** The tensor's values in logical NCHW order, in a new array; waits for the work issued before. */
     float[] download(Tensor tensor);
 
     void fill(Tensor tensor, float value);
 
-    /** Copies all values of {@code source} into {@code destination}, which has the same shape. */
+    /** Copies all values of {@code source} into {@code destination}, of the same kind and shape. */
     void copy(Tensor source, Tensor destination);
 
     /** Prepares a convolution for one geometry; layers create theirs once and reuse it. */
     Convolution convolution(ConvolutionSpec spec);
 
-    /**
-     * A fully connected layer: {@code output[b][o] = epilogue(sum_i input[b][i] * weights[o][i])},
-     * each batch item of {@code input} read as one flat vector, weights as outputs × inputs.
-     */
-    void connected(Tensor input, Tensor weights, Epilogue epilogue, Tensor output);
+    /** Prepares a fully connected layer's product for one geometry; layers create theirs once and reuse it. */
+    Connected connected(ConnectedSpec spec);
 
     /** Applies an epilogue (normalisation, bias, activation) in place. */
     void apply(Epilogue epilogue, Tensor tensor);
@@ -100,8 +197,7 @@ public interface Backend extends AutoCloseable {
     void crop(Tensor input, int top, int left, boolean flip, float scale, float shift, Tensor output);
 
     // ---------------------------------------------------------------- training
-    // Gradients follow darknet's convention: a "delta" is minus the gradient of the loss (it points
-    // from the prediction towards the truth), and every backward op adds to its destination.
+    // Deltas are minus gradients; what adds, what overwrites: see the class comment.
 
     /**
      * Batch normalisation with the current batch's statistics, in place: keeps the input and the
@@ -124,12 +220,6 @@ public interface Backend extends AutoCloseable {
      */
     void activationGradient(Activation activation, Tensor x, Tensor y, Tensor delta);
 
-    /**
-     * Back through {@link #connected}: {@code weightGradient += delta^T input} and, unless
-     * {@code inputDelta} is null, {@code inputDelta += delta weights}.
-     */
-    void connectedBackward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta);
-
     /** Back through {@link #maxPool}: each window's delta goes to the (first) largest input. */
     void maxPoolBackward(PoolSpec spec, Tensor input, Tensor delta, Tensor inputDelta);
 
@@ -139,7 +229,7 @@ public interface Backend extends AutoCloseable {
     /** Back through {@link #copyChannels}: {@code destination += source's channels from offset on}. */
     void addChannels(Tensor source, int offset, Tensor destination);
 
-    /** {@code y += alpha * x} (same shapes). */
+    /** {@code y += alpha * x} (same kind and shape). */
     void axpy(float alpha, Tensor x, Tensor y);
 
     /** {@code x *= factor}. */
@@ -148,24 +238,25 @@ public interface Backend extends AutoCloseable {
     /**
      * Cross-entropy of softmax {@code probabilities} against {@code truth}: sets
      * {@code delta = truth - probabilities} and returns the summed loss (darknet's
-     * {@code softmax_x_ent}: only positions with a non-zero truth add {@code -log p}).
+     * {@code softmax_x_ent}: only positions with a non-zero truth add {@code -log p}). Waits for
+     * the work issued before.
      */
     float softmaxCrossEntropy(Tensor probabilities, Tensor truth, Tensor delta);
 
-    /** A {@code [cost]} layer: sets {@code delta} and returns the summed error. */
+    /** A {@code [cost]} layer: sets {@code delta} and returns the summed error; waits for the work issued before. */
     float cost(CostFunction function, Tensor prediction, Tensor truth, Tensor delta);
 
     /**
-     * Training-time dropout in place: draws a uniform number per value into {@code mask} (from
-     * {@code seed}); values whose number is below {@code probability} become 0, the rest are
-     * scaled by {@code 1/(1-probability)}.
+     * Training-time dropout in place: writes {@link DropoutStream}'s draw for each value into
+     * {@code mask} (from {@code seed}); values whose draw is below {@code probability} become 0,
+     * the rest are scaled by {@link DropoutStream#keptScale}.
      */
     void dropout(Tensor x, Tensor mask, float probability, long seed);
 
     /** Back through {@link #dropout}, in place, with the same mask. */
     void dropoutBackward(Tensor mask, float probability, Tensor delta);
 
-    /** Waits until all work issued so far has finished (for timing); a no-op for synchronous backends. */
+    /** Waits until all work issued so far has finished (for timing); nothing to do for synchronous backends. */
     default void synchronize() {
     }
 

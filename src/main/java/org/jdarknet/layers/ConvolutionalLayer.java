@@ -3,35 +3,30 @@ package org.jdarknet.layers;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdarknet.backend.Activation;
-import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
-import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.Shape;
-import org.jdarknet.backend.Tensor;
 import org.jdarknet.cfg.CfgSection;
 
 /**
  * {@code [convolutional]}: a grouped 2-D convolution, then batch normalisation or a bias, then the
  * activation (darknet's default activation here is logistic).
  */
-public final class ConvolutionalLayer extends AbstractLayer {
+public final class ConvolutionalLayer extends WeightedLayer {
     private final ConvolutionSpec spec;
-    private final Convolution convolution;
-    private final OutputStage stage;
-    private final Parameter weights;
 
     private ConvolutionalLayer(BuildContext context, ConvolutionSpec spec, Activation activation,
                                boolean batchNormalize, boolean flipped, LayerOptions options) {
-        super(context, spec.output(), options);
+        super(context, spec.output(), context.backend().convolution(spec), spec.weights(), transpose(spec, flipped),
+                activation, batchNormalize, options);
         this.spec = spec;
-        this.convolution = backend.convolution(spec);
-        this.stage = new OutputStage(context, spec.output(), activation, batchNormalize);
-        stage.scratch().forEach(this::own);
+    }
+
+    /** {@code flipped=1}: the file holds each filter's weights as a column instead of a row. */
+    private static Parameter.Transpose transpose(ConvolutionSpec spec, boolean flipped) {
         Shape weightShape = spec.weights();
-        Parameter.Transpose transpose = flipped
+        return flipped
                 ? new Parameter.Transpose(Parameter.Transpose.Rule.ALWAYS, weightShape.itemSize(), weightShape.n())
                 : Parameter.Transpose.NEVER;
-        this.weights = context.learned("weights", Parameter.Kind.WEIGHTS, weightShape, transpose);
     }
 
     public static ConvolutionalLayer parse(CfgSection section, BuildContext context) {
@@ -81,29 +76,12 @@ public final class ConvolutionalLayer extends AbstractLayer {
         return "conv";
     }
 
-    @Override
-    public void forward(Tensor input) {
-        convolution.forward(input, weights.value(), stage.inference(), output());
-    }
-
-    @Override
-    public void forwardTraining(Tensor input, TrainingPass pass) {
-        convolution.forward(input, weights.value(), Epilogue.NONE, output());
-        stage.forwardTraining(backend, output());
-    }
-
-    @Override
-    public void backward(Tensor input, Tensor inputDelta) {
-        stage.backward(backend, output(), delta());
-        convolution.backward(input, weights.value(), delta(), weights.gradient(), inputDelta);
-    }
-
     /** Darknet's file order: biases, [scales, rolling mean, rolling variance], weights. */
     @Override
     public List<Parameter> parameters() {
         List<Parameter> list = new ArrayList<>();
-        list.add(stage.biases());
-        list.addAll(stage.batchNormParameters());
+        list.add(stage().biases());
+        list.addAll(stage().batchNormParameters());
         list.add(weights);
         return list;
     }
@@ -117,21 +95,11 @@ public final class ConvolutionalLayer extends AbstractLayer {
         return spec;
     }
 
-    public Activation activation() {
-        return stage.activation();
-    }
-
     @Override
     public String summary() {
         String groups = spec.groups() > 1 ? String.format(" g%d", spec.groups()) : "";
         return String.format("conv  %5d %2d x%2d /%2d  %s   ->  %s  %5.3f BFLOPs%s",
                 spec.filters(), spec.size(), spec.size(), spec.stride(), whc(inputShape()), whc(outputShape()),
                 flops() / 1e9, groups);
-    }
-
-    @Override
-    public void close() {
-        convolution.close();
-        super.close();
     }
 }

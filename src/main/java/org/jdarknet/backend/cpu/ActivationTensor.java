@@ -3,6 +3,7 @@ package org.jdarknet.backend.cpu;
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 
@@ -10,7 +11,7 @@ import org.jdarknet.backend.Tensor;
  * An activation tensor of the CPU backend: a oneDNN buffer in the backend's {@link Layout}, with a
  * Java view of its floats for the few passes done in Java.
  */
-final class ActivationTensor implements Tensor {
+final class ActivationTensor extends CpuTensor {
     private final Layout layout;
     private memory memory;
     private final FloatBuffer values;
@@ -27,6 +28,15 @@ final class ActivationTensor implements Tensor {
             return activation;
         }
         throw new IllegalArgumentException("expected an activation tensor of the cpu backend, got " + tensor);
+    }
+
+    /** Narrows {@code tensor} as {@link #of} does, and checks that it has the layout a prepared primitive was made for. */
+    static ActivationTensor requireLayout(Tensor tensor, Layout expected, String role) {
+        ActivationTensor activation = of(tensor);
+        if (!activation.layout().equals(expected)) {
+            throw new IllegalArgumentException(role + " is " + activation.layout() + ", expected " + expected);
+        }
+        return activation;
     }
 
     /** The layout of {@code a}, which {@code b} must share (passes walking both buffers in step need that). */
@@ -57,6 +67,37 @@ final class ActivationTensor implements Tensor {
     FloatBuffer values() {
         memory();
         return values;
+    }
+
+    @Override
+    void upload(FloatBuffer values, Kernels kernels) {
+        kernels.transfers().upload(values, this);
+    }
+
+    @Override
+    float[] download(Kernels kernels) {
+        return kernels.transfers().download(this);
+    }
+
+    @Override
+    void fill(float value, Kernels kernels) {
+        kernels.transfers().fill(this, value);
+    }
+
+    @Override
+    void copyTo(CpuTensor destination, Kernels kernels) {
+        kernels.transfers().copy(this, of(destination));
+    }
+
+    /** As one oneDNN sum. */
+    @Override
+    void addScaled(float alpha, CpuTensor x, Kernels kernels) {
+        kernels.accumulate().apply(of(x), 1, alpha, this);
+    }
+
+    @Override
+    void scale(float factor, Kernels kernels) {
+        kernels.epilogues().eltwise(new EltwiseSteps.Step(algorithm.eltwise_linear, factor, 0), this);
     }
 
     @Override

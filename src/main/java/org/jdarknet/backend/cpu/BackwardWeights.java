@@ -40,11 +40,11 @@ final class BackwardWeights implements AutoCloseable {
     void add(memory input, memory delta, ParameterTensor gradient) {
         dnnl.execute(primitive, Arg.src(input), new Arg(DNNL_ARG_DIFF_DST, delta), new Arg(DNNL_ARG_DIFF_WEIGHTS, result));
         dnnl.execute(toPlain, Arg.src(result), Arg.dst(plain));
-        float[] values = gradient.values();
-        for (int i = 0; i < values.length; i++) {
-            values[i] += plainValues.get(i);
-        }
-        gradient.changed();
+        gradient.write(values -> {
+            for (int i = 0; i < values.length; i++) {
+                values[i] += plainValues.get(i);
+            }
+        });
     }
 
     @Override

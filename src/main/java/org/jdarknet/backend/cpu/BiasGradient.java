@@ -24,14 +24,14 @@ record BiasGradient(Dnnl dnnl, Pooling pooling) {
         }
         Layout layout = planes.layout();
         FloatBuffer values = planes.values();
-        float[] sums = gradient.values();
-        for (int c = 0; c < shape.c(); c++) {
-            double sum = 0;
-            for (int n = 0; n < shape.n(); n++) {
-                sum += values.get(layout.offset(n, c, 0, 0));
+        gradient.write(sums -> {
+            for (int c = 0; c < shape.c(); c++) {
+                double sum = 0;
+                for (int n = 0; n < shape.n(); n++) {
+                    sum += values.get(layout.offset(n, c, 0, 0));
+                }
+                sums[c] += (float) (sum * points);
             }
-            sums[c] += (float) (sum * points);
-        }
-        gradient.changed();
+        });
     }
 }

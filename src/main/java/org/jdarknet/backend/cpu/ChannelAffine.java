@@ -24,26 +24,26 @@ record ChannelAffine(double[] multipliers, double[] shifts) {
         double[] multipliers = epilogue.batchNorm() == null ? null : multipliers(epilogue.batchNorm(), channels);
         double[] shifts = new double[channels];
         if (epilogue.biases() != null) {
-            float[] biases = ParameterTensor.of(epilogue.biases()).values();
+            FloatBuffer biases = ParameterTensor.of(epilogue.biases()).read();
             for (int c = 0; c < channels; c++) {
-                shifts[c] = biases[c];
+                shifts[c] = biases.get(c);
             }
         }
         if (multipliers != null) {
-            float[] mean = ParameterTensor.of(epilogue.batchNorm().mean()).values();
+            FloatBuffer mean = ParameterTensor.of(epilogue.batchNorm().mean()).read();
             for (int c = 0; c < channels; c++) {
-                shifts[c] -= mean[c] * multipliers[c];
+                shifts[c] -= mean.get(c) * multipliers[c];
             }
         }
         return new ChannelAffine(multipliers, shifts);
     }
 
     private static double[] multipliers(BatchNorm batchNorm, int channels) {
-        float[] scales = ParameterTensor.of(batchNorm.scales()).values();
-        float[] variance = ParameterTensor.of(batchNorm.variance()).values();
+        FloatBuffer scales = ParameterTensor.of(batchNorm.scales()).read();
+        FloatBuffer variance = ParameterTensor.of(batchNorm.variance()).read();
         double[] multipliers = new double[channels];
         for (int c = 0; c < channels; c++) {
-            multipliers[c] = scales[c] * batchNorm.style().inverseStddev(variance[c]);
+            multipliers[c] = scales.get(c) * batchNorm.style().inverseStddev(variance.get(c));
         }
         return multipliers;
     }
@@ -65,22 +65,22 @@ record ChannelAffine(double[] multipliers, double[] shifts) {
 
     /**
      * Writes {@code weights} into {@code out} with row {@code r} (one output channel's
-     * {@code weights.length/channels} values) multiplied by {@code multipliers[r]}; the weights
+     * {@code weights.limit()/channels} values) multiplied by {@code multipliers[r]}; the weights
      * themselves without normalisation. Row by row through a small array: darknet53's weights
      * are 166 MB, which a whole scaled copy would add to the heap on the way to native memory.
      */
-    void scaleRows(float[] weights, FloatBuffer out) {
+    void scaleRows(FloatBuffer weights, FloatBuffer out) {
         if (multipliers == null) {
             out.put(weights);
             return;
         }
-        int row = weights.length / multipliers.length;
+        int row = weights.limit() / multipliers.length;
         float[] scaled = new float[row];
         for (int r = 0; r < multipliers.length; r++) {
             double multiplier = multipliers[r];
-            int start = r * row;
+            weights.get(r * row, scaled);
             for (int i = 0; i < row; i++) {
-                scaled[i] = (float) (weights[start + i] * multiplier);
+                scaled[i] = (float) (scaled[i] * multiplier);
             }
             out.put(scaled);
         }

@@ -2,16 +2,16 @@ package org.jdarknet.backend.cpu;
 
 import java.nio.FloatBuffer;
 import java.util.Optional;
-import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Activation;
-import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.BatchNormTraining;
+import org.jdarknet.backend.Connected;
+import org.jdarknet.backend.ConnectedSpec;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
-import org.jdarknet.backend.CostFunction;
 import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.PoolSpec;
+import org.jdarknet.backend.ReferenceFallback;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 
@@ -27,19 +27,19 @@ import org.jdarknet.backend.Tensor;
  * activations, pooling for bias gradients. Max-pooling backward, dropout and the rest are Java
  * passes over the same layouts, shared out between as many Java threads as oneDNN uses
  * ({@link JavaThreads}). Parameters count their changes, so that an update by the solver
- * rebuilds the folded copies that inference uses.
+ * rebuilds the folded copies that inference uses. Softmax, the losses, crop and unusual
+ * pooling windows run on the reference backend, as {@link ReferenceFallback} does them.
  *
  * <p>Creating the backend loads the native libraries (a few hundred milliseconds; see
  * {@link #unavailableReason()} to find out first whether they load at all).
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends ReferenceFallback {
     private final Dnnl dnnl;
     private final Transfers transfers;
     private final EpilogueOp epilogues;
     private final Pooling pooling;
     private final Shortcut shortcut;
     private final ChannelCopy channels;
-    private final ReferenceFallback fallback;
     private final JavaThreads javaThreads;
     private final Accumulate accumulate;
     private final TrainingBatchNorm batchNorm;
@@ -47,6 +47,7 @@ public final class CpuBackend implements Backend {
     private final ActivationGradient activationGradient;
     private final PoolingBackward poolingBackward;
     private final Dropout dropout;
+    private final CpuTensor.Kernels kernels;
 
     /**
      * @param threads threads for oneDNN's pool, 0 for one per core
@@ -70,8 +71,7 @@ public final class CpuBackend implements Backend {
         this.dnnl = new Dnnl(threads, format);
         this.transfers = new Transfers(dnnl);
         this.epilogues = new EpilogueOp(dnnl);
-        this.fallback = new ReferenceFallback(transfers);
-        this.pooling = new Pooling(dnnl, fallback);
+        this.pooling = new Pooling(dnnl);
         this.accumulate = new Accumulate(dnnl);
         this.shortcut = new Shortcut(accumulate);
         this.channels = new ChannelCopy(dnnl);
@@ -81,6 +81,7 @@ public final class CpuBackend implements Backend {
         this.activationGradient = new ActivationGradient(dnnl, javaThreads);
         this.poolingBackward = new PoolingBackward(javaThreads);
         this.dropout = new Dropout(javaThreads);
+        this.kernels = new CpuTensor.Kernels(transfers, accumulate, epilogues);
         Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms");
     }
 
@@ -127,37 +128,22 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void upload(FloatBuffer values, Tensor tensor) {
-        if (tensor instanceof ParameterTensor parameter) {
-            parameter.set(values);
-        } else {
-            transfers.upload(values, ActivationTensor.of(tensor));
-        }
+        CpuTensor.of(tensor).upload(values, kernels);
     }
 
     @Override
     public float[] download(Tensor tensor) {
-        if (tensor instanceof ParameterTensor parameter) {
-            return parameter.values().clone();
-        }
-        return transfers.download(ActivationTensor.of(tensor));
+        return CpuTensor.of(tensor).download(kernels);
     }
 
     @Override
     public void fill(Tensor tensor, float value) {
-        if (tensor instanceof ParameterTensor parameter) {
-            parameter.fill(value);
-        } else {
-            transfers.fill(ActivationTensor.of(tensor), value);
-        }
+        CpuTensor.of(tensor).fill(value, kernels);
     }
 
     @Override
     public void copy(Tensor source, Tensor destination) {
-        if (source instanceof ActivationTensor from && destination instanceof ActivationTensor to) {
-            transfers.copy(from, to);
-        } else {
-            upload(download(source), destination);
-        }
+        CpuTensor.of(source).copyTo(CpuTensor.of(destination), kernels);
     }
 
     @Override
@@ -166,9 +152,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void connected(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
-        InnerProduct.forward(dnnl, ActivationTensor.of(input), ParameterTensor.of(weights), epilogue,
-                ActivationTensor.of(output));
+    public Connected connected(ConnectedSpec spec) {
+        return new CpuConnected(spec, dnnl, accumulate);
     }
 
     @Override
@@ -178,7 +163,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void maxPool(PoolSpec spec, Tensor input, Tensor output) {
-        pooling.max(spec, ActivationTensor.of(input), ActivationTensor.of(output));
+        if (!pooling.max(spec, ActivationTensor.of(input), ActivationTensor.of(output))) {
+            super.maxPool(spec, input, output);
+        }
     }
 
     @Override
@@ -194,16 +181,6 @@ public final class CpuBackend implements Backend {
     @Override
     public void copyChannels(Tensor source, Tensor destination, int offset) {
         channels.copy(ActivationTensor.of(source), ActivationTensor.of(destination), offset);
-    }
-
-    @Override
-    public void softmax(Tensor input, int groups, float temperature, Tensor output) {
-        fallback.softmax(ActivationTensor.of(input), groups, temperature, ActivationTensor.of(output));
-    }
-
-    @Override
-    public void crop(Tensor input, int top, int left, boolean flip, float scale, float shift, Tensor output) {
-        fallback.crop(ActivationTensor.of(input), top, left, flip, scale, shift, ActivationTensor.of(output));
     }
 
     @Override
@@ -228,13 +205,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void connectedBackward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
-        InnerProduct.backward(dnnl, accumulate, ActivationTensor.of(input), ParameterTensor.of(weights),
-                ActivationTensor.of(delta), ParameterTensor.of(weightGradient),
-                inputDelta == null ? null : ActivationTensor.of(inputDelta));
-    }
-
-    @Override
     public void maxPoolBackward(PoolSpec spec, Tensor input, Tensor delta, Tensor inputDelta) {
         poolingBackward.max(spec, ActivationTensor.of(input), ActivationTensor.of(delta), ActivationTensor.of(inputDelta));
     }
@@ -252,31 +222,12 @@ public final class CpuBackend implements Backend {
     /** Parameters (the solver's updates) in Java, activations (deltas) as a oneDNN sum. */
     @Override
     public void axpy(float alpha, Tensor x, Tensor y) {
-        if (x instanceof ParameterTensor from && y instanceof ParameterTensor to) {
-            to.add(alpha, from);
-        } else {
-            accumulate.apply(ActivationTensor.of(x), 1, alpha, ActivationTensor.of(y));
-        }
+        CpuTensor.of(y).addScaled(alpha, CpuTensor.of(x), kernels);
     }
 
     @Override
     public void scale(Tensor x, float factor) {
-        if (x instanceof ParameterTensor parameter) {
-            parameter.scale(factor);
-        } else {
-            epilogues.eltwise(new EltwiseSteps.Step(algorithm.eltwise_linear, factor, 0), ActivationTensor.of(x));
-        }
-    }
-
-    @Override
-    public float softmaxCrossEntropy(Tensor probabilities, Tensor truth, Tensor delta) {
-        return fallback.softmaxCrossEntropy(ActivationTensor.of(probabilities), ActivationTensor.of(truth),
-                ActivationTensor.of(delta));
-    }
-
-    @Override
-    public float cost(CostFunction function, Tensor prediction, Tensor truth, Tensor delta) {
-        return fallback.cost(function, ActivationTensor.of(prediction), ActivationTensor.of(truth), ActivationTensor.of(delta));
+        CpuTensor.of(x).scale(factor, kernels);
     }
 
     @Override

@@ -47,28 +47,20 @@ final class CpuConvolution implements Convolution {
 
     @Override
     public void forward(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
-        ActivationTensor source = requireLayout(input, this.input, "input");
-        ActivationTensor destination = requireLayout(output, this.output, "output");
+        ActivationTensor source = ActivationTensor.requireLayout(input, this.input, "convolution input");
+        ActivationTensor destination = ActivationTensor.requireLayout(output, this.output, "convolution output");
         fused.computeIfAbsent(epilogue, this::create)
                 .forward(source.memory(), ParameterTensor.of(weights), epilogue, destination.memory(), destination);
     }
 
     @Override
     public void backward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
-        ActivationTensor source = requireLayout(input, this.input, "input");
-        ActivationTensor outputDelta = requireLayout(delta, output, "delta");
-        ActivationTensor sourceDelta = inputDelta == null ? null : requireLayout(inputDelta, this.input, "input delta");
+        ActivationTensor source = ActivationTensor.requireLayout(input, this.input, "convolution input");
+        ActivationTensor outputDelta = ActivationTensor.requireLayout(delta, output, "convolution delta");
+        ActivationTensor sourceDelta = inputDelta == null ? null : ActivationTensor.requireLayout(inputDelta, this.input,
+                "convolution input delta");
         backward.run(source.memory(), ParameterTensor.of(weights), outputDelta.memory(), ParameterTensor.of(weightGradient),
                 sourceDelta);
-    }
-
-    private static ActivationTensor requireLayout(Tensor tensor, Layout expected, String role) {
-        ActivationTensor activation = ActivationTensor.of(tensor);
-        if (!activation.layout().equals(expected)) {
-            throw new IllegalArgumentException("convolution " + role + " is " + activation.layout()
-                    + ", expected " + expected);
-        }
-        return activation;
     }
 
     private FusedPrimitive create(Epilogue epilogue) {

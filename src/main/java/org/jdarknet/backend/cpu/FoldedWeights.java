@@ -1,5 +1,6 @@
 package org.jdarknet.backend.cpu;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.dnnl.memory;
@@ -40,8 +41,8 @@ final class FoldedWeights implements AutoCloseable {
         }
         versions = Versions.of(sources);
         ChannelAffine affine = ChannelAffine.of(epilogue, outputs);
-        float[] values = layerWeights.values();
-        try (FloatPointer staging = new FloatPointer(values.length);
+        FloatBuffer values = layerWeights.read();
+        try (FloatPointer staging = new FloatPointer(values.limit());
              memory plain = dnnl.wrap(plainWeights, staging)) {
             affine.scaleRows(values, staging.asBuffer());
             dnnl.reorder(plain, weights);

@@ -6,10 +6,10 @@ import org.bytedeco.dnnl.memory;
 /**
  * Back through a convolution or an inner product: oneDNN's backward-weights and backward-data
  * primitives, each created on first use. The first layer never asks for its input's delta, so its
- * backward-data primitive and scratch are never made. A convolution keeps one; a connected layer's
- * hangs on its weights tensor.
+ * backward-data primitive and scratch are never made. Each prepared convolution and connected
+ * layer keeps one.
  */
-final class LinearBackward implements ParameterTensor.Derived {
+final class LinearBackward implements AutoCloseable {
     private final Supplier<BackwardWeights> createWeights;
     private final Supplier<BackwardData> createData;
     private BackwardWeights weights;

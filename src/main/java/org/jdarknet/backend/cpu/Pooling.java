@@ -15,16 +15,14 @@ import org.jdarknet.backend.Shape;
  * the image are ignored. oneDNN's max pooling also ignores padded cells, so darknet's rule is
  * oneDNN's with left padding {@code padding/2} and whatever right padding reproduces the output
  * size (possibly negative: the last cells are then never read). Only when a window could lie
- * entirely outside the image (darknet gives {@code -FLT_MAX} there) does the reference backend
- * compute it.
+ * entirely outside the image (darknet gives {@code -FLT_MAX} there) does the backend leave it to
+ * the reference backend.
  */
 final class Pooling {
     private final Dnnl dnnl;
-    private final ReferenceFallback fallback;
 
-    Pooling(Dnnl dnnl, ReferenceFallback fallback) {
+    Pooling(Dnnl dnnl) {
         this.dnnl = dnnl;
-        this.fallback = fallback;
     }
 
     private record MaxKey(PoolSpec spec, Layout input, Layout output) {
@@ -33,17 +31,18 @@ final class Pooling {
     private record AverageKey(Layout input, Layout output) {
     }
 
-    void max(PoolSpec spec, ActivationTensor input, ActivationTensor output) {
+    /** Max pooling with oneDNN; false, computing nothing, when a window could lie outside the image. */
+    boolean max(PoolSpec spec, ActivationTensor input, ActivationTensor output) {
         long[] left = {-spec.offset(), -spec.offset()};
         long[] right = {rightPadding(spec.input().h(), spec.outputHeight(), spec),
             rightPadding(spec.input().w(), spec.outputWidth(), spec)};
         if (left[0] >= spec.size() || right[0] >= spec.size() || right[1] >= spec.size()) {
-            fallback.maxPool(spec, input, output);
-            return;
+            return false;
         }
         primitive pooling = dnnl.cached(new MaxKey(spec, input.layout(), output.layout()), () -> create(algorithm.pooling_max,
                 input.layout(), output.layout(), spec.size(), spec.size(), spec.stride(), left, right));
         dnnl.execute(pooling, Arg.src(input.memory()), Arg.dst(output.memory()));
+        return true;
     }
 
     /** The padding after the last cell that makes oneDNN's output size darknet's. */

@@ -8,6 +8,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
 
+import java.nio.FloatBuffer;
 import java.util.List;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
@@ -58,20 +59,21 @@ record TrainingBatchNorm(Dnnl dnnl, Transfers transfers) {
         transfers.copy(x, ActivationTensor.of(state.input()));
         p.statistics(x, normalized);
         long n = valuesPerChannel(x);
-        float[] mean = values(state.mean());
-        float[] variance = values(state.variance());
-        float[] rollingMean = values(state.rollingMean());
-        float[] rollingVariance = values(state.rollingVariance());
-        float[] scales = values(state.scales());
-        for (int c = 0; c < mean.length; c++) {
-            mean[c] = p.mean.get(c);
-            variance[c] = (float) ((double) p.variance.get(c) * n / (n - 1));
-            rollingMean[c] = rollingMean[c] * ROLLING_KEEP + ROLLING_TAKE * mean[c];
-            rollingVariance[c] = rollingVariance[c] * ROLLING_KEEP + ROLLING_TAKE * variance[c];
-            p.factor.set(c, 1 / state.style().divisor(variance[c]));
-            p.scales.set(c, scales[c]);
-        }
-        changed(state.mean(), state.variance(), state.rollingMean(), state.rollingVariance());
+        FloatBuffer scales = read(state.scales());
+        ParameterTensor.write(values -> {
+            float[] mean = values[0];
+            float[] variance = values[1];
+            float[] rollingMean = values[2];
+            float[] rollingVariance = values[3];
+            for (int c = 0; c < mean.length; c++) {
+                mean[c] = p.mean.get(c);
+                variance[c] = (float) ((double) p.variance.get(c) * n / (n - 1));
+                rollingMean[c] = rollingMean[c] * ROLLING_KEEP + ROLLING_TAKE * mean[c];
+                rollingVariance[c] = rollingVariance[c] * ROLLING_KEEP + ROLLING_TAKE * variance[c];
+                p.factor.set(c, 1 / state.style().divisor(variance[c]));
+                p.scales.set(c, scales.get(c));
+            }
+        }, parameters(state.mean(), state.variance(), state.rollingMean(), state.rollingVariance()));
         p.centreAndScale(x, normalized, p.mean, p.factor);
         p.centreAndScale(normalized, x, p.zeros, p.scales);
     }
@@ -81,26 +83,29 @@ record TrainingBatchNorm(Dnnl dnnl, Transfers transfers) {
         Primitives p = primitives(delta.layout());
         long n = valuesPerChannel(delta);
         BatchNormStyle style = state.style();
-        float[] scales = values(state.scales());
-        float[] variance = values(state.variance());
-        for (int c = 0; c < scales.length; c++) {
-            double sigma = sigma(style, variance[c], n);
+        FloatBuffer scales = read(state.scales());
+        FloatBuffer variance = read(state.variance());
+        int channels = scales.limit();
+        for (int c = 0; c < channels; c++) {
+            double sigma = sigma(style, variance.get(c), n);
             p.variance.set(c, sigma * sigma - EPSILON);
-            p.scales.set(c, scales[c] / style.divisor(variance[c]) * sigma);
+            p.scales.set(c, scales.get(c) / style.divisor(variance.get(c)) * sigma);
         }
         p.backward(ActivationTensor.of(state.normalized()), delta);
-        float[] scaleGradient = values(state.scaleGradient());
-        float[] meanDelta = values(state.meanDelta());
-        float[] varianceDelta = values(state.varianceDelta());
-        for (int c = 0; c < scales.length; c++) {
-            double divisor = style.divisor(variance[c]);
-            double deltaSum = p.shiftGradient.get(c);
-            double normalizedProduct = p.scaleGradient.get(c) * sigma(style, variance[c], n);
-            scaleGradient[c] += (float) normalizedProduct;
-            meanDelta[c] = (float) (-scales[c] * deltaSum / divisor);
-            varianceDelta[c] = (float) (-scales[c] * normalizedProduct / divisor * style.divisorSlope(variance[c]));
-        }
-        changed(state.scaleGradient(), state.meanDelta(), state.varianceDelta());
+        ParameterTensor.write(values -> {
+            float[] scaleGradient = values[0];
+            float[] meanDelta = values[1];
+            float[] varianceDelta = values[2];
+            for (int c = 0; c < channels; c++) {
+                double divisor = style.divisor(variance.get(c));
+                double deltaSum = p.shiftGradient.get(c);
+                double normalizedProduct = p.scaleGradient.get(c) * sigma(style, variance.get(c), n);
+                scaleGradient[c] += (float) normalizedProduct;
+                meanDelta[c] = (float) (-scales.get(c) * deltaSum / divisor);
+                varianceDelta[c] = (float) (-scales.get(c) * normalizedProduct / divisor
+                        * style.divisorSlope(variance.get(c)));
+            }
+        }, parameters(state.scaleGradient(), state.meanDelta(), state.varianceDelta()));
     }
 
     /** The σ that makes oneDNN's backward ours (see the class comment). */
@@ -113,14 +118,16 @@ record TrainingBatchNorm(Dnnl dnnl, Transfers transfers) {
         return (long) tensor.shape().n() * tensor.shape().h() * tensor.shape().w();
     }
 
-    private static float[] values(Tensor tensor) {
-        return ParameterTensor.of(tensor).values();
+    private static FloatBuffer read(Tensor tensor) {
+        return ParameterTensor.of(tensor).read();
     }
 
-    private static void changed(Tensor... tensors) {
-        for (Tensor tensor : tensors) {
-            ParameterTensor.of(tensor).changed();
+    private static ParameterTensor[] parameters(Tensor... tensors) {
+        ParameterTensor[] parameters = new ParameterTensor[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            parameters[i] = ParameterTensor.of(tensors[i]);
         }
+        return parameters;
     }
 
     private Primitives primitives(Layout layout) {

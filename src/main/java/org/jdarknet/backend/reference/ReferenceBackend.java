@@ -6,6 +6,8 @@ import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.BatchNorm;
 import org.jdarknet.backend.BatchNormTraining;
+import org.jdarknet.backend.Connected;
+import org.jdarknet.backend.ConnectedSpec;
 import org.jdarknet.backend.CostFunction;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
@@ -75,41 +77,9 @@ public final class ReferenceBackend implements Backend {
         return new ReferenceConvolution(spec, this);
     }
 
-    /**
-     * Darknet's {@code gemm_nt} as its build vectorises it: four partial sums (lane j takes every
-     * k with k mod 4 = j), combined as (l0 + l2) + (l1 + l3), then the remainder added one by one.
-     */
     @Override
-    public void connected(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
-        float[] x = ArrayTensor.of(input).data();
-        float[] w = ArrayTensor.of(weights).data();
-        float[] y = ArrayTensor.of(output).data();
-        int batch = input.shape().n();
-        int inputs = input.shape().itemSize();
-        int outputs = output.shape().itemSize();
-        int vectorEnd = inputs - inputs % 4;
-        for (int b = 0; b < batch; b++) {
-            for (int o = 0; o < outputs; o++) {
-                int xRow = b * inputs;
-                int wRow = o * inputs;
-                float l0 = 0;
-                float l1 = 0;
-                float l2 = 0;
-                float l3 = 0;
-                for (int i = 0; i < vectorEnd; i += 4) {
-                    l0 += x[xRow + i] * w[wRow + i];
-                    l1 += x[xRow + i + 1] * w[wRow + i + 1];
-                    l2 += x[xRow + i + 2] * w[wRow + i + 2];
-                    l3 += x[xRow + i + 3] * w[wRow + i + 3];
-                }
-                float sum = (l0 + l2) + (l1 + l3);
-                for (int i = vectorEnd; i < inputs; i++) {
-                    sum += x[xRow + i] * w[wRow + i];
-                }
-                y[b * outputs + o] = sum;
-            }
-        }
-        apply(epilogue, output);
+    public Connected connected(ConnectedSpec spec) {
+        return new ReferenceConnected(spec, this);
     }
 
     @Override
@@ -328,13 +298,6 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void activationGradient(Activation activation, Tensor x, Tensor y, Tensor delta) {
         TrainingKernels.activationGradient(activation, x == null ? null : data(x), data(y), data(delta));
-    }
-
-    @Override
-    public void connectedBackward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
-        TrainingKernels.connectedBackward(data(input), data(weights), data(delta), data(weightGradient),
-                inputDelta == null ? null : data(inputDelta), input.shape().n(), input.shape().itemSize(),
-                delta.shape().itemSize());
     }
 
     @Override

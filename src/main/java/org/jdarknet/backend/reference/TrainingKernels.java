@@ -1,9 +1,9 @@
 package org.jdarknet.backend.reference;
 
-import java.util.SplittableRandom;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.BatchNormStyle;
 import org.jdarknet.backend.CostFunction;
+import org.jdarknet.backend.DropoutStream;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Shape;
 
@@ -205,19 +205,19 @@ final class TrainingKernels {
         return total;
     }
 
+    /** Darknet's dropout with the draws of {@link DropoutStream}. */
     static void dropout(float[] x, float[] mask, float probability, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float scale = (float) (1. / (1. - probability));
+        float scale = DropoutStream.keptScale(probability);
         for (int i = 0; i < x.length; i++) {
-            mask[i] = (float) random.nextDouble();
-            x[i] = mask[i] < probability ? 0 : x[i] * scale;
+            mask[i] = DropoutStream.uniform(seed, i);
+            x[i] = DropoutStream.dropped(mask[i], probability) ? 0 : x[i] * scale;
         }
     }
 
     static void dropoutBackward(float[] mask, float probability, float[] delta) {
-        float scale = (float) (1. / (1. - probability));
+        float scale = DropoutStream.keptScale(probability);
         for (int i = 0; i < delta.length; i++) {
-            delta[i] = mask[i] < probability ? 0 : delta[i] * scale;
+            delta[i] = DropoutStream.dropped(mask[i], probability) ? 0 : delta[i] * scale;
         }
     }
 

@@ -1,6 +1,6 @@
 package org.jdarknet.backend.cpu;
 
-import static org.jdarknet.backend.cpu.BackendPair.random;
+import static org.jdarknet.backend.BackendPair.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,7 +22,7 @@ class CpuBackendTest {
 
     @BeforeAll
     static void requireNatives() {
-        BackendPair.assumeNativesLoad();
+        CpuBackendUnderTest.assumeAvailable();
     }
 
     @Test

@@ -1,113 +1,12 @@
 package org.jdarknet.backend.cpu;
 
-import static org.jdarknet.backend.cpu.BackendPair.random;
+import org.jdarknet.backend.BackendUnderTest;
+import org.jdarknet.backend.ConvolutionConformance;
 
-import java.util.Arrays;
-import org.jdarknet.backend.Activation;
-import org.jdarknet.backend.BatchNormStyle;
-import org.jdarknet.backend.Convolution;
-import org.jdarknet.backend.ConvolutionSpec;
-import org.jdarknet.backend.Shape;
-import org.jdarknet.backend.cpu.BackendPair.Epilogues;
-import org.jdarknet.backend.cpu.BackendPair.Pair;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
-
-/**
- * Convolutions with their fused epilogues against the reference backend, in each activation
- * layout: darknet's geometries (strides, paddings, groups, 1×1), every activation (oneDNN
- * post-ops and the Java ones), both batch-norm styles, and weights that change after the first
- * pass.
- */
-class CpuConvolutionTest extends EveryLayout {
-    /**
-     * Relative to the output's largest magnitude. oneDNN sums in another order (and with fused
-     * multiply-adds) than darknet, and folds batch norm into the weights: a few float roundings.
-     */
-    private static final double TOLERANCE = 5e-6;
-
-    @ParameterizedTest
-    @CsvSource({
-        // channels, height, width, filters, size, stride, padding, groups, batch
-        "3, 17, 19, 32, 3, 1, 1, 1, 1",     // the first layer: planar input
-        "3, 32, 32, 16, 3, 2, 1, 1, 2",
-        "16, 12, 12, 32, 1, 1, 0, 1, 1",    // 1x1
-        "32, 13, 13, 64, 3, 2, 1, 1, 1",    // odd size, stride 2
-        "20, 9, 9, 20, 3, 1, 1, 1, 2",      // padded channel blocks in and out
-        "64, 9, 7, 24, 5, 1, 2, 1, 1",
-        "32, 16, 16, 32, 3, 1, 1, 4, 1",    // groups
-        "32, 10, 10, 32, 3, 1, 1, 32, 1",   // depthwise
-        "48, 8, 8, 24, 3, 1, 1, 3, 1",      // groups of 16 channels to 8 filters
-        "24, 11, 11, 12, 7, 3, 3, 2, 1",
-        "16, 8, 8, 8, 2, 2, 0, 1, 1",       // an even kernel, no padding
-        "8, 6, 6, 16, 3, 1, 0, 1, 1",       // valid convolution
-        "16, 6, 5, 16, 1, 2, 0, 1, 1",      // 1x1 stride 2: darknet rounds the size down
-        "16, 5, 5, 16, 3, 1, 3, 1, 1"})     // padding larger than the kernel reach
-    void geometry(int channels, int height, int width, int filters, int size, int stride, int padding, int groups,
-                  int batch) {
-        for (BackendPair backends : pairs) {
-            ConvolutionSpec spec = new ConvolutionSpec(new Shape(batch, channels, height, width), filters, size, stride,
-                    padding, groups);
-            Epilogues epilogue = backends.epilogue(filters, BatchNormStyle.PJREDDIE, true, Activation.LEAKY);
-            assertConvolution(backends, spec, epilogue, spec.toString());
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(Activation.class)
-    void everyActivationFusedOrAfterwards(Activation activation) {
-        for (BackendPair backends : pairs) {
-            ConvolutionSpec spec = new ConvolutionSpec(new Shape(1, 16, 9, 9), 20, 3, 1, 1, 1);
-            Epilogues epilogue = backends.epilogue(20, BatchNormStyle.ALEXEYAB, true, activation);
-            assertConvolution(backends, spec, epilogue, activation.cfgName());
-        }
-    }
-
-    @ParameterizedTest
-    @CsvSource({"PJREDDIE, true", "ALEXEYAB, true", ", true", ", false"})
-    void epilogues(BatchNormStyle style, boolean biased) {
-        for (BackendPair backends : pairs) {
-            ConvolutionSpec spec = new ConvolutionSpec(new Shape(2, 32, 8, 8), 64, 3, 1, 1, 1);
-            Epilogues epilogue = backends.epilogue(64, style, biased, Activation.LINEAR);
-            assertConvolution(backends, spec, epilogue, style + " bias=" + biased);
-        }
-    }
-
-    @Test
-    void changedParametersAreNoticed() {
-        for (BackendPair backends : pairs) {
-            ConvolutionSpec spec = new ConvolutionSpec(new Shape(1, 16, 8, 8), 32, 3, 1, 1, 1);
-            Pair input = backends.activation(spec.input(), random(1, spec.input().size(), 1));
-            Pair weights = backends.parameter(spec.weights(), random(2, spec.weights().size(), 0.1));
-            Epilogues epilogue = backends.epilogue(32, BatchNormStyle.PJREDDIE, true, Activation.LOGISTIC);
-            Pair output = backends.activation(spec.output());
-            try (Convolution reference = backends.reference.convolution(spec);
-                 Convolution cpu = backends.cpu.convolution(spec)) {
-                cpu.forward(input.cpu(), weights.cpu(), epilogue.cpu(), output.cpu());
-                backends.upload(random(3, spec.weights().size(), 0.1), weights);
-                float[] variance = new float[32];
-                Arrays.fill(variance, 4);
-                backends.upload(variance,
-                        new Pair(epilogue.reference().batchNorm().variance(), epilogue.cpu().batchNorm().variance()));
-                reference.forward(input.reference(), weights.reference(), epilogue.reference(), output.reference());
-                cpu.forward(input.cpu(), weights.cpu(), epilogue.cpu(), output.cpu());
-                backends.assertClose(output, TOLERANCE, "after new weights and variances");
-            }
-        }
-    }
-
-    private static void assertConvolution(BackendPair backends, ConvolutionSpec spec, Epilogues epilogue, String what) {
-        Pair input = backends.activation(spec.input(), random(spec.filters(), spec.input().size(), 1));
-        double fanIn = spec.weights().itemSize();
-        Pair weights = backends.parameter(spec.weights(), random(spec.size(), spec.weights().size(), Math.sqrt(1 / fanIn)));
-        Pair output = backends.activation(spec.output());
-        try (Convolution reference = backends.reference.convolution(spec);
-             Convolution cpu = backends.cpu.convolution(spec)) {
-            reference.forward(input.reference(), weights.reference(), epilogue.reference(), output.reference());
-            cpu.forward(input.cpu(), weights.cpu(), epilogue.cpu(), output.cpu());
-        }
-        backends.assertClose(output, TOLERANCE, what);
+/** The cpu backend, in each activation layout, passes {@link ConvolutionConformance}. */
+class CpuConvolutionTest extends ConvolutionConformance {
+    @Override
+    protected BackendUnderTest subject() {
+        return CpuBackendUnderTest.INSTANCE;
     }
 }

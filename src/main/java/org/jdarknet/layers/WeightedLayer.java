@@ -1,0 +1,64 @@
+package org.jdarknet.layers;
+
+import org.jdarknet.backend.Activation;
+import org.jdarknet.backend.Epilogue;
+import org.jdarknet.backend.Shape;
+import org.jdarknet.backend.Tensor;
+import org.jdarknet.backend.WeightedOperation;
+
+/**
+ * What convolutional and connected layers share: a prepared {@link WeightedOperation} on learned
+ * weights, then darknet's {@link OutputStage} (batch normalisation or a bias, the activation),
+ * forward at inference, forward while training, and back. The subclasses say what the operation
+ * is, their file order and how they print.
+ */
+abstract class WeightedLayer extends AbstractLayer {
+    private final WeightedOperation operation;
+    private final OutputStage stage;
+    protected final Parameter weights;
+
+    /**
+     * @param operation the layer's prepared operation, owned (and closed) by the layer
+     * @param transpose when a weights file may hold the weights transposed
+     */
+    protected WeightedLayer(BuildContext context, Shape output, WeightedOperation operation, Shape weightShape,
+                            Parameter.Transpose transpose, Activation activation, boolean batchNormalize,
+                            LayerOptions options) {
+        super(context, output, options);
+        this.operation = operation;
+        this.stage = new OutputStage(context, output, activation, batchNormalize);
+        stage.scratch().forEach(this::own);
+        this.weights = context.learned("weights", Parameter.Kind.WEIGHTS, weightShape, transpose);
+    }
+
+    public Activation activation() {
+        return stage.activation();
+    }
+
+    protected OutputStage stage() {
+        return stage;
+    }
+
+    @Override
+    public void forward(Tensor input) {
+        operation.forward(input, weights.value(), stage.inference(), output());
+    }
+
+    @Override
+    public void forwardTraining(Tensor input, TrainingPass pass) {
+        operation.forward(input, weights.value(), Epilogue.NONE, output());
+        stage.forwardTraining(backend, output());
+    }
+
+    @Override
+    public void backward(Tensor input, Tensor inputDelta) {
+        stage.backward(backend, output(), delta());
+        operation.backward(input, weights.value(), delta(), weights.gradient(), inputDelta);
+    }
+
+    @Override
+    public void close() {
+        operation.close();
+        super.close();
+    }
+}

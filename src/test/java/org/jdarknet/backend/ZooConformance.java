@@ -1,0 +1,135 @@
+package org.jdarknet.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jdarknet.classify.TopK;
+import org.jdarknet.image.ImageLoader;
+import org.jdarknet.image.Preprocessing;
+import org.jdarknet.layers.Layer;
+import org.jdarknet.net.NetConfig;
+import org.jdarknet.net.Network;
+import org.jdarknet.weights.RandomWeights;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every zoo model on the tested backend, in each variant, against the reference backend, with the
+ * conformance tests' seeded random weights (same seed, same generator, head calibrated to the
+ * same logit spread): identical top-5, probabilities within {@link Tolerances#probability}, and
+ * every layer's output within {@link Tolerances#zooLayer} of its largest magnitude. The small
+ * models run on all sample images, the large ones (slow on the reference backend) on one.
+ */
+public abstract class ZooConformance extends BackendConformance {
+    private static final long SEED = 2024;
+    private static final double LOGIT_STD = 2.5;
+    private static final List<String> SMALL = List.of("tiny", "darknet", "darknet19");
+    private static final List<String> LARGE = List.of("darknet53", "resnet50", "resnet101", "resnet152", "densenet121",
+            "densenet201", "cspdarknet53");
+    private static final List<String> IMAGES = List.of("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg");
+
+    /** What a network computed on the images: every layer's output on the first, the probabilities on each. */
+    private record Outputs(List<float[]> layers, List<float[]> probabilities) {
+
+        static Outputs of(Network network, List<String> images) {
+            List<float[]> layers = new ArrayList<>();
+            List<float[]> probabilities = new ArrayList<>();
+            for (String image : images) {
+                network.forward(input(network.config(), image));
+                if (layers.isEmpty()) {
+                    network.layers().forEach(layer -> layers.add(network.layerOutput(layer.index())));
+                }
+                probabilities.add(network.output());
+            }
+            return new Outputs(layers, probabilities);
+        }
+    }
+
+    static Stream<Arguments> models() {
+        return Stream.concat(SMALL.stream().map(model -> Arguments.of(model, IMAGES)),
+                LARGE.stream().map(model -> Arguments.of(model, IMAGES.subList(0, 1))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void agreesWithTheReference(String model, List<String> images) {
+        Path cfg = Path.of("cfg", model + ".cfg");
+        try (Network reference = Network.build(cfg, pairs.get(0).reference, 1)) {
+            seededWeights(reference, pairs.get(0).tested);
+            Outputs expected = Outputs.of(reference, images);
+            for (BackendPair pair : pairs) {
+                try (Network tested = Network.build(cfg, pair.tested, 1)) {
+                    copyParameters(reference, tested);
+                    String what = model + " on " + pair.name();
+                    double worst = assertAgree(expected, Outputs.of(tested, images), reference.layers(), what);
+                    System.out.printf("%s: layers agree within %.1e of their largest magnitude, on %d image(s)%n",
+                            what, worst, images.size());
+                }
+            }
+        }
+    }
+
+    /**
+     * Darknet's seeded random weights as the conformance tests make them; the head's calibration
+     * pass (one forward) runs on the tested backend, where it is fast.
+     */
+    private static void seededWeights(Network reference, Backend tested) {
+        RandomWeights.fill(reference, SEED);
+        try (Network calibrated = Network.build(reference.cfgFile(), tested, 1)) {
+            copyParameters(reference, calibrated);
+            NetConfig config = calibrated.config();
+            float[] pattern = RandomWeights.testPattern(config.width(), config.height(), config.channels());
+            RandomWeights.calibrateHead(calibrated, pattern, LOGIT_STD);
+            copyParameters(calibrated, reference);
+        }
+    }
+
+    private static float[] input(NetConfig config, String image) {
+        return Preprocessing.LETTERBOX.apply(ImageLoader.load(Path.of("data", image)), config.width(), config.height())
+                .data();
+    }
+
+    /** Asserts the agreement and returns the largest layer difference relative to that layer's largest magnitude. */
+    private double assertAgree(Outputs expected, Outputs actual, List<Layer> layers, String what) {
+        double worst = 0;
+        for (Layer layer : layers) {
+            int index = layer.index();
+            worst = Math.max(worst, assertLayerAgrees(expected.layers().get(index), actual.layers().get(index),
+                    what + " layer " + index + " (" + layer.kind() + ")"));
+        }
+        for (int image = 0; image < expected.probabilities().size(); image++) {
+            assertOutputsAgree(expected.probabilities().get(image), actual.probabilities().get(image),
+                    what + " on image " + image);
+        }
+        return worst;
+    }
+
+    private double assertLayerAgrees(float[] expected, float[] actual, String what) {
+        double largest = 0;
+        double difference = 0;
+        for (int i = 0; i < expected.length; i++) {
+            largest = Math.max(largest, Math.abs(expected[i]));
+            difference = Math.max(difference, Math.abs((double) expected[i] - actual[i]));
+        }
+        double relative = difference / Math.max(largest, Float.MIN_NORMAL);
+        double found = difference;
+        double scale = largest;
+        assertTrue(relative <= tolerances().zooLayer(), () -> what + ": largest difference " + found + " is " + relative
+                + " of its largest magnitude " + scale);
+        return relative;
+    }
+
+    private void assertOutputsAgree(float[] expected, float[] actual, String what) {
+        assertArrayEquals(TopK.of(expected, 5), TopK.of(actual, 5), what + ": top-5");
+        assertEquals(expected.length, actual.length, what + ": outputs");
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], tolerances().probability(), what + ": probability " + i);
+        }
+    }
+}
