@@ -51,7 +51,7 @@ public final class Backends {
         try {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("a GPU is named by its number (cuda:0, -gpu 0), not '" + text + "'");
+            throw new UsageException("a GPU is named by its number (cuda:0, -gpu 0), not '" + text + "'");
         }
     }
 

@@ -4,9 +4,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import org.jdarknet.backend.Backend;
-import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
-import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 
@@ -68,7 +66,9 @@ final class MeasuringBackend implements InvocationHandler {
             case "convolution":
                 ConvolutionSpec spec = (ConvolutionSpec) args[0];
                 workspaceBytes += 4L * spec.weights().itemSize() * spec.outputHeight() * spec.outputWidth();
-                return new Unrun(spec);
+                return unrun(method.getReturnType(), spec);
+            case "connected":
+                return unrun(method.getReturnType(), args[0]);
             case "name", "description", "toString":
                 return "measuring";
             case "hashCode":
@@ -100,15 +100,16 @@ final class MeasuringBackend implements InvocationHandler {
         }
     }
 
-    private record Unrun(ConvolutionSpec spec) implements Convolution {
-        @Override
-        public void forward(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
-            throw new UnsupportedOperationException("a measured convolution does not run");
-        }
-
-        @Override
-        public void backward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
-            throw new UnsupportedOperationException("a measured convolution does not run");
-        }
+    /** A prepared operation ({@code type}: a convolution, a connected layer) that has its spec and never runs. */
+    private static Object unrun(Class<?> type, Object spec) {
+        InvocationHandler handler = (proxy, method, args) -> switch (method.getName()) {
+            case "spec" -> spec;
+            case "close" -> null;
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            case "toString" -> "unrun " + spec;
+            default -> throw new UnsupportedOperationException("a measured " + type.getSimpleName() + " does not run");
+        };
+        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler);
     }
 }

@@ -3,6 +3,7 @@ package org.jdarknet.backend.cpu;
 import java.nio.FloatBuffer;
 import java.util.Optional;
 import org.jdarknet.Log;
+import org.jdarknet.UsageException;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.BatchNormTraining;
 import org.jdarknet.backend.Connected;
@@ -51,7 +52,7 @@ public final class CpuBackend extends ReferenceFallback {
 
     /**
      * @param threads threads for oneDNN's pool, 0 for one per core
-     * @throws IllegalArgumentException when oneDNN's natives cannot be loaded here: this backend
+     * @throws UsageException when oneDNN's natives cannot be loaded here: this backend
      *                                  is the wrong choice for this machine
      */
     public CpuBackend(int threads) {
@@ -61,12 +62,12 @@ public final class CpuBackend extends ReferenceFallback {
     /** A backend keeping activations in {@code format} (null: the fastest here); tests use every layout. */
     CpuBackend(int threads, Layout.Format format) {
         if (threads < 0) {
-            throw new IllegalArgumentException("threads must be 0 (one per core) or positive, not " + threads);
+            throw new UsageException("threads must be 0 (one per core) or positive, not " + threads);
         }
         long start = System.nanoTime();
         Natives.Status natives = Natives.load();
         if (!natives.loaded()) {
-            throw new IllegalArgumentException("the cpu backend cannot run here: " + natives.problem());
+            throw new UsageException("the cpu backend cannot run here: " + natives.problem());
         }
         this.dnnl = new Dnnl(threads, format);
         this.transfers = new Transfers(dnnl);

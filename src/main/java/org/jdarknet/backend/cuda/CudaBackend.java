@@ -17,6 +17,8 @@ import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.BatchNorm;
 import org.jdarknet.backend.BatchNormTraining;
+import org.jdarknet.backend.Connected;
+import org.jdarknet.backend.ConnectedSpec;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.CostFunction;
@@ -151,10 +153,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void connected(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
-        DeviceTensor y = DeviceTensor.of(output);
-        blas.connected(DeviceTensor.of(input), DeviceTensor.of(weights), y);
-        applyEpilogue(epilogue, y);
+    public Connected connected(ConnectedSpec spec) {
+        return new CublasConnected(spec, blas, this);
     }
 
     @Override
@@ -296,15 +296,6 @@ public final class CudaBackend implements Backend {
     public void activationGradient(Activation activation, Tensor x, Tensor y, Tensor delta) {
         long n = delta.shape().size();
         kernels.run(Kernel.ACTIVATION_GRADIENT, n, x, y, delta, n, activation.ordinal());
-    }
-
-    @Override
-    public void connectedBackward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
-        DeviceTensor d = DeviceTensor.of(delta);
-        blas.weightGradient(DeviceTensor.of(input), d, DeviceTensor.of(weightGradient));
-        if (inputDelta != null) {
-            blas.inputDelta(DeviceTensor.of(weights), d, DeviceTensor.of(inputDelta));
-        }
     }
 
     @Override

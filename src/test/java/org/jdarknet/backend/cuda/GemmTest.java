@@ -3,6 +3,8 @@ package org.jdarknet.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
+import org.jdarknet.backend.Connected;
+import org.jdarknet.backend.ConnectedSpec;
 import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.reference.ArrayTensor;
@@ -18,6 +20,7 @@ class GemmTest {
     private static final int BATCH = 3;
     private static final int INPUTS = 7;
     private static final int OUTPUTS = 5;
+    private static final ConnectedSpec SPEC = new ConnectedSpec(new Shape(BATCH, INPUTS, 1, 1), OUTPUTS);
     private final Random random = new Random(13);
     private final ReferenceBackend reference = new ReferenceBackend();
 
@@ -26,7 +29,9 @@ class GemmTest {
         ArrayTensor input = tensor(new Shape(BATCH, INPUTS, 1, 1));
         ArrayTensor weights = tensor(new Shape(OUTPUTS, INPUTS, 1, 1));
         ArrayTensor expected = new ArrayTensor(new Shape(BATCH, OUTPUTS, 1, 1));
-        reference.connected(input, weights, Epilogue.NONE, expected);
+        try (Connected connected = reference.connected(SPEC)) {
+            connected.forward(input, weights, Epilogue.NONE, expected);
+        }
         float[] actual = new float[BATCH * OUTPUTS];
         sgemm(Gemm.forward(BATCH, INPUTS, OUTPUTS), weights.data(), input.data(), actual);
         assertClose(expected.data(), actual);
@@ -41,7 +46,9 @@ class GemmTest {
         ArrayTensor inputDelta = tensor(new Shape(BATCH, INPUTS, 1, 1));
         float[] weightGradientHere = weightGradient.data().clone();
         float[] inputDeltaHere = inputDelta.data().clone();
-        reference.connectedBackward(input, weights, delta, weightGradient, inputDelta);
+        try (Connected connected = reference.connected(SPEC)) {
+            connected.backward(input, weights, delta, weightGradient, inputDelta);
+        }
         sgemm(Gemm.weightGradient(BATCH, INPUTS, OUTPUTS), input.data(), delta.data(), weightGradientHere);
         sgemm(Gemm.inputDelta(BATCH, INPUTS, OUTPUTS), weights.data(), delta.data(), inputDeltaHere);
         assertClose(weightGradient.data(), weightGradientHere);
