@@ -9,7 +9,9 @@
 #   scripts/gpu-check.sh             on the GPU machine: everything below, results under $OUT
 #
 # Steps on the GPU: the device line and a probe (detection, the backend's description, NVRTC
-# compiling the kernels' sources against the shipped PTX); GpuConformance on the whole zoo (top-5,
+# compiling the kernels' sources against the shipped PTX); the conformance kit's suites for the cuda
+# backend, op by op (JUnit's console launcher; the zoo suite is left to GpuConformance, which is
+# quicker); GpuConformance on the whole zoo (top-5,
 # probabilities 1e-4, every layer 1e-4, one training step); `benchmark --backend cuda` for
 # darknet53, resnet101, resnet152, densenet121 at 224 and 256, batch 1 and 64; training images/s
 # for darknet19 and darknet53 at 256, batch 64; PyTorch eager fp32 on the same cfgs, TF32 off then on.
@@ -21,6 +23,8 @@ GPU=.gpu
 MODELS="darknet53 resnet101 resnet152 densenet121"
 TRAIN_MODELS="darknet19 darknet53"
 CARRY_LIMIT=$((64 * 1024 * 1024))
+JUNIT_CONSOLE=org.junit.platform:junit-platform-console-standalone:1.11.4
+KIT_SUITES="Operations Convolution TrainingOperations TrainingStep TrainingMemory"
 # Seconds for all steps together: the device run must end within 8 minutes, start-up included.
 BUDGET=${GPU_CHECK_BUDGET:-440}
 
@@ -38,8 +42,10 @@ prepare() {
     # The jar's manifest names its dependencies under lib/; the CPU backend's natives stay behind.
     mvn -B -q dependency:copy-dependencies -DincludeScope=runtime -DexcludeArtifactIds=dnnl,opencl \
         -DoutputDirectory="$GPU/lib" || die "copying the dependencies failed"
-    (cd target/test-classes && jar cf "../../$GPU/cuda-checks.jar" org/jdarknet/backend/cuda/GpuConformance*.class \
-        org/jdarknet/backend/cuda/StandInProbe*.class) || die "packing the checks failed"
+    # All the test classes (a few MB): the kit's suites need their helpers and resources.
+    (cd target/test-classes && jar cf "../../$GPU/cuda-checks.jar" .) || die "packing the checks failed"
+    mvn -B -q dependency:copy -Dartifact="$JUNIT_CONSOLE" -DoutputDirectory="$GPU" -Dmdep.stripVersion=true \
+        || die "fetching JUnit's console launcher failed"
     cp "$env_script" "$GPU/cuda-env.sh"
     local image
     image=$(mktemp -d)
@@ -114,7 +120,11 @@ check() {
         echo "nvidia-smi: not on this machine" >> "$device"
     fi
     step 60 "$device" "${java[@]}" "${checks[0]}" "${checks[1]}" "${checks[2]}.StandInProbe"
-    step 200 "$OUT/conformance.txt" "${java[@]}" "${checks[0]}" "${checks[1]}" "${checks[2]}.GpuConformance" \
+    local suites=()
+    for suite in $KIT_SUITES; do suites+=(--select-class "org.jdarknet.backend.cuda.Cuda${suite}Test"); done
+    step 90 "$OUT/kit.txt" "${java[@]}" -cp "$GPU/junit-platform-console-standalone.jar:${checks[1]}" \
+        org.junit.platform.console.ConsoleLauncher execute --details=tree --disable-banner --disable-ansi-colors "${suites[@]}"
+    step 180 "$OUT/conformance.txt" "${java[@]}" "${checks[0]}" "${checks[1]}" "${checks[2]}.GpuConformance" \
         --backend "$backend" "${conformance[@]}"
     for size in $sizes; do
         # shellcheck disable=SC2046
