@@ -57,7 +57,7 @@ public final class Backends {
 
     /**
      * Starts loading, on a background thread, what creating backend {@code name} would wait for:
-     * the cpu backend's native libraries (for {@code auto} too), about a third of a one-image
+     * the cpu backend's native libraries (for {@code auto} too), a large part of a one-image
      * {@code classify}. The caller reads its other inputs meanwhile; {@link #create} then waits
      * only for what is left. Nothing happens for other names, unknown ones included.
      */

@@ -10,8 +10,8 @@ import org.jdarknet.backend.Shape;
 /**
  * Chooses the layout activations are kept in: the one oneDNN itself prefers for a typical darknet
  * layer (a 3×3 convolution, 64 channels to 64), which is where its fastest kernels read and write.
- * With AVX-512 that is channels-last ({@code nhwc}, measured 8–10% faster per network than
- * {@code nChw16c} here); with AVX2 it is a blocked format.
+ * With AVX-512 that is channels-last ({@code nhwc}, faster per network than {@code nChw16c} as
+ * measured in docs/benchmarks.md); with AVX2 it is a blocked format.
  */
 final class ActivationFormat {
     private static final Shape TYPICAL = new Shape(1, 64, 32, 32);

@@ -31,7 +31,7 @@ import org.jdarknet.backend.Tensor;
  * rebuilds the folded copies that inference uses. Softmax, the losses, crop and unusual
  * pooling windows run on the reference backend, as {@link ReferenceFallback} does them.
  *
- * <p>Creating the backend loads the native libraries (a few hundred milliseconds; see
+ * <p>Creating the backend loads the native libraries (a noticeable part of a one-image classify; see
  * {@link #unavailableReason()} to find out first whether they load at all).
  */
 public final class CpuBackend extends ReferenceFallback {

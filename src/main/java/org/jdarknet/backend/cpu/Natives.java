@@ -7,7 +7,7 @@ import org.jdarknet.Log;
 
 /**
  * oneDNN's native libraries, loaded once per process and only when a {@link CpuBackend} is
- * created: loading takes a few hundred milliseconds, and the first run on a machine also unpacks
+ * created: loading is a noticeable part of a one-image classify, and the first run on a machine also unpacks
  * about 100 MB into JavaCPP's cache.
  */
 final class Natives {

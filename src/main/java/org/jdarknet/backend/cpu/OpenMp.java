@@ -8,12 +8,10 @@ import org.bytedeco.javacpp.BytePointer;
  * <p>By default its idle threads spin for milliseconds before sleeping. On a machine with as few
  * cores as threads that is a disaster when anything else runs: a thread spinning at a barrier
  * holds the core that the thread it waits for needs, and every primitive can lose a scheduler
- * time slice (measured here: darknet53 9× slower while another process used one core). Sleeping
- * at once (passive waiting) avoids that, but costs a wake-up per primitive, which makes small
- * networks slow and erratic (tiny: 2.3 to 4.8 ms a pass). A thousand spins, some microseconds,
- * bridge the gap between two primitives of a pass and are then given up. Measured here against
- * passive waiting: tiny 3.5 ms a pass instead of 4.3, darknet53 with another process busy on one
- * core 82 ms instead of 74 (with the default spinning: 285), a training step 3% slower.
+ * time slice. Sleeping at once (passive waiting) avoids that, but costs a wake-up per primitive,
+ * which makes small networks slow and erratic. A thousand spins bridge the gap between two
+ * primitives of a pass and are then given up. The measurements behind this choice are in
+ * docs/benchmarks.md ("OpenMP waiting").
  */
 final class OpenMp {
     /** Kept alive for the whole process: {@code putenv} keeps the pointer, not a copy. */
