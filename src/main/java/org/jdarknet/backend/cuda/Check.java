@@ -3,12 +3,13 @@ package org.jdarknet.backend.cuda;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
+import org.bytedeco.cuda.global.nccl;
 import org.bytedeco.cuda.global.nvrtc;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * Turns the status every CUDA, cuDNN, cuBLAS and NVRTC call returns into a {@link CudaException}
+ * Turns the status every CUDA, cuDNN, cuBLAS, NVRTC and NCCL call returns into a {@link CudaException}
  * that names the call, the library's name for the status and, when given, what was being done.
  * Nothing is ever left unchecked: a failure the first call ignores surfaces, misattributed, in a
  * later one.
@@ -54,6 +55,12 @@ final class Check {
     static void nvrtc(int code, String call, String context) {
         if (code != nvrtc.NVRTC_SUCCESS) {
             throw new CudaException(ErrorMessages.failure(call, code, string(nvrtc.nvrtcGetErrorString(code)), context), false);
+        }
+    }
+
+    static void nccl(int code, String call, String context) {
+        if (code != nccl.ncclSuccess) {
+            throw new CudaException(ErrorMessages.failure(call, code, string(nccl.ncclGetErrorString(code)), context), false);
         }
     }
 

@@ -15,8 +15,11 @@ final class Gpu implements AutoCloseable {
     private final int ordinal;
     private final String name;
     private final CUstream_st stream = new CUstream_st();
-    /** The last thread that made this GPU current; another one must make it current for itself. */
-    private Thread boundThread;
+    /**
+     * The GPU each thread last made current: another GPU's calls (one thread drives every replica
+     * of {@code -gpus}), NCCL or a new thread must make theirs current again.
+     */
+    private static final ThreadLocal<Integer> CURRENT = new ThreadLocal<>();
 
     Gpu(int ordinal) {
         this.ordinal = ordinal;
@@ -28,15 +31,21 @@ final class Gpu implements AutoCloseable {
 
     /**
      * Makes this GPU (its primary context) current on the calling thread, as the runtime and driver
-     * calls that follow need; a no-op on the thread that did so last. Layers run on one thread, but
-     * a checkpoint on Ctrl-C, say, downloads the weights from another.
+     * calls that follow need; a no-op when it already is. Layers run on one thread, but a
+     * checkpoint on Ctrl-C, say, downloads the weights from another, and replicas on several GPUs
+     * take turns on one thread.
      */
     void bind() {
-        Thread caller = Thread.currentThread();
-        if (caller != boundThread) {
+        Integer current = CURRENT.get();
+        if (current == null || current != ordinal) {
             Check.cuda(cudart.cudaSetDevice(ordinal), "cudaSetDevice(" + ordinal + ")", null);
-            boundThread = caller;
+            CURRENT.set(ordinal);
         }
+    }
+
+    /** After a library that may change the current GPU itself (NCCL): the next {@link #bind()} sets it. */
+    static void forgetCurrent() {
+        CURRENT.remove();
     }
 
     int ordinal() {

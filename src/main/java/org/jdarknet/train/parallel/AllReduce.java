@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * A collective over one {@link Slab} per replica, prepared once for fixed slabs and run every
- * step. {@link HostAllReduce} goes through the host; a GPU implementation (NCCL's
- * {@code ncclAllReduce} with {@code ncclAvg} and {@code ncclBroadcast}) can replace it without
- * the training loop noticing.
+ * step. {@link HostAllReduce} goes through the host; the cuda backend's {@code NcclAllReduce}
+ * ({@code ncclAllReduce} with {@code ncclAvg}, {@code ncclBroadcast}) keeps the slabs on the GPUs,
+ * without the training loop noticing.
  */
 public interface AllReduce extends AutoCloseable {
 
@@ -32,6 +32,6 @@ public interface AllReduce extends AutoCloseable {
 
     /** The host implementation, for every backend. */
     static Factory host() {
-        return HostAllReduce::new;
+        return HostAllReduce.FACTORY;
     }
 }

@@ -11,15 +11,13 @@ import org.jdarknet.backend.Tensor;
  * fixed, so a run is repeatable and every replica receives the same bits.
  */
 final class HostAllReduce implements AllReduce {
+    static final Factory FACTORY = HostAllReduce::new;
     private final List<Slab> slabs;
     private final float[] result;
 
     HostAllReduce(List<Slab> slabs) {
-        if (slabs.isEmpty()) {
-            throw new IllegalArgumentException("an all-reduce needs at least one replica");
-        }
+        Slab.requireSameLayout(slabs);
         this.slabs = List.copyOf(slabs);
-        requireSameLayout(this.slabs);
         this.result = new float[slabs.get(0).length()];
     }
 
@@ -65,20 +63,6 @@ final class HostAllReduce implements AllReduce {
             int length = tensor.shape().size();
             slab.backend().upload(FloatBuffer.wrap(result, offset, length), tensor);
             offset += length;
-        }
-    }
-
-    private static void requireSameLayout(List<Slab> slabs) {
-        List<Tensor> first = slabs.get(0).tensors();
-        for (Slab slab : slabs) {
-            boolean same = slab.tensors().size() == first.size();
-            for (int i = 0; same && i < first.size(); i++) {
-                same = slab.tensors().get(i).shape().equals(first.get(i).shape());
-            }
-            if (!same) {
-                throw new IllegalArgumentException("replicas' slabs differ in their tensors: " + slab.tensors().size()
-                        + " tensors against " + first.size() + " on replica 0");
-            }
         }
     }
 }

@@ -17,4 +17,25 @@ public record Slab(Backend backend, List<Tensor> tensors) {
     public int length() {
         return tensors.stream().mapToInt(tensor -> tensor.shape().size()).sum();
     }
+
+    /**
+     * Refuses no slabs at all, and replicas' slabs that differ in the number or shapes of their
+     * tensors: an all-reduce pairs them up by position.
+     */
+    public static void requireSameLayout(List<Slab> slabs) {
+        if (slabs.isEmpty()) {
+            throw new IllegalArgumentException("an all-reduce needs at least one replica");
+        }
+        List<Tensor> first = slabs.get(0).tensors();
+        for (Slab slab : slabs) {
+            boolean same = slab.tensors().size() == first.size();
+            for (int i = 0; same && i < first.size(); i++) {
+                same = slab.tensors().get(i).shape().equals(first.get(i).shape());
+            }
+            if (!same) {
+                throw new IllegalArgumentException("replicas' slabs differ in their tensors: " + slab.tensors().size()
+                        + " tensors against " + first.size() + " on replica 0");
+            }
+        }
+    }
 }

@@ -43,6 +43,8 @@ class StandInDriverTest {
         String reason = line(lines, "reason: ");
         assertTrue(reason.startsWith("no usable GPU: cudaGetDeviceCount failed with cudaError"), reason);
         assertEquals("the cuda backend cannot run here: " + reason, line(lines, "backend: "));
+        String nccl = line(lines, "nccl: ");
+        assertTrue(nccl.equals(reason) || nccl.startsWith("no usable GPU: the CUDA library libnccl.so"), nccl);
         String nvrtc = line(lines, "nvrtc: ");
         assertTrue(nvrtc.startsWith("absent: no usable GPU: the CUDA library libnvrtc.so")
                 || nvrtc.startsWith("compiled kernels.cu") || nvrtc.startsWith("failed to compile kernels.cu"), nvrtc);

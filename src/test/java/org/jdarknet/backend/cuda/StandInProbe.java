@@ -18,8 +18,8 @@ import org.jdarknet.UsageException;
  * one on machines without a GPU, see {@link StandInDriverTest}; the real one in
  * {@code scripts/gpu-check.sh}). Prints one line per question, for the parent to read:
  * {@code reason:} what detection answers, {@code backend:} what starting the backend says,
- * {@code nvrtc:} whether NVRTC compiles the kernels' sources, and how its PTX compares with the
- * shipped one.
+ * {@code nccl:} why NCCL cannot reduce, or {@code loads}, {@code nvrtc:} whether NVRTC compiles the
+ * kernels' sources, and how its PTX compares with the shipped one.
  */
 public final class StandInProbe {
     private static final String ARCHITECTURE = "--gpu-architecture=compute_75";
@@ -35,6 +35,7 @@ public final class StandInProbe {
         } catch (UsageException | CudaException e) {
             System.out.println("backend: " + e.getMessage());
         }
+        System.out.println("nccl: " + NcclAllReduce.unavailableReason().orElse("loads"));
         System.out.println("nvrtc: " + compileWithNvrtc());
     }
 

@@ -11,6 +11,7 @@ import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.train.TrainingBackends;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -73,6 +74,12 @@ class HostAllReduceTest {
                 new Slab(backends.get(1), List.of(backends.get(1).allocateParameter(SHAPES.get(1)))));
         assertThrows(IllegalArgumentException.class, () -> AllReduce.host().over(slabs));
         backends.forEach(Backend::close);
+    }
+
+    @Test
+    void noReplicasAtAllAreRefused() {
+        assertEquals("an all-reduce needs at least one replica",
+                assertThrows(IllegalArgumentException.class, () -> AllReduce.host().over(List.of())).getMessage());
     }
 
     /**
