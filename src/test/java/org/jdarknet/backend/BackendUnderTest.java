@@ -18,6 +18,15 @@ public interface BackendUnderTest {
     /** Every variant the backend offers; all of them run the kit. */
     List<Variant> variants();
 
+    /**
+     * The variants that run whole networks (the zoo) in reasonable time on this machine: all of
+     * them unless a variant is known to fall to slow kernels here (it is then left out of the zoo
+     * only, saying so; every operation is still checked in it).
+     */
+    default List<Variant> wholeNetworkVariants() {
+        return variants();
+    }
+
     /** Why the backend cannot run here (the kit's tests are then skipped, saying so), or empty. */
     Optional<String> unavailableReason();
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jdarknet.classify.TopK;
 import org.jdarknet.image.ImageLoader;
@@ -63,7 +65,7 @@ public abstract class ZooConformance extends BackendConformance {
         try (Network reference = Network.build(cfg, pairs.get(0).reference, 1)) {
             seededWeights(reference, pairs.get(0).tested);
             Outputs expected = Outputs.of(reference, images);
-            for (BackendPair pair : pairs) {
+            for (BackendPair pair : wholeNetworkPairs()) {
                 try (Network tested = Network.build(cfg, pair.tested, 1)) {
                     copyParameters(reference, tested);
                     String what = model + " on " + pair.name();
@@ -73,6 +75,12 @@ public abstract class ZooConformance extends BackendConformance {
                 }
             }
         }
+    }
+
+    private List<BackendPair> wholeNetworkPairs() {
+        Set<String> names = subject().wholeNetworkVariants().stream().map(BackendUnderTest.Variant::name)
+                .collect(Collectors.toSet());
+        return pairs.stream().filter(pair -> names.contains(pair.name())).toList();
     }
 
     /**
