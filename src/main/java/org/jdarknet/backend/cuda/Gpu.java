@@ -17,6 +17,8 @@ final class Gpu implements AutoCloseable {
     private final CUstream_st stream = new CUstream_st();
     /** The last thread that made this GPU current; another one must make it current for itself. */
     private Thread boundThread;
+    private Runnable beforeFree = () -> {
+    };
 
     Gpu(int ordinal) {
         this.ordinal = ordinal;
@@ -70,7 +72,13 @@ final class Gpu implements AutoCloseable {
         }
     }
 
+    /** What must happen before any of this GPU's memory is freed (recordings that may use it dropped). */
+    void beforeFree(Runnable action) {
+        beforeFree = action;
+    }
+
     void free(Pointer memory) {
+        beforeFree.run();
         bind();
         Check.cuda(cudart.cudaFree(memory), "cudaFree", null);
     }
