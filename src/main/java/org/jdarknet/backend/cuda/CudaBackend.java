@@ -133,6 +133,11 @@ public final class CudaBackend implements Backend {
         replays.run(key, pass);
     }
 
+    /** Whether {@code key}'s repeatable passes are now replayed from a CUDA graph (for the GPU checks). */
+    boolean isRecorded(Object key) {
+        return replays.isRecorded(key);
+    }
+
     @Override
     public void upload(FloatBuffer values, Tensor tensor) {
         transfers.upload(values, DeviceTensor.of(tensor));
