@@ -256,6 +256,32 @@ public interface Backend extends AutoCloseable {
     /** Back through {@link #dropout}, in place, with the same mask. */
     void dropoutBackward(Tensor mask, float probability, Tensor delta);
 
+    /**
+     * Runs {@code pass}, a sequence of this backend's operations that the caller repeats, under
+     * {@code key}; a backend may record the sequence once and replay the recording on later calls
+     * with the same key (the cuda backend captures it as a CUDA graph). The default runs
+     * {@code pass} once per call, and a backend may always fall back to that. The caller keeps
+     * these rules, so that a replay does exactly what running {@code pass} would:
+     * <ul>
+     * <li>every call with one key issues the same operations on the same tensors with the same
+     *     values; a new sequence (another network, other tensors) is a new key. Values change
+     *     between calls only inside the tensors: {@link #upload}s into them happen before the
+     *     call, {@link #download}s of the results after it;
+     * <li>the pass neither moves values between Java and the backend nor waits ({@link #upload},
+     *     {@link #download}, {@link #softmaxCrossEntropy}, {@link #cost}, {@link #synchronize})
+     *     nor allocates or closes tensors;
+     * <li>the pass may be run eagerly before it is recorded (so that one-time work, such as
+     *     choosing algorithms or growing workspaces, happens outside the recording), and at the
+     *     moment of recording it may not run at all: its Java side effects are not repeated on
+     *     replays.
+     * </ul>
+     * A recording stays valid while the tensors it uses are open; a backend drops it when memory
+     * it may use is released. Like other operations, the call may return before the work is done.
+     */
+    default void repeatable(Object key, Runnable pass) {
+        pass.run();
+    }
+
     /** Waits until all work issued so far has finished (for timing); nothing to do for synchronous backends. */
     default void synchronize() {
     }

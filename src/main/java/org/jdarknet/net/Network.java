@@ -157,8 +157,21 @@ public final class Network implements AutoCloseable {
         forward(LayerObserver.NONE);
     }
 
-    /** Runs every layer on the input already uploaded, telling {@code observer} as each finishes. */
+    /**
+     * Runs every layer on the input already uploaded, telling {@code observer} as each finishes.
+     * Without an observer the layers run as one {@link Backend#repeatable} pass (the same layers
+     * on the same tensors every time), which a backend may replay as a recording; an observer
+     * times each layer, so then they run one by one.
+     */
     public void forward(LayerObserver observer) {
+        if (observer == LayerObserver.NONE) {
+            backend.repeatable(this, () -> runLayers(LayerObserver.NONE));
+        } else {
+            runLayers(observer);
+        }
+    }
+
+    private void runLayers(LayerObserver observer) {
         Tensor previous = input;
         for (Layer layer : layers) {
             long start = System.nanoTime();
@@ -298,6 +311,12 @@ public final class Network implements AutoCloseable {
         if (truth != null) {
             truth.close();
         }
+    }
+
+    /** E.g. {@code network darknet19.cfg, 1x3x256x256}: how a backend names the network in its logs. */
+    @Override
+    public String toString() {
+        return "network " + cfgFile.getFileName() + ", " + input.shape();
     }
 
     /** Receives each layer's completion during {@link #forward(LayerObserver)}, e.g. for timing. */

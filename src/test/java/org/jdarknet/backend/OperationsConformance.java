@@ -46,6 +46,40 @@ public abstract class OperationsConformance extends BackendConformance {
         }
     }
 
+    /**
+     * {@link Backend#repeatable}: however a backend runs the pass (eagerly, recorded, replayed),
+     * each call computes with the values uploaded just before it, as the reference computes them
+     * directly; a tensor freed between calls (which drops any recording) changes nothing.
+     */
+    @Test
+    void aRepeatablePassComputesWithTheValuesUploadedBeforeEachCall() {
+        for (BackendPair backends : pairs) {
+            Shape shape = new Shape(2, 20, 6, 6);
+            PoolSpec spec = new PoolSpec(shape, 2, 2, 1);
+            Pair input = backends.activation(shape);
+            Pair doubled = backends.activation(shape);
+            Pair pooled = backends.activation(spec.output());
+            Object key = new Object();
+            for (int call = 0; call < 5; call++) {
+                backends.upload(random(call, shape.size(), 1), input);
+                backends.tested.repeatable(key, () -> twiceThenPool(backends.tested, spec, input.tested(), doubled.tested(),
+                        pooled.tested()));
+                twiceThenPool(backends.reference, spec, input.reference(), doubled.reference(), pooled.reference());
+                backends.assertIdentical(doubled, "doubled input, call " + call);
+                backends.assertIdentical(pooled, "pooled, call " + call);
+                if (call == 2) {
+                    backends.tested.allocate(shape).close();
+                }
+            }
+        }
+    }
+
+    private static void twiceThenPool(Backend backend, PoolSpec spec, Tensor input, Tensor doubled, Tensor pooled) {
+        backend.copy(input, doubled);
+        backend.shortcut(input, 1, 1, doubled);
+        backend.maxPool(spec, doubled, pooled);
+    }
+
     static Stream<Arguments> poolings() {
         return Stream.of(
                 Arguments.of(2, 2, 1, 8, 8),     // darknet's default padding = size - 1

@@ -32,7 +32,9 @@ import org.jdarknet.backend.Tensor;
  * only {@link #upload} and {@link #download} cross the bus, through a pinned buffer. All work is
  * queued on one stream: convolutions through cuDNN, connected layers through cuBLAS, everything
  * else through the project's own kernels (PTX shipped in the jar), written in the reference
- * backend's arithmetic. Memory is allocated when a tensor is created, never per batch.
+ * backend's arithmetic. Memory is allocated when a tensor is created, never per batch. A
+ * {@link #repeatable} pass (a network's inference) is captured once as a CUDA graph and then
+ * replayed with one launch per call.
  * Use {@link #unavailableReason()} first to find out whether this machine can run it.
  */
 public final class CudaBackend implements Backend {
@@ -41,6 +43,7 @@ public final class CudaBackend implements Backend {
     private final Kernels kernels;
     private final Cudnn dnn;
     private final Blas blas;
+    private final Replays<StreamCapture.Graph> replays;
     private final Map<Integer, DeviceTensor> scratch = new HashMap<>();
     private final Set<String> notes = new HashSet<>();
     private final String versions;
@@ -61,6 +64,11 @@ public final class CudaBackend implements Backend {
         kernels = new Kernels(gpu);
         dnn = new Cudnn(gpu);
         blas = new Blas(gpu);
+        replays = new Replays<>(new StreamCapture(gpu), this::note);
+        // A graph holds the addresses it was captured with, and freed memory may come back for
+        // other tensors. Memory is freed rarely (a network closed, the workspace grown), so every
+        // free drops every graph rather than tracking which graph uses what.
+        gpu.beforeFree(replays::invalidate);
         versions = "CUDA " + runtimeVersion() + ", cuDNN " + dnn.version();
         sum = DeviceTensor.of(allocate(Shape.vector(1)));
     }
@@ -117,6 +125,17 @@ public final class CudaBackend implements Backend {
     void release(DeviceTensor tensor) {
         kernels.forget(tensor);
         gpu.free(tensor.memory()); // cudaFree waits for the work queued before it
+    }
+
+    /** Eagerly the first time for {@code key}, captured as a CUDA graph the second, replayed after; see {@link Replays}. */
+    @Override
+    public void repeatable(Object key, Runnable pass) {
+        replays.run(key, pass);
+    }
+
+    /** Whether {@code key}'s repeatable passes are now replayed from a CUDA graph (for the GPU checks). */
+    boolean isRecorded(Object key) {
+        return replays.isRecorded(key);
     }
 
     @Override
@@ -382,8 +401,8 @@ public final class CudaBackend implements Backend {
         gpu.synchronize("waiting for the GPU");
     }
 
-    /** Says once, with {@code --verbose}, what was decided for a shape (the cuDNN algorithms). */
-    void noteAlgorithm(String note) {
+    /** Says once, with {@code --verbose}, what was decided (the cuDNN algorithms for a shape, a pass not captured). */
+    void note(String note) {
         if (Log.verbose() && notes.add(note)) {
             Log.detail("cuda: " + note);
         }
@@ -392,6 +411,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void close() {
         synchronize();
+        replays.close();
         scratch.values().forEach(DeviceTensor::close);
         scratch.clear();
         sum.close();

@@ -163,7 +163,7 @@ final class CudnnConvolution implements Convolution {
     private AlgorithmChoice.Chosen choose(List<AlgorithmChoice.Candidate> candidates, long limit, String pass) {
         AlgorithmChoice.Chosen chosen = AlgorithmChoice.pick(candidates, cudnn.CUDNN_STATUS_SUCCESS, cudnn.CUDNN_FMA_MATH, limit,
                 context + " (" + pass + ")");
-        backend.noteAlgorithm(context + " " + pass + ": algorithm " + chosen.algorithm() + ", workspace "
+        backend.note(context + " " + pass + ": algorithm " + chosen.algorithm() + ", workspace "
                 + ErrorMessages.bytes(chosen.workspaceBytes()));
         return chosen;
     }

@@ -20,6 +20,8 @@ final class Gpu implements AutoCloseable {
      * of {@code -gpus}), NCCL or a new thread must make theirs current again.
      */
     private static final ThreadLocal<Integer> CURRENT = new ThreadLocal<>();
+    private Runnable beforeFree = () -> {
+    };
 
     Gpu(int ordinal) {
         this.ordinal = ordinal;
@@ -79,7 +81,13 @@ final class Gpu implements AutoCloseable {
         }
     }
 
+    /** What must happen before any of this GPU's memory is freed (recordings that may use it dropped). */
+    void beforeFree(Runnable action) {
+        beforeFree = action;
+    }
+
     void free(Pointer memory) {
+        beforeFree.run();
         bind();
         Check.cuda(cudart.cudaFree(memory), "cudaFree", null);
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Backends;
 import org.jdarknet.backend.reference.ReferenceBackend;
@@ -97,6 +98,7 @@ public final class GpuConformance {
                     double milliseconds = (System.nanoTime() - started) / 1e6;
                     System.out.printf(Locale.ROOT, "conformance: %s at %dx%d ran on %s in %.1f ms (first run)%n", model,
                             config.width(), config.height(), backend.name(), milliseconds);
+                    report(replayed(model, backend, network, input, actual.probabilities()));
                     verdicts.add(cores.submit(() -> compareWithReference(model, cfg, parameters, input, actual)));
                 }
             }
@@ -105,6 +107,34 @@ public final class GpuConformance {
             verdict.get().forEach(this::report);
         }
         cores.shutdown();
+    }
+
+    /**
+     * The first run above was eager; the second is captured as a CUDA graph and the third replays
+     * it. Both must give the eager run's probabilities bit for bit (the same kernels and algorithms
+     * on the same values), and on the cuda backend the network must now be a recorded graph.
+     */
+    private static String replayed(String model, Backend backend, Network network, float[] input, float[] eager) {
+        boolean verbose = Log.verbose();
+        Log.setVerbose(true); // a pass that cannot be captured says why, on stderr
+        float[] captured;
+        try {
+            captured = network.output(input);
+        } finally {
+            Log.setVerbose(verbose);
+        }
+        long started = System.nanoTime();
+        float[] replayed = network.output(input);
+        double milliseconds = (System.nanoTime() - started) / 1e6;
+        boolean cuda = backend instanceof CudaBackend;
+        boolean recorded = cuda && ((CudaBackend) backend).isRecorded(network);
+        String how = recorded ? "recorded as a CUDA graph" : cuda ? "NOT recorded (ran eagerly; the line above says why)"
+                : "run eagerly (the " + backend.name() + " backend records nothing)";
+        boolean identical = Arrays.equals(eager, captured) && Arrays.equals(eager, replayed);
+        return verdict((recorded || !cuda) && identical, String.format(Locale.ROOT,
+                "%s graph replay: %s, output %s the eager run's (largest difference %.2e), repeated in %.2f ms", model,
+                how, identical ? "identical to" : "DIFFERENT from",
+                Math.max(largestDifference(eager, captured), largestDifference(eager, replayed)), milliseconds));
     }
 
     private static List<String> compareWithReference(String model, Path cfg, List<float[]> parameters, float[] input,
