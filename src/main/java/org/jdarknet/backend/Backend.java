@@ -117,6 +117,15 @@ public interface Backend extends AutoCloseable {
     String description();
 
     /**
+     * What convolutions and connected layers compute in. Every backend has {@link Precision#FP32},
+     * and only there does the tolerance list above hold; a backend offering another precision says
+     * in its documentation how far its results may be from fp32.
+     */
+    default Precision precision() {
+        return Precision.FP32;
+    }
+
+    /**
      * Whether activation tensors and convolution workspaces live in the Java heap rather than in
      * native memory; parameters are Java arrays on every backend. A network's needs are checked
      * against the memory this names before anything is allocated.

@@ -29,6 +29,17 @@ public final class Backends {
      * @param threads worker threads for CPU backends, 0 for one per core
      */
     public static Backend create(String name, int threads) {
+        return create(name, threads, Precision.FP32);
+    }
+
+    /**
+     * The backend called {@code name} computing in {@code precision}. Only the cpu backend has
+     * more than fp32; {@code auto} then means the cpu backend.
+     */
+    public static Backend create(String name, int threads, Precision precision) {
+        if (precision != Precision.FP32) {
+            return lowPrecision(name, threads, precision);
+        }
         if (name.startsWith(CUDA_DEVICE_PREFIX)) {
             return new CudaBackend(gpuOrdinal(name.substring(CUDA_DEVICE_PREFIX.length())));
         }
@@ -40,6 +51,17 @@ public final class Backends {
             default -> throw new UsageException("unknown backend '" + name + "'; known: "
                     + String.join(", ", names()));
         };
+    }
+
+    private static Backend lowPrecision(String name, int threads, Precision precision) {
+        if (name.equals("auto") || name.equals("cpu")) {
+            return new CpuBackend(threads, precision);
+        }
+        if (!names().contains(name) && !name.startsWith(CUDA_DEVICE_PREFIX)) {
+            return create(name, threads, Precision.FP32); // the unknown-backend error
+        }
+        throw new UsageException("--precision " + precision.label() + " needs the cpu backend; the " + name
+                + " backend computes in fp32 only");
     }
 
     /** The name {@link #create} takes for GPU {@code ordinal}. */

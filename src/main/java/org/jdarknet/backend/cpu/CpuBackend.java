@@ -12,6 +12,7 @@ import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.PoolSpec;
+import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.ReferenceFallback;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
@@ -49,6 +50,7 @@ public final class CpuBackend extends ReferenceFallback {
     private final PoolingBackward poolingBackward;
     private final Dropout dropout;
     private final CpuTensor.Kernels kernels;
+    private final Precision precision;
 
     /**
      * @param threads threads for oneDNN's pool, 0 for one per core
@@ -56,11 +58,20 @@ public final class CpuBackend extends ReferenceFallback {
      *                                  is the wrong choice for this machine
      */
     public CpuBackend(int threads) {
-        this(threads, null);
+        this(threads, Precision.FP32);
+    }
+
+    /** A backend computing its convolutions and connected layers in {@code precision}. */
+    public CpuBackend(int threads, Precision precision) {
+        this(threads, null, precision);
     }
 
     /** A backend keeping activations in {@code format} (null: the fastest here); tests use every layout. */
     CpuBackend(int threads, Layout.Format format) {
+        this(threads, format, Precision.FP32);
+    }
+
+    CpuBackend(int threads, Layout.Format format, Precision precision) {
         if (threads < 0) {
             throw new UsageException("threads must be 0 (one per core) or positive, not " + threads);
         }
@@ -83,6 +94,7 @@ public final class CpuBackend extends ReferenceFallback {
         this.poolingBackward = new PoolingBackward(javaThreads);
         this.dropout = new Dropout(javaThreads);
         this.kernels = new CpuTensor.Kernels(transfers, accumulate, epilogues);
+        this.precision = precision;
         Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms");
     }
 
@@ -94,6 +106,11 @@ public final class CpuBackend extends ReferenceFallback {
     /** Why the backend cannot be created in this process, or empty when it can; loads the natives to find out. */
     public static Optional<String> unavailableReason() {
         return Optional.ofNullable(Natives.load().problem());
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
     }
 
     Layout.Format activationFormat() {
