@@ -1,6 +1,7 @@
 package org.jdarknet.backend;
 
 import java.nio.FloatBuffer;
+import java.util.Optional;
 
 /**
  * The operations darknet's layers are made of. A layer says what it computes by calling these; a
@@ -49,6 +50,27 @@ import java.nio.FloatBuffer;
  * {@link #copy}, {@link #axpy}, {@link #scale} and the training operations that write gradients
  * and statistics. A backend that keeps derived copies of parameters (folded batch norm, other
  * layouts) must notice every one of these changes itself; no caller marks anything.
+ *
+ * <h2>Channel views (inference only)</h2>
+ * {@link #channelSlice} may give a <b>view</b>: a tensor of {@code n × channels × h × w} whose values
+ * are channels {@code offset .. offset+channels} of every item of an activation tensor made by
+ * {@link #allocate} (the view's parent, itself not a view). A write through the view lands in
+ * those channels of the parent, and a read sees whatever the parent holds there; the parent's
+ * other channels are never touched through the view. A network built for inference uses views so
+ * that a route's sources write their outputs straight into its concatenation
+ * ({@code RouteLayer}). A view is an activation and may be the input or the output of every
+ * forward operation: {@link Convolution#forward}, {@link Connected#forward}, {@link #apply},
+ * {@link #maxPool}, {@link #averagePool}, {@link #shortcut}, {@link #copyChannels} (either side),
+ * {@link #softmax}, {@link #crop}, {@link #copy}, {@link #fill}, {@link #upload} and {@link #download}.
+ * The training operations (those after {@link #crop} in this interface, and the backward of
+ * prepared operations) need not take views, so networks built for training never make them.
+ * Closing a view releases only the view; it must not be used after its parent is closed.
+ *
+ * <p><b>Declining.</b> A backend may decline any slice (return empty), and the caller then keeps
+ * the values apart and copies them ({@link #copyChannels}); no backend has to offer views.
+ * The reference backend offers every slice; the cpu backend offers those its optimised oneDNN
+ * kernels read and write (in a blocked layout, slices whose offset and size are multiples of the
+ * block) and declines the rest, saying why with {@code --verbose}; the cuda backend declines all.
  *
  * <h2>Order and waiting</h2>
  * Operations take effect in the order they are called, each seeing the results of those before
@@ -192,6 +214,15 @@ public interface Backend extends AutoCloseable {
 
     /** Copies all channels of {@code source} into {@code destination} from channel {@code offset} on (a route). */
     void copyChannels(Tensor source, Tensor destination, int offset);
+
+    /**
+     * A view of channels {@code offset .. offset+channels} of {@code parent} (an activation tensor
+     * made by {@link #allocate}), for every item; empty where the backend declines, which the
+     * default always does. See "Channel views" above for what a view is and where it may be used.
+     */
+    default Optional<Tensor> channelSlice(Tensor parent, int offset, int channels) {
+        return Optional.empty();
+    }
 
     /**
      * Softmax over each of {@code groups} equal consecutive slices of every item (flat CHW order),

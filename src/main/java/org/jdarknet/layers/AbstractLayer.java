@@ -27,7 +27,7 @@ abstract class AbstractLayer implements Layer {
         this.inputShape = context.input();
         this.outputShape = outputShape;
         this.options = options;
-        this.output = own(backend.allocate(outputShape));
+        this.output = outputTensor(context, outputShape);
         this.delta = own(context.trainingTensor(outputShape));
     }
 
@@ -41,8 +41,14 @@ abstract class AbstractLayer implements Layer {
         this.inputShape = context.input();
         this.outputShape = context.input();
         this.options = options;
-        this.output = shared != null ? shared.output() : own(backend.allocate(outputShape));
+        this.output = shared != null ? shared.output() : outputTensor(context, outputShape);
         this.delta = shared != null ? shared.delta() : own(context.trainingTensor(outputShape));
+    }
+
+    /** The tensor the network placed this layer's output in (a channel range of a route's), else a new one of its own. */
+    private Tensor outputTensor(BuildContext context, Shape shape) {
+        Tensor placed = context.placement().output(index);
+        return placed != null ? placed : own(backend.allocate(shape));
     }
 
     /** Registers a tensor this layer allocated, to be released with it; returns it (null passes through). */

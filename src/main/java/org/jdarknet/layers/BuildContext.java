@@ -16,9 +16,10 @@ import org.jdarknet.cfg.CfgSection;
  *
  * @param input    shape of the previous layer's output (or of the network's input), with the batch
  * @param training whether to allocate what training needs (deltas, gradients, saved values)
+ * @param placement where layers' outputs live ({@link OutputPlacement#NONE}: each its own)
  */
 public record BuildContext(Backend backend, int index, Shape input, List<Layer> earlier, BatchNormStyle batchNormStyle,
-                           boolean training) {
+                           boolean training, OutputPlacement placement) {
 
     /** The layer before this one; null for the first layer. */
     public Layer previous() {

@@ -10,14 +10,18 @@ import org.jdarknet.cfg.CfgSection;
 /**
  * {@code [route]}: the outputs of the listed layers, concatenated along the channels in the order
  * given. All of them must have the same width and height (darknet would silently produce an
- * empty shape and fail later).
+ * empty shape and fail later). A source that the network placed in its channel range of this
+ * route's output ({@link OutputPlacement}) has already written its values there; only the others
+ * are copied.
  */
 public final class RouteLayer extends AbstractLayer {
     private final List<Layer> sources;
+    private final List<Layer> copied;
 
     private RouteLayer(BuildContext context, List<Layer> sources, Shape output, LayerOptions options) {
         super(context, output, options);
         this.sources = sources;
+        this.copied = sources.stream().filter(source -> !context.placement().placedIn(source.index(), index())).toList();
     }
 
     public static RouteLayer parse(CfgSection section, BuildContext context) {
@@ -58,7 +62,9 @@ public final class RouteLayer extends AbstractLayer {
     public void forward(Tensor input) {
         int offset = 0;
         for (Layer source : sources) {
-            backend.copyChannels(source.output(), output(), offset);
+            if (copied.contains(source)) {
+                backend.copyChannels(source.output(), output(), offset);
+            }
             offset += source.outputShape().c();
         }
     }

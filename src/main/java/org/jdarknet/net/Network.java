@@ -21,6 +21,7 @@ import org.jdarknet.layers.CropLayer;
 import org.jdarknet.layers.DropoutLayer;
 import org.jdarknet.layers.Layer;
 import org.jdarknet.layers.MaxpoolLayer;
+import org.jdarknet.layers.OutputPlacement;
 import org.jdarknet.layers.Parameter;
 import org.jdarknet.layers.RouteLayer;
 import org.jdarknet.layers.ShortcutLayer;
@@ -40,10 +41,12 @@ public final class Network implements AutoCloseable {
     private final Tensor input;
     private final Layer outputLayer;
     private final Tensor truth;
+    private final ConcatenationPlan concatenations;
     private SplittableRandom random = new SplittableRandom();
     private long seen;
 
-    private Network(Path cfgFile, NetConfig config, Backend backend, List<Layer> layers, Tensor input, boolean training) {
+    private Network(Path cfgFile, NetConfig config, Backend backend, List<Layer> layers, Tensor input, boolean training,
+                    ConcatenationPlan concatenations) {
         this.cfgFile = cfgFile;
         this.config = config;
         this.backend = backend;
@@ -51,6 +54,7 @@ public final class Network implements AutoCloseable {
         this.input = input;
         this.outputLayer = lastNonCost(layers);
         this.truth = training ? backend.allocate(outputLayer.outputShape()) : null;
+        this.concatenations = concatenations;
     }
 
     /**
@@ -85,13 +89,18 @@ public final class Network implements AutoCloseable {
         needs.requireWithin(cfgFile, MemoryNeeds.Available.now());
         List<Layer> layers = new ArrayList<>();
         Tensor input = null;
+        ConcatenationPlan concatenations = null;
         try {
             input = backend.allocate(shape);
-            buildLayers(sections, backend, shape, config, training, layers, (section, layer) ->
+            concatenations = training ? ConcatenationPlan.none() : ConcatenationPlan.make(sections, backend, shape, config);
+            buildLayers(sections, backend, shape, config, training, concatenations, layers, (section, layer) ->
                     section.warnAboutLeftovers(Log::warn));
-            return new Network(cfgFile, config, backend, layers, input, training);
+            return new Network(cfgFile, config, backend, layers, input, training, concatenations);
         } catch (RuntimeException | OutOfMemoryError e) {
             layers.forEach(Layer::close);
+            if (concatenations != null) {
+                concatenations.close();
+            }
             if (input != null) {
                 input.close();
             }
@@ -110,13 +119,15 @@ public final class Network implements AutoCloseable {
 
     /**
      * Builds the layers that the sections after {@code [net]} describe onto {@code layers}, the
-     * first receiving {@code input}: for the network itself, and on a backend that only measures.
+     * first receiving {@code input}, their outputs where {@code placement} puts them: for the
+     * network itself, and on a backend that only measures.
      */
     static void buildLayers(List<CfgSection> sections, Backend backend, Shape input, NetConfig config, boolean training,
-                            List<Layer> layers, BuildListener listener) {
+                            OutputPlacement placement, List<Layer> layers, BuildListener listener) {
         Shape shape = input;
         for (CfgSection section : sections.subList(1, sections.size())) {
-            BuildContext context = new BuildContext(backend, layers.size(), shape, layers, config.batchNormStyle(), training);
+            BuildContext context = new BuildContext(backend, layers.size(), shape, layers, config.batchNormStyle(), training,
+                    placement);
             Layer layer = buildLayer(section, context);
             listener.built(section, layer);
             layers.add(layer);
@@ -307,6 +318,7 @@ public final class Network implements AutoCloseable {
     @Override
     public void close() {
         layers.forEach(Layer::close);
+        concatenations.close();
         input.close();
         if (truth != null) {
             truth.close();

@@ -9,17 +9,39 @@ import org.jdarknet.backend.Tensor;
 
 /**
  * An activation tensor of the CPU backend: a oneDNN buffer in the backend's {@link Layout}, with a
- * Java view of its floats for the few passes done in Java.
+ * Java view of its floats for the few passes done in Java. A channel view has no buffer of its
+ * own: its memory describes its channels of the parent's buffer, and its floats are the parent's.
  */
 final class ActivationTensor extends CpuTensor {
     private final Layout layout;
+    private final ActivationTensor parent;
     private memory memory;
     private final FloatBuffer values;
 
     ActivationTensor(Layout layout, Dnnl dnnl) {
         this.layout = layout;
+        this.parent = null;
         this.memory = dnnl.allocate(layout.descriptor());
         this.values = new FloatPointer(memory.get_data_handle()).capacity(layout.bufferSize()).asBuffer();
+    }
+
+    private ActivationTensor(ActivationTensor parent, Layout layout, Dnnl dnnl) {
+        this.layout = layout;
+        this.parent = parent;
+        this.memory = dnnl.wrap(layout.descriptor(), parent.memory().get_data_handle());
+        this.values = parent.values;
+    }
+
+    /** Channels {@code first .. first+channels} of {@code parent} (not itself a view), sharing its buffer. */
+    static ActivationTensor view(ActivationTensor parent, int first, int channels, Dnnl dnnl) {
+        if (parent.parent != null || first < 0 || channels <= 0 || first + channels > parent.shape().c()) {
+            throw new IllegalArgumentException("no view of channels " + first + ".." + (first + channels) + " of " + parent);
+        }
+        return new ActivationTensor(parent, parent.layout.channels(first, channels), dnnl);
+    }
+
+    boolean isView() {
+        return parent != null;
     }
 
     /** Narrows a handle to this class, with a clear message when a tensor of another kind arrives. */
@@ -28,6 +50,18 @@ final class ActivationTensor extends CpuTensor {
             return activation;
         }
         throw new IllegalArgumentException("expected an activation tensor of the cpu backend, got " + tensor);
+    }
+
+    /**
+     * Narrows {@code tensor} as {@link #of} does, and checks that it holds the values of a tensor of
+     * {@code expected}: in that layout, or a view of the same shape and format (for primitives made per layout).
+     */
+    static ActivationTensor requireValues(Tensor tensor, Layout expected, String role) {
+        ActivationTensor activation = of(tensor);
+        if (!activation.layout().sameValues(expected)) {
+            throw new IllegalArgumentException(role + " is " + activation.layout() + ", expected " + expected);
+        }
+        return activation;
     }
 
     /** Narrows {@code tensor} as {@link #of} does, and checks that it has the layout a prepared primitive was made for. */
@@ -57,7 +91,7 @@ final class ActivationTensor extends CpuTensor {
     }
 
     memory memory() {
-        if (memory == null) {
+        if (memory == null || parent != null && parent.memory == null) {
             throw new IllegalStateException("tensor " + layout.shape() + " used after close()");
         }
         return memory;
@@ -110,6 +144,7 @@ final class ActivationTensor extends CpuTensor {
 
     @Override
     public String toString() {
-        return "ActivationTensor[" + layout.shape() + " " + layout.format() + "]";
+        return "ActivationTensor[" + layout.shape() + " " + layout.format()
+                + (parent == null ? "" : " view from channel " + layout.firstChannel() + " of " + parent.shape()) + "]";
     }
 }

@@ -51,6 +51,7 @@ public final class CpuBackend extends ReferenceFallback {
     private final Dropout dropout;
     private final CpuTensor.Kernels kernels;
     private final Precision precision;
+    private final ChannelViews views;
 
     /**
      * @param threads threads for oneDNN's pool, 0 for one per core
@@ -95,6 +96,7 @@ public final class CpuBackend extends ReferenceFallback {
         this.dropout = new Dropout(javaThreads);
         this.kernels = new CpuTensor.Kernels(transfers, accumulate, epilogues);
         this.precision = precision;
+        this.views = new ChannelViews(dnnl);
         Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms");
     }
 
@@ -199,6 +201,12 @@ public final class CpuBackend extends ReferenceFallback {
     @Override
     public void copyChannels(Tensor source, Tensor destination, int offset) {
         channels.copy(ActivationTensor.of(source), ActivationTensor.of(destination), offset);
+    }
+
+    /** Views in whole channel blocks, where oneDNN's optimised convolutions take them ({@link ChannelViews}). */
+    @Override
+    public Optional<Tensor> channelSlice(Tensor parent, int offset, int channels) {
+        return views.slice(ActivationTensor.of(parent), offset, channels).map(Tensor.class::cast);
     }
 
     @Override

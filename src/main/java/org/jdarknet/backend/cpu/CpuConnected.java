@@ -17,14 +17,20 @@ final class CpuConnected implements Connected {
     private final ConnectedSpec spec;
     private final InnerProduct primitives;
     private final memory.desc outputView;
-    private final Map<Epilogue, FusedPrimitive> fused = new HashMap<>();
+    private final Map<Forward, FusedPrimitive> fused = new HashMap<>();
+    private final Map<Layout, memory.desc> outputViews = new HashMap<>();
     private final LinearBackward backward;
 
     CpuConnected(ConnectedSpec spec, Dnnl dnnl, Accumulate accumulate) {
         this.spec = spec;
         this.primitives = new InnerProduct(dnnl, accumulate, dnnl.layout(spec.input()), dnnl.layout(spec.output()));
         this.outputView = primitives.outputView();
+        this.outputViews.put(primitives.output(), outputView);
         this.backward = new LinearBackward(primitives::backwardWeights, primitives::backwardData);
+    }
+
+    /** A forward primitive's variant: its epilogue, and the layouts it reads and writes (either may be a channel view). */
+    private record Forward(Epilogue epilogue, InnerProduct layouts) {
     }
 
     @Override
@@ -34,10 +40,14 @@ final class CpuConnected implements Connected {
 
     @Override
     public void forward(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
-        ActivationTensor source = ActivationTensor.requireLayout(input, primitives.input(), "connected input");
-        ActivationTensor destination = ActivationTensor.requireLayout(output, primitives.output(), "connected output");
-        FusedPrimitive primitive = fused.computeIfAbsent(epilogue, e -> primitives.forward(e.activation()));
-        try (memory view = primitives.dnnl().wrap(outputView, destination.memory().get_data_handle())) {
+        ActivationTensor source = ActivationTensor.requireValues(input, primitives.input(), "connected input");
+        ActivationTensor destination = ActivationTensor.requireValues(output, primitives.output(), "connected output");
+        InnerProduct layouts = new InnerProduct(primitives.dnnl(), primitives.accumulate(), source.layout(),
+                destination.layout());
+        FusedPrimitive primitive = fused.computeIfAbsent(new Forward(epilogue, layouts),
+                f -> layouts.forward(epilogue.activation()));
+        memory.desc written = outputViews.computeIfAbsent(destination.layout(), l -> layouts.outputView());
+        try (memory view = primitives.dnnl().wrap(written, destination.memory().get_data_handle())) {
             primitive.forward(source.memory(), ParameterTensor.of(weights), epilogue, view, destination);
         }
     }
@@ -59,6 +69,6 @@ final class CpuConnected implements Connected {
         fused.values().forEach(FusedPrimitive::close);
         fused.clear();
         backward.close();
-        outputView.close();
+        outputViews.values().forEach(memory.desc::close);
     }
 }

@@ -28,7 +28,7 @@ final class CpuConvolution implements Convolution {
     private final Accumulate accumulate;
     private final Layout input;
     private final Layout output;
-    private final Map<Epilogue, FusedPrimitive> fused = new HashMap<>();
+    private final Map<Forward, FusedPrimitive> fused = new HashMap<>();
     private final LinearBackward backward;
 
     CpuConvolution(ConvolutionSpec spec, Dnnl dnnl, Accumulate accumulate) {
@@ -40,6 +40,10 @@ final class CpuConvolution implements Convolution {
         this.backward = new LinearBackward(this::backwardWeights, this::backwardData);
     }
 
+    /** A forward primitive's variant: its epilogue, and the layouts it reads and writes (either may be a channel view). */
+    private record Forward(Epilogue epilogue, Layout input, Layout output) {
+    }
+
     @Override
     public ConvolutionSpec spec() {
         return spec;
@@ -47,9 +51,9 @@ final class CpuConvolution implements Convolution {
 
     @Override
     public void forward(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
-        ActivationTensor source = ActivationTensor.requireLayout(input, this.input, "convolution input");
-        ActivationTensor destination = ActivationTensor.requireLayout(output, this.output, "convolution output");
-        fused.computeIfAbsent(epilogue, this::create)
+        ActivationTensor source = ActivationTensor.requireValues(input, this.input, "convolution input");
+        ActivationTensor destination = ActivationTensor.requireValues(output, this.output, "convolution output");
+        fused.computeIfAbsent(new Forward(epilogue, source.layout(), destination.layout()), this::create)
                 .forward(source.memory(), ParameterTensor.of(weights), epilogue, destination.memory(), destination);
     }
 
@@ -63,15 +67,15 @@ final class CpuConvolution implements Convolution {
                 sourceDelta);
     }
 
-    private FusedPrimitive create(Epilogue epilogue) {
-        try (primitive_attr attributes = FusedPrimitive.attributes(epilogue.activation());
+    private FusedPrimitive create(Forward variant) {
+        try (primitive_attr attributes = FusedPrimitive.attributes(variant.epilogue().activation());
              convolution_forward.primitive_desc descriptor = new convolution_forward.primitive_desc(dnnl.engine(),
-                     prop_kind.forward_inference, algorithm.convolution_direct, input.descriptor(),
+                     prop_kind.forward_inference, algorithm.convolution_direct, variant.input().descriptor(),
                      Descriptors.any(weightDimensions()), Descriptors.of(memory.format_tag.x, spec.filters()),
-                     output.descriptor(), strides(), padding(), padding(), attributes, false)) {
+                     variant.output().descriptor(), strides(), padding(), padding(), attributes, false)) {
             Dnnl.noteSlowKernel(descriptor, "convolution " + spec);
             return new FusedPrimitive(dnnl, new convolution_forward(descriptor), plainWeights(), descriptor.weights_desc(),
-                    spec.filters(), epilogue.activation());
+                    spec.filters(), variant.epilogue().activation());
         }
     }
 

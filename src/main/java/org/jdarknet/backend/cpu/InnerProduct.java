@@ -69,10 +69,16 @@ record InnerProduct(Dnnl dnnl, Accumulate accumulate, Layout input, Layout outpu
         }
     }
 
-    /** The {@code n × outputs} matrix in the buffer of a {@code n × outputs × 1 × 1} tensor of the output's layout. */
+    /**
+     * The {@code n × outputs} matrix in the buffer of a {@code n × outputs × 1 × 1} tensor of the
+     * output's layout (a channel view's columns from its first channel on).
+     */
     memory.desc outputView() {
-        return new memory.desc(new long[] {input.shape().n(), output.shape().c()}, memory.data_type.f32,
-                new long[] {output.paddedChannels(), 1});
+        long items = input.shape().n();
+        long stride = output.paddedChannels();
+        try (memory.desc rows = new memory.desc(new long[] {items, stride}, memory.data_type.f32, new long[] {stride, 1})) {
+            return rows.submemory_desc(new long[] {items, output.shape().c()}, new long[] {0, output.firstChannel()});
+        }
     }
 
     private long[] weightDimensions() {

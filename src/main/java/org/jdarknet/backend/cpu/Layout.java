@@ -11,8 +11,33 @@ import org.jdarknet.backend.Shape;
  * <p>Blocked formats ({@code nChw8c}, {@code nChw16c}) group the channels by the block size; when
  * the channel count is not a multiple of it the last block is padded. Those padding lanes must stay
  * zero, because the next oneDNN primitive reads them as input channels.
+ *
+ * <p>A channel view ({@code Backend.channelSlice}) lies in its parent's buffer: its
+ * {@code shape.c()} channels are channels {@code firstChannel} onwards of a tensor of
+ * {@code parentChannels}, so every index here is an index into the parent's buffer. A tensor that
+ * is not a view is its own parent: {@code parentChannels == shape.c()}, {@code firstChannel == 0}.
  */
-record Layout(Shape shape, Format format) {
+record Layout(Shape shape, Format format, int parentChannels, int firstChannel) {
+
+    /** The layout of a tensor of its own (not a view). */
+    Layout(Shape shape, Format format) {
+        this(shape, format, shape.c(), 0);
+    }
+
+    /** Channels {@code first .. first+channels} of this (not a view) as a view's layout. */
+    Layout channels(int first, int channels) {
+        return new Layout(new Shape(shape.n(), channels, shape.h(), shape.w()), format, shape.c(), first);
+    }
+
+    /** Whether this lies among other channels of a larger buffer. */
+    boolean isView() {
+        return parentChannels != shape.c();
+    }
+
+    /** Whether a tensor of this layout holds the values of a tensor of {@code own}: the same shape and format, maybe as a view. */
+    boolean sameValues(Layout own) {
+        return shape.equals(own.shape) && format == own.format;
+    }
 
     /** The formats activations are kept in. */
     enum Format {
@@ -51,12 +76,12 @@ record Layout(Shape shape, Format format) {
         return format.block;
     }
 
-    /** Channels including the padding of the last block. */
+    /** The buffer's channels per item, including the padding of the last block (the parent's, for a view). */
     int paddedChannels() {
-        return (shape.c() + block() - 1) / block() * block();
+        return (parentChannels + block() - 1) / block() * block();
     }
 
-    /** Floats in the buffer, padding included. */
+    /** Floats in the buffer, padding included (the parent's whole buffer, for a view). */
     long bufferSize() {
         return (long) shape.n() * paddedChannels() * shape.h() * shape.w();
     }
@@ -67,24 +92,33 @@ record Layout(Shape shape, Format format) {
     }
 
     /** Buffer index of the first value (y = x = 0) of one channel of one item. */
-    int plane(int item, int channel) {
+    int plane(int item, int viewChannel) {
         int spatial = shape.h() * shape.w();
+        int channel = firstChannel + viewChannel;
         return switch (format) {
-            case PLAIN -> (item * shape.c() + channel) * spatial;
-            case CHANNELS_LAST -> item * spatial * shape.c() + channel;
+            case PLAIN -> (item * parentChannels + channel) * spatial;
+            case CHANNELS_LAST -> item * spatial * parentChannels + channel;
             case BLOCKED_8, BLOCKED_16 ->
                     (item * paddedChannels() + channel - channel % block()) * spatial + channel % block();
         };
     }
 
-    /** Whether buffer index {@code index} holds a value, rather than a padding lane of a blocked layout. */
+    /**
+     * Whether buffer index {@code index} holds one of this tensor's values, rather than a padding
+     * lane of a blocked layout or, for a view, a value of the parent's other channels.
+     */
     boolean holdsValue(int index) {
         if (paddedChannels() == shape.c()) {
             return true;
         }
         int spatial = shape.h() * shape.w();
-        int channelBlock = index / (block() * spatial) % (paddedChannels() / block());
-        return channelBlock * block() + index % block() < shape.c();
+        int channel = switch (format) {
+            case PLAIN -> index / spatial % parentChannels;
+            case CHANNELS_LAST -> index % parentChannels;
+            case BLOCKED_8, BLOCKED_16 -> index / (block() * spatial) % (paddedChannels() / block()) * block()
+                    + index % block();
+        };
+        return channel >= firstChannel && channel < firstChannel + shape.c();
     }
 
     /**
@@ -94,6 +128,10 @@ record Layout(Shape shape, Format format) {
      * one item in a blocked format, one channel plane of one item in {@code nchw}.
      */
     int segments() {
+        if (isView()) {
+            throw new IllegalArgumentException("a channel view cannot be walked in segments (views are for inference): "
+                    + this);
+        }
         return shape.n() * paddedChannels() / pointStride();
     }
 
@@ -114,10 +152,17 @@ record Layout(Shape shape, Format format) {
 
     /** Distance in the buffer between neighbouring values (in x, then y) of one channel plane. */
     int pointStride() {
-        return format == Format.CHANNELS_LAST ? shape.c() : block();
+        return format == Format.CHANNELS_LAST ? parentChannels : block();
     }
 
+    /** oneDNN's description: for a view, a sub-memory of the parent's (its offset included). */
     memory.desc descriptor() {
-        return Descriptors.of(shape, format.tag());
+        if (!isView()) {
+            return Descriptors.of(shape, format.tag());
+        }
+        try (memory.desc parent = Descriptors.of(format.tag(), shape.n(), parentChannels, shape.h(), shape.w())) {
+            return parent.submemory_desc(new long[] {shape.n(), shape.c(), shape.h(), shape.w()},
+                    new long[] {0, firstChannel, 0, 0});
+        }
     }
 }

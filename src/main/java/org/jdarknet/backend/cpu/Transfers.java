@@ -65,9 +65,9 @@ final class Transfers {
                 Arg.dst(destination.memory()));
     }
 
-    /** Sets every real value; padding lanes stay zero. */
+    /** Sets every real value; padding lanes (and a view's parent's other channels) stay as they are. */
     void fill(ActivationTensor tensor, float value) {
-        if (value == 0) {
+        if (value == 0 && !tensor.isView()) {
             Pointer.memset(tensor.memory().get_data_handle(), 0, tensor.layout().bufferSize() * Float.BYTES);
             return;
         }

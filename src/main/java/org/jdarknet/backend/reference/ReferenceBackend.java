@@ -2,6 +2,7 @@ package org.jdarknet.backend.reference;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.BatchNorm;
@@ -43,33 +44,55 @@ public final class ReferenceBackend implements Backend {
         return new ArrayTensor(shape);
     }
 
+    /** Every slice: a view shares its parent's array. */
+    @Override
+    public Optional<Tensor> channelSlice(Tensor parent, int offset, int channels) {
+        return Optional.of(ArrayTensor.channelSlice(ArrayTensor.of(parent), offset, channels));
+    }
+
     @Override
     public void upload(FloatBuffer values, Tensor tensor) {
-        float[] data = ArrayTensor.of(tensor).data();
-        if (values.remaining() != data.length) {
+        ArrayTensor to = ArrayTensor.of(tensor);
+        if (values.remaining() != tensor.shape().size()) {
             throw new IllegalArgumentException("upload of " + values.remaining() + " values into a tensor of " + tensor.shape());
         }
-        values.get(data);
+        int item = tensor.shape().itemSize();
+        for (int b = 0; b < tensor.shape().n(); b++) {
+            values.get(to.values(), to.start(b), item);
+        }
     }
 
     @Override
     public float[] download(Tensor tensor) {
-        return ArrayTensor.of(tensor).data().clone();
+        ArrayTensor from = ArrayTensor.of(tensor);
+        float[] values = new float[tensor.shape().size()];
+        int item = tensor.shape().itemSize();
+        for (int b = 0; b < tensor.shape().n(); b++) {
+            System.arraycopy(from.values(), from.start(b), values, b * item, item);
+        }
+        return values;
     }
 
     @Override
     public void fill(Tensor tensor, float value) {
-        Arrays.fill(ArrayTensor.of(tensor).data(), value);
+        ArrayTensor to = ArrayTensor.of(tensor);
+        int item = tensor.shape().itemSize();
+        for (int b = 0; b < tensor.shape().n(); b++) {
+            Arrays.fill(to.values(), to.start(b), to.start(b) + item, value);
+        }
     }
 
     @Override
     public void copy(Tensor source, Tensor destination) {
-        float[] from = ArrayTensor.of(source).data();
-        float[] to = ArrayTensor.of(destination).data();
-        if (from.length != to.length) {
+        ArrayTensor from = ArrayTensor.of(source);
+        ArrayTensor to = ArrayTensor.of(destination);
+        if (!source.shape().equals(destination.shape())) {
             throw new IllegalArgumentException("copy between " + source.shape() + " and " + destination.shape());
         }
-        System.arraycopy(from, 0, to, 0, from.length);
+        int item = source.shape().itemSize();
+        for (int b = 0; b < source.shape().n(); b++) {
+            System.arraycopy(from.values(), from.start(b), to.values(), to.start(b), item);
+        }
     }
 
     @Override
@@ -84,30 +107,32 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void apply(Epilogue epilogue, Tensor tensor) {
-        float[] x = ArrayTensor.of(tensor).data();
-        Shape shape = tensor.shape();
-        int spatial = shape.h() * shape.w();
+        ArrayTensor values = ArrayTensor.of(tensor);
+        float[] x = values.values();
         if (epilogue.batchNorm() != null) {
-            normalize(epilogue.batchNorm(), x, shape, spatial);
+            normalize(epilogue.batchNorm(), values);
         }
         if (epilogue.biases() != null) {
             float[] biases = ArrayTensor.of(epilogue.biases()).data();
-            forEachChannel(shape, spatial, (channel, from, to) -> {
+            forEachChannel(values, (channel, from, to) -> {
                 float bias = biases[channel];
                 for (int i = from; i < to; i++) {
                     x[i] += bias;
                 }
             });
         }
-        activate(epilogue.activation(), x);
+        if (epilogue.activation() != Activation.LINEAR) {
+            forEachChannel(values, (channel, from, to) -> activate(epilogue.activation(), x, from, to));
+        }
     }
 
     /** Darknet's order: normalise every value, then multiply by the channel's scale. */
-    private static void normalize(BatchNorm bn, float[] x, Shape shape, int spatial) {
+    private static void normalize(BatchNorm bn, ArrayTensor values) {
+        float[] x = values.values();
         float[] mean = ArrayTensor.of(bn.mean()).data();
         float[] variance = ArrayTensor.of(bn.variance()).data();
         float[] scales = ArrayTensor.of(bn.scales()).data();
-        forEachChannel(shape, spatial, (channel, from, to) -> {
+        forEachChannel(values, (channel, from, to) -> {
             for (int i = from; i < to; i++) {
                 x[i] = bn.style().normalize(x[i], mean[channel], variance[channel]);
             }
@@ -118,26 +143,24 @@ public final class ReferenceBackend implements Backend {
         });
     }
 
-    private static void activate(Activation activation, float[] x) {
-        if (activation == Activation.LINEAR) {
-            return;
-        }
-        for (int i = 0; i < x.length; i++) {
+    private static void activate(Activation activation, float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
             x[i] = activation.apply(x[i]);
         }
     }
 
     @Override
     public void maxPool(PoolSpec spec, Tensor input, Tensor output) {
-        float[] in = ArrayTensor.of(input).data();
-        float[] out = ArrayTensor.of(output).data();
+        ArrayTensor inTensor = ArrayTensor.of(input);
+        ArrayTensor outTensor = ArrayTensor.of(output);
+        float[] in = inTensor.values();
+        float[] out = outTensor.values();
         Shape is = spec.input();
         int outH = spec.outputHeight();
         int outW = spec.outputWidth();
-        int planes = is.n() * is.c();
-        for (int plane = 0; plane < planes; plane++) {
-            int inPlane = plane * is.h() * is.w();
-            int outPlane = plane * outH * outW;
+        for (int plane = 0; plane < is.n() * is.c(); plane++) {
+            int inPlane = inTensor.start(plane / is.c()) + plane % is.c() * is.h() * is.w();
+            int outPlane = outTensor.start(plane / is.c()) + plane % is.c() * outH * outW;
             for (int y = 0; y < outH; y++) {
                 for (int x = 0; x < outW; x++) {
                     float max = -Float.MAX_VALUE;
@@ -162,23 +185,29 @@ public final class ReferenceBackend implements Backend {
     /** Sequential float sum, then multiplied by {@code 1f/(h*w)} as darknet's fast-math build does. */
     @Override
     public void averagePool(Tensor input, Tensor output) {
-        float[] in = ArrayTensor.of(input).data();
-        float[] out = ArrayTensor.of(output).data();
+        ArrayTensor inTensor = ArrayTensor.of(input);
+        ArrayTensor outTensor = ArrayTensor.of(output);
+        float[] in = inTensor.values();
+        float[] out = outTensor.values();
+        int channels = input.shape().c();
         int spatial = input.shape().h() * input.shape().w();
         float inverse = 1f / spatial;
-        for (int plane = 0; plane < out.length; plane++) {
+        for (int plane = 0; plane < input.shape().n() * channels; plane++) {
+            int start = inTensor.start(plane / channels) + plane % channels * spatial;
             float sum = 0;
             for (int i = 0; i < spatial; i++) {
-                sum += in[plane * spatial + i];
+                sum += in[start + i];
             }
-            out[plane] = sum * inverse;
+            out[outTensor.start(plane / channels) + plane % channels] = sum * inverse;
         }
     }
 
     @Override
     public void shortcut(Tensor from, float alpha, float beta, Tensor output) {
-        float[] add = ArrayTensor.of(from).data();
-        float[] out = ArrayTensor.of(output).data();
+        ArrayTensor addTensor = ArrayTensor.of(from);
+        ArrayTensor outTensor = ArrayTensor.of(output);
+        float[] add = addTensor.values();
+        float[] out = outTensor.values();
         Shape a = from.shape();
         Shape o = output.shape();
         int stride = Math.max(1, a.w() / o.w());
@@ -190,8 +219,8 @@ public final class ReferenceBackend implements Backend {
             for (int k = 0; k < minC; k++) {
                 for (int j = 0; j < minH; j++) {
                     for (int i = 0; i < minW; i++) {
-                        int outIndex = i * sample + o.w() * (j * sample + o.h() * (k + o.c() * b));
-                        int addIndex = i * stride + a.w() * (j * stride + a.h() * (k + a.c() * b));
+                        int outIndex = outTensor.start(b) + i * sample + o.w() * (j * sample + o.h() * k);
+                        int addIndex = addTensor.start(b) + i * stride + a.w() * (j * stride + a.h() * k);
                         out[outIndex] = alpha * out[outIndex] + beta * add[addIndex];
                     }
                 }
@@ -201,13 +230,11 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void copyChannels(Tensor source, Tensor destination, int offset) {
-        float[] from = ArrayTensor.of(source).data();
-        float[] to = ArrayTensor.of(destination).data();
-        int itemFrom = source.shape().itemSize();
-        int itemTo = destination.shape().itemSize();
+        ArrayTensor from = ArrayTensor.of(source);
+        ArrayTensor to = ArrayTensor.of(destination);
         int start = offset * destination.shape().h() * destination.shape().w();
         for (int b = 0; b < source.shape().n(); b++) {
-            System.arraycopy(from, b * itemFrom, to, b * itemTo + start, itemFrom);
+            System.arraycopy(from.values(), from.start(b), to.values(), to.start(b) + start, source.shape().itemSize());
         }
     }
 
@@ -218,20 +245,24 @@ public final class ReferenceBackend implements Backend {
      */
     @Override
     public void softmax(Tensor input, int groups, float temperature, Tensor output) {
-        float[] in = ArrayTensor.of(input).data();
-        float[] out = ArrayTensor.of(output).data();
+        ArrayTensor inTensor = ArrayTensor.of(input);
+        ArrayTensor outTensor = ArrayTensor.of(output);
+        float[] in = inTensor.values();
+        float[] out = outTensor.values();
         int groupSize = input.shape().itemSize() / groups;
-        for (int start = 0; start < in.length; start += groupSize) {
+        for (int group = 0; group < input.shape().n() * groups; group++) {
+            int from = inTensor.start(group / groups) + group % groups * groupSize;
+            int to = outTensor.start(group / groups) + group % groups * groupSize;
             float largest = -Float.MAX_VALUE;
-            for (int i = start; i < start + groupSize; i++) {
-                largest = Math.max(largest, in[i]);
+            for (int i = 0; i < groupSize; i++) {
+                largest = Math.max(largest, in[from + i]);
             }
-            for (int i = start; i < start + groupSize; i++) {
-                out[i] = (float) Math.exp(in[i] / temperature - largest / temperature);
+            for (int i = 0; i < groupSize; i++) {
+                out[to + i] = (float) Math.exp(in[from + i] / temperature - largest / temperature);
             }
-            float inverse = 1f / fourLaneSum(out, start, groupSize);
-            for (int i = start; i < start + groupSize; i++) {
-                out[i] *= inverse;
+            float inverse = 1f / fourLaneSum(out, to, groupSize);
+            for (int i = 0; i < groupSize; i++) {
+                out[to + i] *= inverse;
             }
         }
     }
@@ -261,16 +292,20 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void crop(Tensor input, int top, int left, boolean flip, float scale, float shift, Tensor output) {
-        float[] in = ArrayTensor.of(input).data();
-        float[] out = ArrayTensor.of(output).data();
+        ArrayTensor inTensor = ArrayTensor.of(input);
+        ArrayTensor outTensor = ArrayTensor.of(output);
+        float[] in = inTensor.values();
+        float[] out = outTensor.values();
         Shape is = input.shape();
         Shape os = output.shape();
-        int index = 0;
-        for (int plane = 0; plane < os.n() * os.c(); plane++) {
-            for (int y = 0; y < os.h(); y++) {
-                for (int x = 0; x < os.w(); x++) {
-                    int column = flip ? is.w() - left - x - 1 : x + left;
-                    out[index++] = in[(plane * is.h() + y + top) * is.w() + column] * scale + shift;
+        for (int b = 0; b < os.n(); b++) {
+            int index = outTensor.start(b);
+            for (int c = 0; c < os.c(); c++) {
+                for (int y = 0; y < os.h(); y++) {
+                    for (int x = 0; x < os.w(); x++) {
+                        int column = flip ? is.w() - left - x - 1 : x + left;
+                        out[index++] = in[inTensor.start(b) + (c * is.h() + y + top) * is.w() + column] * scale + shift;
+                    }
                 }
             }
         }
@@ -365,11 +400,13 @@ public final class ReferenceBackend implements Backend {
         return ArrayTensor.of(tensor).data();
     }
 
-    /** Visits each (item, channel) plane as a range of flat indices, with its channel number. */
-    private static void forEachChannel(Shape shape, int spatial, ChannelRange action) {
+    /** Visits each (item, channel) plane as a range of indices into the tensor's array, with its channel number. */
+    private static void forEachChannel(ArrayTensor tensor, ChannelRange action) {
+        Shape shape = tensor.shape();
+        int spatial = shape.h() * shape.w();
         for (int b = 0; b < shape.n(); b++) {
             for (int c = 0; c < shape.c(); c++) {
-                int from = (b * shape.c() + c) * spatial;
+                int from = tensor.start(b) + c * spatial;
                 action.visit(c, from, from + spatial);
             }
         }

@@ -29,16 +29,18 @@ final class ReferenceConnected implements Connected {
      */
     @Override
     public void forward(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
-        float[] x = ArrayTensor.of(input).data();
+        ArrayTensor in = ArrayTensor.of(input);
+        ArrayTensor out = ArrayTensor.of(output);
+        float[] x = in.values();
         float[] w = ArrayTensor.of(weights).data();
-        float[] y = ArrayTensor.of(output).data();
+        float[] y = out.values();
         int batch = input.shape().n();
         int inputs = input.shape().itemSize();
         int outputs = output.shape().itemSize();
         int vectorEnd = inputs - inputs % 4;
         for (int b = 0; b < batch; b++) {
             for (int o = 0; o < outputs; o++) {
-                int xRow = b * inputs;
+                int xRow = in.start(b);
                 int wRow = o * inputs;
                 float l0 = 0;
                 float l1 = 0;
@@ -54,7 +56,7 @@ final class ReferenceConnected implements Connected {
                 for (int i = vectorEnd; i < inputs; i++) {
                     sum += x[xRow + i] * w[wRow + i];
                 }
-                y[b * outputs + o] = sum;
+                y[out.start(b) + o] = sum;
             }
         }
         backend.apply(epilogue, output);

@@ -42,15 +42,15 @@ final class ReferenceConvolution implements Convolution {
 
     @Override
     public void forward(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
-        float[] in = ArrayTensor.of(input).data();
+        ArrayTensor in = ArrayTensor.of(input);
         float[] w = ArrayTensor.of(weights).data();
-        float[] out = ArrayTensor.of(output).data();
+        ArrayTensor out = ArrayTensor.of(output);
         int groups = spec.groups();
-        Arrays.fill(out, 0f);
         for (int b = 0; b < spec.input().n(); b++) {
+            Arrays.fill(out.values(), out.start(b), out.start(b) + output.shape().itemSize(), 0f);
             for (int g = 0; g < groups; g++) {
-                im2col(in, (b * groups + g) * inputPerGroup, channelsPerGroup);
-                multiplyAccumulate(w, g * filtersPerGroup * k, out, (b * groups + g) * filtersPerGroup * n);
+                im2col(in.values(), in.start(b) + g * inputPerGroup, channelsPerGroup);
+                multiplyAccumulate(w, g * filtersPerGroup * k, out.values(), out.start(b) + g * filtersPerGroup * n);
             }
         }
         backend.apply(epilogue, output);
