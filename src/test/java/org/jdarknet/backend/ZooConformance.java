@@ -119,6 +119,15 @@ public abstract class ZooConformance extends BackendConformance {
     }
 
     private double assertLayerAgrees(float[] expected, float[] actual, String what) {
+        return assertLayerAgrees(expected, actual, tolerances().zooLayer(), what);
+    }
+
+    /**
+     * Asserts that a layer's output is within {@code tolerance} of the expected one's largest
+     * magnitude, and returns the largest difference relative to it.
+     */
+    public static double assertLayerAgrees(float[] expected, float[] actual, double tolerance, String what) {
+        assertEquals(expected.length, actual.length, what + ": values");
         double largest = 0;
         double difference = 0;
         for (int i = 0; i < expected.length; i++) {
@@ -128,7 +137,7 @@ public abstract class ZooConformance extends BackendConformance {
         double relative = difference / Math.max(largest, Float.MIN_NORMAL);
         double found = difference;
         double scale = largest;
-        assertTrue(relative <= tolerances().zooLayer(), () -> what + ": largest difference " + found + " is " + relative
+        assertTrue(relative <= tolerance, () -> what + ": largest difference " + found + " is " + relative
                 + " of its largest magnitude " + scale);
         return relative;
     }

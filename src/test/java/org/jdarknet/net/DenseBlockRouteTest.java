@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import org.jdarknet.backend.BackendPair;
 import org.jdarknet.backend.RouteCopies;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.weights.RandomWeights;
@@ -27,10 +28,7 @@ class DenseBlockRouteTest {
              Network copied = Network.build(CFG, copying.backend(), 2)) {
             RandomWeights.fill(network, 11);
             RandomWeights.fill(copied, 11);
-            float[] images = new float[network.inputShape().size()];
-            for (int i = 0; i < images.length; i++) {
-                images[i] = (i * 7919 % 1000) / 1000f;
-            }
+            float[] images = BackendPair.random(13, network.inputShape().size(), 0.5);
             network.forward(images);
             copied.forward(images);
             assertEquals(2, viewed.take(), "copies with views: layer 11, into routes 12 and 13");

@@ -2,11 +2,12 @@ package org.jdarknet.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import org.jdarknet.backend.BackendPair;
 import org.jdarknet.backend.RouteCopies;
 import org.jdarknet.backend.Tolerances;
+import org.jdarknet.backend.ZooConformance;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.classify.TopK;
 import org.jdarknet.net.Network;
@@ -61,10 +62,7 @@ class CpuDenseNetRouteTest {
             try (Network network = Network.build(cfg, viewed.backend(), 2)) {
                 RandomWeights.fill(reference, 12);
                 RandomWeights.fill(network, 12);
-                float[] images = new float[network.inputShape().size()];
-                for (int i = 0; i < images.length; i++) {
-                    images[i] = (i * 7919 % 1000) / 1000f;
-                }
+                float[] images = BackendPair.random(13, network.inputShape().size(), 0.5);
                 reference.forward(images);
                 network.forward(images);
                 assertEquals(4, viewed.take(), "copies: route 10's two (channels 0..4 and 4..36 are not whole blocks"
@@ -77,15 +75,6 @@ class CpuDenseNetRouteTest {
     }
 
     private static void assertAgree(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + ": values");
-        double largest = 0;
-        double difference = 0;
-        for (int i = 0; i < expected.length; i++) {
-            largest = Math.max(largest, Math.abs(expected[i]));
-            difference = Math.max(difference, Math.abs((double) expected[i] - actual[i]));
-        }
-        double relative = difference / Math.max(largest, Float.MIN_NORMAL);
-        assertTrue(relative <= TOLERANCE, what + ": largest difference " + difference + " is " + relative
-                + " of the largest magnitude " + largest);
+        ZooConformance.assertLayerAgrees(expected, actual, TOLERANCE, what);
     }
 }
