@@ -25,19 +25,26 @@ final class ActivationTensor extends CpuTensor {
         this.values = new FloatPointer(memory.get_data_handle()).capacity(layout.bufferSize()).asBuffer();
     }
 
-    private ActivationTensor(ActivationTensor parent, Layout layout, Dnnl dnnl) {
+    private ActivationTensor(ActivationTensor parent, Layout layout) {
         this.layout = layout;
         this.parent = parent;
-        this.memory = dnnl.wrap(layout.descriptor(), parent.memory().get_data_handle());
+        memory whole = parent.memory();
+        this.memory = new memory(layout.descriptor(), whole.get_engine(), whole.get_data_handle());
         this.values = parent.values;
     }
 
-    /** Channels {@code first .. first+channels} of {@code parent} (not itself a view), sharing its buffer. */
-    static ActivationTensor view(ActivationTensor parent, int first, int channels, Dnnl dnnl) {
-        if (parent.parent != null || first < 0 || channels <= 0 || first + channels > parent.shape().c()) {
+    /**
+     * Channels {@code first .. first+channels} of {@code parent} (not itself a view), sharing its
+     * buffer; in a blocked layout they must be whole blocks, as oneDNN's sub-memories are.
+     */
+    static ActivationTensor view(ActivationTensor parent, int first, int channels) {
+        boolean whole = first == 0 && channels == parent.shape().c();
+        int block = parent.layout.block();
+        if (parent.parent != null || first < 0 || channels <= 0 || first + channels > parent.shape().c()
+                || !whole && (first % block != 0 || channels % block != 0)) {
             throw new IllegalArgumentException("no view of channels " + first + ".." + (first + channels) + " of " + parent);
         }
-        return new ActivationTensor(parent, parent.layout.channels(first, channels), dnnl);
+        return new ActivationTensor(parent, parent.layout.channels(first, channels));
     }
 
     boolean isView() {

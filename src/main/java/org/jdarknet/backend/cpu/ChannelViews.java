@@ -33,7 +33,7 @@ final class ChannelViews {
         boolean whole = first == 0 && channels == layout.shape().c();
         boolean wholeBlocks = first % layout.block() == 0 && channels % layout.block() == 0;
         if (whole || wholeBlocks && optimised.computeIfAbsent(layout.format(), this::convolutionsTakeViews)) {
-            return Optional.of(ActivationTensor.view(parent, first, channels, dnnl));
+            return Optional.of(ActivationTensor.view(parent, first, channels));
         }
         return Optional.empty();
     }
