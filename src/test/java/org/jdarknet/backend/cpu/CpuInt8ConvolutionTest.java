@@ -3,16 +3,21 @@ package org.jdarknet.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import org.jdarknet.UsageException;
 import org.jdarknet.backend.Activation;
+import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Shape;
+import org.jdarknet.backend.Tensor;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -111,7 +116,7 @@ class CpuInt8ConvolutionTest {
         assertArrayEquals(layer.run(fp32), layer.run(int8), "uncalibrated " + layer.spec());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void changedWeightsAreQuantisedAgain() {
         ConvolutionCase first = layer(16, 8, 8, 32, 3, 1, 1, 1, 1, true, Activation.LEAKY);
         ConvolutionCase second = ConvolutionCase.random(first.spec(), true, Activation.LEAKY, 99);
@@ -124,6 +129,21 @@ class CpuInt8ConvolutionTest {
         Int8Arithmetic.Result after = Int8Arithmetic.emulate(changed, range, halvesWeights());
         assertWithin(before.values(), outputs[0], before.tight(), "before the change");
         assertWithin(after.values(), outputs[1], after.tight(), "after new weights and variances");
+    }
+
+    @Test
+    void trainingIsRefused() {
+        ConvolutionSpec spec = new ConvolutionSpec(new Shape(1, 8, 6, 6), 8, 3, 1, 1, 1).withInputRange(1);
+        try (Tensor input = int8.allocate(spec.input());
+             Tensor weights = int8.allocateParameter(spec.weights());
+             Tensor delta = int8.allocate(spec.output());
+             Tensor gradient = int8.allocateParameter(spec.weights());
+             Convolution convolution = int8.convolution(spec)) {
+            UsageException refused = assertThrows(UsageException.class,
+                    () -> convolution.backward(input, weights, delta, gradient, null));
+            assertTrue(refused.getMessage().startsWith("--precision int8 is for inference; training computes in fp32"),
+                    refused.getMessage());
+        }
     }
 
     static void assertWithin(float[] expected, float[] actual, double[] bounds, String what) {

@@ -23,8 +23,10 @@ final class Int8Arithmetic {
      * @param values   the int8 convolution's outputs
      * @param tight    per output, the float rounding a kernel computing exactly this arithmetic may add
      * @param fromReal per output, how far the int8 result can be from the real-valued convolution
+     * @param products per output, the sum of |x|·|w| over its dot product (folded weights), which
+     *                 bounds what rounding the products' operands can change
      */
-    record Result(float[] values, double[] tight, double[] fromReal) {
+    record Result(float[] values, double[] tight, double[] fromReal, double[] products) {
     }
 
     private Int8Arithmetic() {
@@ -54,6 +56,7 @@ final class Int8Arithmetic {
         float[] values = new float[out.size()];
         double[] tight = new double[out.size()];
         double[] fromReal = new double[out.size()];
+        double[] products = new double[out.size()];
         int channels = in.c() / spec.groups();
         int filtersPerGroup = spec.filters() / spec.groups();
         double slope = lipschitz(layer.activation());
@@ -91,15 +94,16 @@ final class Int8Arithmetic {
                         tight[o] = 1e-6 * (Math.abs(dequantised) + Math.abs(biases[f])) + 1e-6;
                         // fp32's own rounding of the real sum, and of folding batch norm, on top of quantisation.
                         fromReal[o] = slope * (quantisation + 1e-5 * (magnitude + Math.abs(biases[f]))) + 1e-6;
+                        products[o] = magnitude;
                     }
                 }
             }
         }
-        return new Result(values, tight, fromReal);
+        return new Result(values, tight, fromReal, products);
     }
 
     /** The largest slope of {@code activation}: how much an error in its input can grow. */
-    private static double lipschitz(Activation activation) {
+    static double lipschitz(Activation activation) {
         return switch (activation) {
             case LINEAR, RELU, LEAKY -> 1;
             case LOGISTIC -> 0.25;
