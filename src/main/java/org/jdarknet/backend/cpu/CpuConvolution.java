@@ -74,7 +74,7 @@ final class CpuConvolution implements Convolution {
     }
 
     private ForwardPass floating(Epilogue epilogue) {
-        Precision precision = dnnl.precision() == Precision.BF16 ? Precision.BF16 : Precision.FP32;
+        Precision precision = dnnl.floatPrecision();
         try (primitive_attr attributes = FusedPrimitive.attributes(epilogue.activation(), precision);
              convolution_forward.primitive_desc descriptor = forwardDescriptor(input.descriptor(),
                      Descriptors.any(weightDimensions()), attributes)) {

@@ -29,7 +29,7 @@ record InnerProduct(Dnnl dnnl, Accumulate accumulate, Layout input, Layout outpu
     /** The forward primitive with {@code activation} fused (or applied right after, when oneDNN lacks it). */
     FusedPrimitive forward(Activation activation) {
         long outputs = output.shape().c();
-        Precision precision = dnnl.precision() == Precision.BF16 ? Precision.BF16 : Precision.FP32;
+        Precision precision = dnnl.floatPrecision();
         try (primitive_attr attributes = FusedPrimitive.attributes(activation, precision);
              inner_product_forward.primitive_desc descriptor = new inner_product_forward.primitive_desc(dnnl.engine(),
                      prop_kind.forward_inference, input.descriptor(), Descriptors.any(weightDimensions()),
