@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  *   <li>{@link Int8Arithmetic}, the same integer arithmetic in Java from the shared quantisation
  *       rules: within a few float roundings ({@link Int8Arithmetic.Result#tight}), so every integer
  *       must be the same. On a CPU without VNNI oneDNN halves the weights (see
- *       {@link Int8Arithmetic}), depthwise convolutions included; the emulation then does the same;</li>
+ *       {@link Int8Arithmetic}), depthwise convolutions included; the emulation then does the same
+ *       (and agreeing with it shows that oneDNN's JIT kernels ran: its reference loops keep whole
+ *       weights);</li>
  *   <li>the fp32 reference backend, within the bound the quantisation steps give
  *       ({@link Int8Arithmetic.Result#fromReal}: over the dot product, |x|·Δw + |w|·Δx + Δx·Δw with
  *       Δx half an input step and Δw half a weight step, one and a half when halved, times the
@@ -86,11 +88,12 @@ class CpuInt8ConvolutionTest {
         ConvolutionCase layer = layer(channels, height, width, filters, size, stride, padding, groups, batch, batchNorm,
                 activation);
         float range = layer.inputRange();
-        float[] actual = layer.withSpec(layer.spec().withInputRange(range)).run(int8);
+        ConvolutionSpec calibrated = layer.spec().withInputRange(range);
+        float[] actual = layer.withSpec(calibrated).run(int8);
         Int8Arithmetic.Result expected = Int8Arithmetic.emulate(layer, range, halvesWeights());
-        assertWithin(expected.values(), actual, expected.tight(), "int8 arithmetic of " + layer.spec());
+        assertWithin(expected.values(), actual, expected.tight(), "int8 arithmetic of " + calibrated);
         float[] exact = layer.run(reference);
-        assertWithin(exact, actual, expected.fromReal(), "fp32 reference of " + layer.spec());
+        assertWithin(exact, actual, expected.fromReal(), "fp32 reference of " + calibrated);
         assertFalse(Arrays.equals(exact, actual), "int8 gave fp32's results: it did not quantise");
     }
 
@@ -101,9 +104,10 @@ class CpuInt8ConvolutionTest {
         ConvolutionCase layer = layer(channels, height, width, filters, size, stride, padding, groups, 1, true,
                 activation);
         float range = layer.inputRange() / 3;
-        float[] actual = layer.withSpec(layer.spec().withInputRange(range)).run(int8);
+        ConvolutionSpec calibrated = layer.spec().withInputRange(range);
+        float[] actual = layer.withSpec(calibrated).run(int8);
         Int8Arithmetic.Result expected = Int8Arithmetic.emulate(layer, range, halvesWeights());
-        assertWithin(expected.values(), actual, expected.tight(), "saturated int8 arithmetic of " + layer.spec());
+        assertWithin(expected.values(), actual, expected.tight(), "saturated int8 arithmetic of " + calibrated);
     }
 
     @ParameterizedTest
