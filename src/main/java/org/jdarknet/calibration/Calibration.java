@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Objects;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.layers.Layer;
-import org.jdarknet.net.Network;
 
 /**
  * The activation ranges int8 inference quantises with: the largest |value| that the network's
@@ -19,11 +18,11 @@ import org.jdarknet.net.Network;
  * so that is the range {@link #inputRange(int)} gives a convolution.
  *
  * <p>A calibration belongs to one network: {@link #network()} fingerprints every layer's kind and
- * output shape, and {@link #requireFits(Network)} refuses any other. Stored as the small text file
+ * output shape, and {@link #requireFits} refuses any other. Stored as the small text file
  * {@link CalibrationFile} reads and writes (docs/precision.md).
  *
  * @param cfg         the cfg file's name it was measured for (for messages; the fingerprint decides)
- * @param network     {@link #fingerprint(Network)} of that network
+ * @param network     {@link #fingerprint} of that network
  * @param images      how many images it was measured on
  * @param input       the largest |x| of the network's input
  * @param layers      one range per layer, in layer order
@@ -60,15 +59,15 @@ public record Calibration(String cfg, String network, int images, float input, L
     }
 
     /**
-     * Refuses a network other than the one this calibration was measured on: its ranges would
-     * belong to other tensors.
+     * Refuses a network other than the one this calibration was measured on (its ranges would
+     * belong to other tensors): {@code input} and {@code layers} as built from {@code cfgFile}.
      */
-    public void requireFits(Network network) {
-        String actual = fingerprint(network);
-        if (!actual.equals(this.network)) {
-            throw new CalibrationException(where() + "made for " + cfg + " (network " + this.network + ", "
-                    + layers.size() + " layers), not for " + network.cfgFile().getFileName() + " (network " + actual
-                    + ", " + network.layers().size() + " layers)");
+    public void requireFits(Path cfgFile, Shape input, List<Layer> layers) {
+        String actual = fingerprint(input, layers);
+        if (!actual.equals(network)) {
+            throw new CalibrationException(where() + "made for " + cfg + " (network " + network + ", "
+                    + this.layers.size() + " layers), not for " + cfgFile.getFileName() + " (network " + actual
+                    + ", " + layers.size() + " layers)");
         }
     }
 
@@ -81,11 +80,7 @@ public record Calibration(String cfg, String network, int images, float input, L
      * the batch): two cfgs that give the same fingerprint have tensors of the same shapes in the
      * same places, so the ranges apply.
      */
-    public static String fingerprint(Network network) {
-        return fingerprint(network.inputShape(), network.layers());
-    }
-
-    static String fingerprint(Shape input, List<Layer> layers) {
+    public static String fingerprint(Shape input, List<Layer> layers) {
         StringBuilder description = new StringBuilder(chw(input));
         for (Layer layer : layers) {
             description.append(';').append(layer.kind()).append(' ').append(chw(layer.outputShape()));
