@@ -9,6 +9,7 @@ import org.jdarknet.backend.Precision;
 import org.jdarknet.image.ImageLoader;
 import org.jdarknet.image.Preprocessing;
 import org.jdarknet.net.Network;
+import org.jdarknet.weights.RandomWeights;
 import org.jdarknet.weights.WeightsReader;
 
 /**
@@ -51,6 +52,18 @@ public final class Calibrator {
         try (Network network = Network.build(cfg, backend, 1)) {
             WeightsReader.load(network, weights);
             return measure(network, images, preprocessing, maxPixels);
+        }
+    }
+
+    /**
+     * Builds {@code cfg}'s network on {@code backend} (fp32) with the seeded random weights of
+     * {@link RandomWeights#fill} and measures it on {@code images}, letterboxed as classify makes
+     * them: for timing int8 with the very weights the benchmark times.
+     */
+    public static Calibration withRandomWeights(Path cfg, long seed, Backend backend, List<Path> images) {
+        try (Network network = Network.build(cfg, backend, 1)) {
+            RandomWeights.fill(network, seed);
+            return measure(network, images, Preprocessing.LETTERBOX, ImageLoader.DEFAULT_MAX_PIXELS);
         }
     }
 
