@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code jdarknet completion bash|zsh}: a script that completes every command, checked by running it in bash. */
 class CompletionCommandTest {
     private static final List<String> COMMANDS = List.of("classify", "classifier", "train", "valid", "partial",
-            "benchmark", "export", "completion");
+            "benchmark", "calibrate", "export", "completion");
 
     @TempDir
     Path dir;
