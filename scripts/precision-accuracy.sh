@@ -10,8 +10,7 @@
 # 2. The zoo with seeded random weights (their classes mean nothing, but their agreement does):
 #    top-1 and top-5 agreement of bf16 and int8 with fp32 on the sample images data/*.jpg.
 #
-# Prints two tables on stdout; progress on stderr. About 5-10 minutes on a quiet 2-core machine,
-# most of it the C darknet's training (one thread).
+# Prints two tables on stdout; progress on stderr. docs/precision.md says what its run time is made of.
 #
 # Usage: scripts/precision-accuracy.sh [DATA_DIR [OUT]]   (defaults target/fashion-mnist, target/precision-accuracy)
 # Environment: BACKEND (default cpu: bf16 and int8 need it), JDARKNET_BATCHES (default 600),
@@ -48,30 +47,21 @@ data_with_backup() {
     echo "$1/fashion-mnist.data"
 }
 
-jdarknet_weights() {
-    local kept="$out/jdarknet-$jdarknet_batches.weights"
+# Weights of cfg/fashion-mnist.cfg trained for $2 batches by $1 (jdarknet or darknet), kept in OUT.
+trained() {
+    local trainer=$1 batches=$2 kept="$out/$1-$2.weights" cfg data
     if [ ! -f "$kept" ]; then
-        say "training with jdarknet, $jdarknet_batches batches of 128 (about a minute on a quiet 2-core machine)..."
-        local cfg data
-        cfg=$(shortened_cfg "$jdarknet_batches" "$work/jdarknet")
-        data=$(data_with_backup "$work/jdarknet/backup")
-        ./jdarknet classifier train "$data" "$cfg" --backend "$backend" --seed 1 > "$work/jdarknet/train.log" \
-            2> "$work/jdarknet/train.err" || { tail -5 "$work/jdarknet/train.err" >&2; exit 1; }
-        cp "$work/jdarknet/backup/fashion-mnist.weights" "$kept"
-    fi
-    echo "$kept"
-}
-
-darknet_weights() {
-    local kept="$out/darknet-$darknet_batches.weights"
-    if [ ! -f "$kept" ]; then
-        say "training with the C darknet, $darknet_batches batches of 128 (one thread: a few minutes)..."
-        local cfg data
-        cfg=$(shortened_cfg "$darknet_batches" "$work/darknet")
-        data=$(data_with_backup "$work/darknet/backup")
-        darknet classifier train "$data" "$cfg" > "$work/darknet/train.log" 2> "$work/darknet/train.err" \
-            || { tail -5 "$work/darknet/train.err" >&2; exit 1; }
-        cp "$work/darknet/backup/fashion-mnist.weights" "$kept"
+        say "training with $trainer, $batches batches of 128..."
+        cfg=$(shortened_cfg "$batches" "$work/$trainer")
+        data=$(data_with_backup "$work/$trainer/backup")
+        if [ "$trainer" = jdarknet ]; then
+            set -- ./jdarknet classifier train "$data" "$cfg" --backend "$backend" --seed 1
+        else
+            set -- darknet classifier train "$data" "$cfg"
+        fi
+        "$@" > "$work/$trainer/train.log" 2> "$work/$trainer/train.err" \
+            || { tail -5 "$work/$trainer/train.err" >&2; exit 1; }
+        cp "$work/$trainer/backup/fashion-mnist.weights" "$kept"
     fi
     echo "$kept"
 }
@@ -116,9 +106,9 @@ trained_weights() {
     echo "Fashion-MNIST top-1 on the $(wc -l < "$test_list") test images; int8 calibrated on" \
         "$(wc -l < "$work/calibration.list") training images"
     printf '%-28s %8s %8s %8s %10s %10s\n' "weights" fp32 bf16 int8 "bf16-fp32" "int8-fp32"
-    accuracy_row "jdarknet, $jdarknet_batches batches" "${JDARKNET_WEIGHTS:-$(jdarknet_weights)}"
+    accuracy_row "jdarknet, $jdarknet_batches batches" "${JDARKNET_WEIGHTS:-$(trained jdarknet "$jdarknet_batches")}"
     if command -v darknet >/dev/null 2>&1 || [ -n "${DARKNET_WEIGHTS:-}" ]; then
-        accuracy_row "C darknet, $darknet_batches batches" "${DARKNET_WEIGHTS:-$(darknet_weights)}"
+        accuracy_row "C darknet, $darknet_batches batches" "${DARKNET_WEIGHTS:-$(trained darknet "$darknet_batches")}"
     else
         say "the C darknet is not installed (apt-get install darknet): its row skipped"
     fi

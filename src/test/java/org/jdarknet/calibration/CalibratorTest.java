@@ -37,11 +37,7 @@ class CalibratorTest {
 
     @Test
     void rangesAreTheLargestMagnitudeOfEveryLayerOutputOverTheImages() {
-        Calibration calibration;
-        try (Network network = Network.build(CFG, new ReferenceBackend(), 1)) {
-            RandomWeights.fill(network, SEED);
-            calibration = Calibrator.measure(network, IMAGES, Preprocessing.LETTERBOX, ImageLoader.DEFAULT_MAX_PIXELS);
-        }
+        Calibration calibration = measuredOn(IMAGES);
         try (Network network = Network.build(CFG, new ReferenceBackend(), 1)) {
             RandomWeights.fill(network, SEED);
             int layers = network.layers().size();
@@ -72,30 +68,28 @@ class CalibratorTest {
     /** The maxima over two images are not those of either alone: the calibrator keeps the running maximum. */
     @Test
     void eachImageWidensTheRanges() {
-        try (Network network = Network.build(CFG, new ReferenceBackend(), 1)) {
-            RandomWeights.fill(network, SEED);
-            Calibration first = Calibrator.measure(network, IMAGES.subList(0, 1), Preprocessing.LETTERBOX,
-                    ImageLoader.DEFAULT_MAX_PIXELS);
-            Calibration second = Calibrator.measure(network, IMAGES.subList(1, 2), Preprocessing.LETTERBOX,
-                    ImageLoader.DEFAULT_MAX_PIXELS);
-            Calibration both = Calibrator.measure(network, IMAGES, Preprocessing.LETTERBOX, ImageLoader.DEFAULT_MAX_PIXELS);
-            for (int i = 0; i < both.layers().size(); i++) {
-                assertEquals(Math.max(first.outputRange(i), second.outputRange(i)), both.outputRange(i), "layer " + i);
-            }
-            assertNotEquals(first, second);
+        Calibration first = measuredOn(IMAGES.subList(0, 1));
+        Calibration second = measuredOn(IMAGES.subList(1, 2));
+        Calibration both = measuredOn(IMAGES);
+        for (int i = 0; i < both.layers().size(); i++) {
+            assertEquals(Math.max(first.outputRange(i), second.outputRange(i)), both.outputRange(i), "layer " + i);
         }
+        assertNotEquals(first, second);
     }
 
     @Test
     void theRangesFitTheNetworkTheyWereMeasuredOn() {
-        Calibration calibration;
-        try (Network network = Network.build(CFG, new ReferenceBackend(), 1)) {
-            RandomWeights.fill(network, SEED);
-            calibration = Calibrator.measure(network, IMAGES, Preprocessing.LETTERBOX, ImageLoader.DEFAULT_MAX_PIXELS);
-        }
+        Calibration calibration = measuredOn(IMAGES);
         try (Network calibrated = Network.build(CFG, new ReferenceBackend(), 4, calibration)) {
             ConvolutionalLayer first = (ConvolutionalLayer) calibrated.layers().get(0);
             assertEquals(calibration.inputRange(0), first.spec().inputRange());
+        }
+    }
+
+    private static Calibration measuredOn(List<Path> images) {
+        try (Network network = Network.build(CFG, new ReferenceBackend(), 1)) {
+            RandomWeights.fill(network, SEED);
+            return Calibrator.measure(network, images, Preprocessing.LETTERBOX, ImageLoader.DEFAULT_MAX_PIXELS);
         }
     }
 
