@@ -18,10 +18,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jdarknet calibrate CFG WEIGHTS (IMAGE... | LIST | DIR) --out FILE}: int8's activation ranges. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
-        description = {"Runs images through the network in fp32 and writes the largest |value| of its input and",
-                "of every layer's output: the ranges --precision int8 quantises with (--calibration FILE).",
-                "Give images, one LIST of image paths (one a line), or one DIR (every image below it).",
-                "A few hundred images like those to be classified are plenty."})
+        description = {"Runs the images through the network in fp32 and writes the largest |value|",
+                "of its input and of every layer's output: the ranges that --precision int8",
+                "quantises with (--calibration FILE). Give images, one LIST of image paths",
+                "(one a line) or one DIR (every image below it). A few hundred images like",
+                "those to be classified are plenty."})
 final class CalibrateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CFG", description = "Network description (.cfg).")
     Path cfg;
