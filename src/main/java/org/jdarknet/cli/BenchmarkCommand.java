@@ -100,6 +100,9 @@ final class BenchmarkCommand implements Callable<Integer> {
         BenchmarkSettings settings = new BenchmarkSettings(images, runs, warmup, seed, layers, saveWeights, train);
         List<Path> models = models();
         Precision arithmetic = Precision.parse(precision);
+        if (train && arithmetic != Precision.FP32) {
+            throw new UsageException("--train times training, which is fp32; --precision is for inference");
+        }
         List<Path> calibrationImages = arithmetic == Precision.INT8 ? sampleImages() : List.of();
         try (Backend backend = backendOptions.create(arithmetic);
              Backend fp32 = arithmetic == Precision.INT8 ? backendOptions.create(Precision.FP32) : null) {

@@ -86,6 +86,26 @@ class PrecisionCommandTest {
     }
 
     @Test
+    void validInInt8CalibratesOnItsFolderAtLoadTime() throws IOException {
+        requireCpuBackend();
+        Path classes = dir.resolve("classes");
+        Files.createDirectories(classes.resolve("kit fox"));
+        Files.createDirectories(classes.resolve("goldfish"));
+        Files.copy(Path.of(image1), classes.resolve("kit fox/1.png"));
+        Files.copy(Path.of(image2), classes.resolve("goldfish/2.png"));
+        InProcess.Outcome outcome = InProcess.run("valid", cfg, weights, "--data", classes.toString(), "--labels", names,
+                "--precision", "int8", "--calibrate", classes.toString());
+        assertEquals(0, outcome.exitCode());
+        assertTrue(outcome.stdout().lines().anyMatch(line -> line.startsWith("2 images: top-1 ")), outcome.stdout());
+    }
+
+    @Test
+    void benchmarkTrainsInFp32Only() {
+        assertOneLineError("error: --train times training, which is fp32; --precision is for inference",
+                "benchmark", "--train", "--precision", "bf16", "--runs", "1", "--warmup", "0", cfg);
+    }
+
+    @Test
     void int8WithoutACalibrationIsOneLine() {
         assertOneLineError("error: --precision int8 needs a calibration: --calibration FILE or --calibrate LIST|DIR",
                 "classify", cfg, weights, "--labels", names, "--precision", "int8", image1);
