@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.image.ImageLoader;
 import org.jdarknet.image.Preprocessing;
 import org.jdarknet.layers.ConvolutionalLayer;
+import org.jdarknet.layers.Layer;
+import org.jdarknet.layers.Parameter;
 import org.jdarknet.net.Network;
 import org.jdarknet.weights.RandomWeights;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +86,26 @@ class CalibratorTest {
         try (Network calibrated = Network.build(CFG, new ReferenceBackend(), 4, calibration)) {
             ConvolutionalLayer first = (ConvolutionalLayer) calibrated.layers().get(0);
             assertEquals(calibration.inputRange(0), first.spec().inputRange());
+        }
+    }
+
+    /** Weights of zeros: every convolution outputs zeros, whose range is written as 1, so that the file stays valid. */
+    @Test
+    void aTensorThatStaysZeroGetsRangeOne() {
+        try (Network network = Network.build(CFG, new ReferenceBackend(), 1)) {
+            for (Layer layer : network.layers()) {
+                for (Parameter parameter : layer.parameters()) {
+                    boolean variance = parameter.name().equals("rolling_variance");
+                    float[] values = new float[parameter.length()];
+                    Arrays.fill(values, variance ? 1f : 0f);
+                    network.backend().upload(values, parameter.value());
+                }
+            }
+            Calibration calibration = Calibrator.measure(network, IMAGES.subList(0, 1), Preprocessing.LETTERBOX,
+                    ImageLoader.DEFAULT_MAX_PIXELS);
+            assertEquals(0f, largest(network.layerOutput(0)), "the first convolution outputs zeros");
+            assertEquals(1f, calibration.outputRange(0));
+            assertTrue(calibration.inputRange(0) > 0.5f, "the image is not zero");
         }
     }
 
