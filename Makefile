@@ -5,7 +5,7 @@ CDS := target/jdarknet.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 SAMPLE_DATA := data/imagenet.shortnames.list data/imagenet.labels.list data/dog.jpg data/eagle.jpg data/giraffe.jpg data/horses.jpg
 
-.PHONY: all data demo test bench jmh fashion-mnist train-bench clean
+.PHONY: all data demo test bench jmh fashion-mnist train-bench precision-accuracy clean
 
 all: jdarknet data $(CDS)
 
@@ -57,6 +57,12 @@ fashion-mnist: all
 # Training throughput of jdarknet and the C darknet on the same cfg and data, side by side.
 train-bench: all
 	scripts/train-peers.sh
+
+# What bf16 and int8 cost in accuracy: Fashion-MNIST top-1 in fp32/bf16/int8 with weights trained by
+# jdarknet and by the C darknet, then the zoo's agreement with fp32 on the sample images
+# (scripts/precision-accuracy.sh says how to shorten or lengthen it; docs/precision.md).
+precision-accuracy: all
+	scripts/precision-accuracy.sh
 
 clean:
 	rm -rf target jdarknet

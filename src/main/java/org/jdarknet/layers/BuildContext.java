@@ -16,10 +16,12 @@ import org.jdarknet.cfg.CfgSection;
  *
  * @param input    shape of the previous layer's output (or of the network's input), with the batch
  * @param training whether to allocate what training needs (deltas, gradients, saved values)
+ * @param inputRange the calibrated largest |input| a convolution here is quantised with in int8;
+ *                 NaN when not calibrated or kept in fp32 ({@code calibration.ConvolutionRanges})
  * @param placement where layers' outputs live ({@link OutputPlacement#NONE}: each its own)
  */
 public record BuildContext(Backend backend, int index, Shape input, List<Layer> earlier, BatchNormStyle batchNormStyle,
-                           boolean training, OutputPlacement placement) {
+                           boolean training, float inputRange, OutputPlacement placement) {
 
     /** The layer before this one; null for the first layer. */
     public Layer previous() {

@@ -45,7 +45,7 @@ final class ConcatenationPlan implements OutputPlacement, AutoCloseable {
     static ConcatenationPlan make(List<CfgSection> sections, Backend backend, Shape input, NetConfig config) {
         List<Layer> sketch = new ArrayList<>();
         MeasuringBackend measuring = new MeasuringBackend();
-        Log.withoutWarnings(() -> Network.buildLayers(sections, measuring.backend(), input, config, false, NONE, sketch,
+        Log.withoutWarnings(() -> Network.buildLayers(sections, measuring.backend(), input, config, false, sketch,
                 (section, layer) -> { }));
         ConcatenationPlan plan = new ConcatenationPlan();
         try {

@@ -13,7 +13,6 @@ import org.jdarknet.backend.Shape;
 import org.jdarknet.cfg.CfgException;
 import org.jdarknet.cfg.CfgSection;
 import org.jdarknet.layers.Layer;
-import org.jdarknet.layers.OutputPlacement;
 
 /**
  * The memory a network needs, known from its cfg before anything is allocated: parameters
@@ -67,7 +66,7 @@ public record MemoryNeeds(int batch, long parameterBytes, long activationBytes, 
         Largest largest = new Largest(measuring);
         List<Layer> layers = new ArrayList<>();
         try {
-            Log.withoutWarnings(() -> Network.buildLayers(sections, measuring.backend(), input, config, training, OutputPlacement.NONE, layers,
+            Log.withoutWarnings(() -> Network.buildLayers(sections, measuring.backend(), input, config, training, layers,
                     largest));
             if (training) { // the truth, shaped like the output (cost layers keep their input's shape)
                 measuring.backend().allocate(layers.get(layers.size() - 1).outputShape());

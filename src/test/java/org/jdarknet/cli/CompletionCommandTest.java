@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code jdarknet completion bash|zsh}: a script that completes every command, checked by running it in bash. */
 class CompletionCommandTest {
     private static final List<String> COMMANDS = List.of("classify", "classifier", "train", "valid", "partial",
-            "benchmark", "export", "completion");
+            "benchmark", "calibrate", "export", "completion");
 
     @TempDir
     Path dir;
@@ -37,7 +37,7 @@ class CompletionCommandTest {
     void bashCompletesCommandsAndOptions() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "no /bin/bash here: skipped");
         Path script = Files.writeString(dir.resolve("jdarknet-completion.bash"), Processes.jdarknet("completion", "bash").stdout());
-        assertEquals("classify classifier completion", complete(script, "/bin/bash", "c"));
+        assertEquals("classify classifier calibrate completion", complete(script, "/bin/bash", "c"));
         assertEquals("predict train valid", complete(script, "/bin/bash", "classifier", ""));
         assertEquals("--labels", complete(script, "/bin/bash", "valid", "--la"));
         assertEquals("bash zsh", complete(script, "/bin/bash", "completion", ""));

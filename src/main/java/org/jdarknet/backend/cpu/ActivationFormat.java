@@ -5,13 +5,17 @@ import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive_attr;
+import org.jdarknet.backend.Activation;
+import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Shape;
 
 /**
  * Chooses the layout activations are kept in: the one oneDNN itself prefers for a typical darknet
  * layer (a 3×3 convolution, 64 channels to 64), which is where its fastest kernels read and write.
  * With AVX-512 that is channels-last ({@code nhwc}, faster per network than {@code nChw16c} as
- * measured in docs/benchmarks.md); with AVX2 it is a blocked format.
+ * measured in docs/benchmarks.md). An int8 backend asks about an int8 convolution: oneDNN's AVX2
+ * int8 kernels write channels-last only (for a blocked output it would run its reference loops).
  */
 final class ActivationFormat {
     private static final Shape TYPICAL = new Shape(1, 64, 32, 32);
@@ -21,15 +25,25 @@ final class ActivationFormat {
     private ActivationFormat() {
     }
 
-    /** oneDNN's preference, or {@code nChw8c} (fast on every x86 CPU oneDNN supports) if it is none we handle. */
-    static Layout.Format preferred(engine engine) {
+    /**
+     * oneDNN's preference for a convolution computing in {@code precision}, or {@code nChw8c} (fast
+     * on every x86 CPU oneDNN supports) if it is none we handle.
+     */
+    static Layout.Format preferred(engine engine, Precision precision) {
         long[] strides = {1, 1};
         long[] padding = {1, 1};
-        try (memory.desc any = Descriptors.any(TYPICAL.n(), TYPICAL.c(), TYPICAL.h(), TYPICAL.w());
-             memory.desc weights = Descriptors.any(TYPICAL.c(), TYPICAL.c(), 3, 3);
+        long[] dimensions = {TYPICAL.n(), TYPICAL.c(), TYPICAL.h(), TYPICAL.w()};
+        boolean int8 = precision == Precision.INT8;
+        try (memory.desc source = int8 ? Descriptors.int8(memory.format_tag.any, dimensions)
+                : Descriptors.any(dimensions);
+             memory.desc weights = int8 ? Descriptors.int8(memory.format_tag.any, TYPICAL.c(), TYPICAL.c(), 3, 3)
+                     : Descriptors.any(TYPICAL.c(), TYPICAL.c(), 3, 3);
+             memory.desc destination = Descriptors.any(dimensions);
+             memory.desc bias = Descriptors.of(memory.format_tag.x, TYPICAL.c());
+             primitive_attr attributes = int8 ? Int8Convolution.attributes(Activation.LINEAR, 1) : new primitive_attr();
              convolution_forward.primitive_desc convolution = new convolution_forward.primitive_desc(engine,
-                     prop_kind.forward_inference, algorithm.convolution_direct, any, weights, any, strides, padding,
-                     padding);
+                     prop_kind.forward_inference, algorithm.convolution_direct, source, weights, bias, destination,
+                     strides, padding, padding, attributes, false);
              memory.desc chosen = convolution.dst_desc()) {
             for (Layout.Format format : KNOWN) {
                 try (memory.desc candidate = Descriptors.of(TYPICAL, format.tag())) {

@@ -1,6 +1,7 @@
 package org.jdarknet.backend.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_SCALES;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MULTIPLE_SRC;
@@ -42,5 +43,10 @@ record Arg(int key, memory value) {
     /** The second operand of the binary post-op at position {@code postOp} of a primitive's chain. */
     static Arg postOpOperand(int postOp, memory value) {
         return new Arg(DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (postOp + 1) | DNNL_ARG_SRC_1, value);
+    }
+
+    /** The quantisation scales of argument {@code argument} (one of oneDNN's {@code DNNL_ARG_*}). */
+    static Arg scales(int argument, memory value) {
+        return new Arg(DNNL_ARG_ATTR_SCALES | argument, value);
     }
 }

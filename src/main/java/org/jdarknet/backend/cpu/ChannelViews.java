@@ -8,6 +8,7 @@ import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
 import org.jdarknet.Log;
+import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Shape;
 
 /**
@@ -17,7 +18,8 @@ import org.jdarknet.backend.Shape;
  * a view is worth having only where oneDNN's optimised convolutions read and write it: in a
  * format where they do not (this CPU's kernels may require dense channels), it would turn every
  * convolution touching a route into a reference loop, slower than the copy it saves. Whether they
- * do is asked of oneDNN once per format.
+ * do is asked of oneDNN once per format. In int8 there are no views: a calibrated convolution
+ * quantises its input from its own dense layout ({@link Int8Convolution}).
  */
 final class ChannelViews {
     private static final Shape PROBE = new Shape(1, 64, 16, 16);
@@ -29,6 +31,9 @@ final class ChannelViews {
     }
 
     Optional<ActivationTensor> slice(ActivationTensor parent, int first, int channels) {
+        if (dnnl.precision() == Precision.INT8) {
+            return Optional.empty();
+        }
         Layout layout = parent.layout();
         boolean whole = first == 0 && channels == layout.shape().c();
         boolean wholeBlocks = first % layout.block() == 0 && channels % layout.block() == 0;

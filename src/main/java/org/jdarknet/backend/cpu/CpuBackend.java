@@ -32,6 +32,13 @@ import org.jdarknet.backend.Tensor;
  * rebuilds the folded copies that inference uses. Softmax, the losses, crop and unusual
  * pooling windows run on the reference backend, as {@link ReferenceFallback} does them.
  *
+ * <p>In {@link Precision#BF16} convolutions and connected layers let oneDNN round the operands of
+ * their products to bf16 (where the CPU has bf16 instructions; elsewhere they compute fp32, as the
+ * backend warns). In {@link Precision#INT8} convolutions with a calibrated input range compute on
+ * 8-bit integers ({@link Int8Convolution}), with activations in the layout oneDNN's int8 kernels
+ * write; the others, the connected layers and everything else compute in fp32. Activations stay
+ * fp32 in memory in every precision, and training refuses any but fp32.
+ *
  * <p>Creating the backend loads the native libraries (a noticeable part of a one-image classify; see
  * {@link #unavailableReason()} to find out first whether they load at all).
  */
@@ -50,7 +57,6 @@ public final class CpuBackend extends ReferenceFallback {
     private final PoolingBackward poolingBackward;
     private final Dropout dropout;
     private final CpuTensor.Kernels kernels;
-    private final Precision precision;
     private final ChannelViews views;
 
     /**
@@ -81,7 +87,7 @@ public final class CpuBackend extends ReferenceFallback {
         if (!natives.loaded()) {
             throw new UsageException("the cpu backend cannot run here: " + natives.problem());
         }
-        this.dnnl = new Dnnl(threads, format);
+        this.dnnl = new Dnnl(threads, format, precision);
         this.transfers = new Transfers(dnnl);
         this.epilogues = new EpilogueOp(dnnl);
         this.pooling = new Pooling(dnnl);
@@ -95,9 +101,20 @@ public final class CpuBackend extends ReferenceFallback {
         this.poolingBackward = new PoolingBackward(javaThreads);
         this.dropout = new Dropout(javaThreads);
         this.kernels = new CpuTensor.Kernels(transfers, accumulate, epilogues);
-        this.precision = precision;
         this.views = new ChannelViews(dnnl);
         Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms");
+        notePrecision(precision);
+    }
+
+    /** Says which precision runs on which instructions, and warns when bf16 cannot be had here. */
+    private static void notePrecision(Precision precision) {
+        Log.detail("cpu backend computes convolutions and connected layers in " + precision.label() + " on "
+                + CpuIsa.name() + (precision == Precision.INT8 ? (CpuIsa.hasVnni() ? " with" : " without")
+                + " VNNI; connected layers and uncalibrated convolutions in fp32" : ""));
+        if (precision == Precision.BF16 && !CpuIsa.hasBf16()) {
+            Log.warn("--precision bf16: this CPU (" + CpuIsa.name() + ") has no bf16 instructions, so oneDNN"
+                    + " computes in fp32");
+        }
     }
 
     /** Starts loading the native libraries on a background thread; creating a backend waits for them. */
@@ -112,7 +129,7 @@ public final class CpuBackend extends ReferenceFallback {
 
     @Override
     public Precision precision() {
-        return precision;
+        return dnnl.precision();
     }
 
     Layout.Format activationFormat() {
@@ -133,7 +150,8 @@ public final class CpuBackend extends ReferenceFallback {
     @Override
     public String description() {
         return "cpu (oneDNN " + Natives.version() + ", " + dnnl.activationFormat() + " activations, "
-                + dnnl.threads() + (dnnl.threads() == 1 ? " thread)" : " threads)");
+                + dnnl.threads() + (dnnl.threads() == 1 ? " thread" : " threads")
+                + (dnnl.precision() == Precision.FP32 ? "" : ", " + dnnl.precision().label()) + ")";
     }
 
     @Override
@@ -211,6 +229,7 @@ public final class CpuBackend extends ReferenceFallback {
 
     @Override
     public void batchNormForward(BatchNormTraining state, Tensor x) {
+        dnnl.requireTraining("batch normalisation in training mode");
         batchNorm.forward(state, ActivationTensor.of(x));
     }
 

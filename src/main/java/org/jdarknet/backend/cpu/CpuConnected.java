@@ -54,6 +54,7 @@ final class CpuConnected implements Connected {
 
     @Override
     public void backward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
+        primitives.dnnl().requireTraining("the backward pass of a connected layer");
         ActivationTensor source = ActivationTensor.requireLayout(input, primitives.input(), "connected input");
         ActivationTensor outputDelta = ActivationTensor.requireLayout(delta, primitives.output(), "connected delta");
         ActivationTensor sourceDelta = inputDelta == null ? null

@@ -14,6 +14,7 @@ import org.bytedeco.dnnl.primitive_desc;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Epilogue;
+import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Tensor;
 
 /**
@@ -21,6 +22,10 @@ import org.jdarknet.backend.Tensor;
  * layouts directly and picking its own weights layouts. One fused primitive per epilogue (a layer
  * uses its inference epilogue and, while training, the bare {@link Epilogue#NONE}); the backward
  * primitives are created when first needed ({@link LinearBackward}).
+ *
+ * <p>In an int8 backend a convolution with a calibrated input range computes on integers
+ * ({@link Int8Convolution}); one without runs exactly as in fp32. In a bf16 backend oneDNN may
+ * round the operands of the products to bf16. Training computes only in fp32.
  */
 final class CpuConvolution implements Convolution {
     private final ConvolutionSpec spec;
@@ -28,7 +33,7 @@ final class CpuConvolution implements Convolution {
     private final Accumulate accumulate;
     private final Layout input;
     private final Layout output;
-    private final Map<Forward, FusedPrimitive> fused = new HashMap<>();
+    private final Map<Forward, ForwardPass> fused = new HashMap<>();
     private final LinearBackward backward;
 
     CpuConvolution(ConvolutionSpec spec, Dnnl dnnl, Accumulate accumulate) {
@@ -59,6 +64,7 @@ final class CpuConvolution implements Convolution {
 
     @Override
     public void backward(Tensor input, Tensor weights, Tensor delta, Tensor weightGradient, Tensor inputDelta) {
+        dnnl.requireTraining("the backward pass of a convolution");
         ActivationTensor source = ActivationTensor.requireLayout(input, this.input, "convolution input");
         ActivationTensor outputDelta = ActivationTensor.requireLayout(delta, output, "convolution delta");
         ActivationTensor sourceDelta = inputDelta == null ? null : ActivationTensor.requireLayout(inputDelta, this.input,
@@ -67,16 +73,42 @@ final class CpuConvolution implements Convolution {
                 sourceDelta);
     }
 
-    private FusedPrimitive create(Forward variant) {
-        try (primitive_attr attributes = FusedPrimitive.attributes(variant.epilogue().activation());
-             convolution_forward.primitive_desc descriptor = new convolution_forward.primitive_desc(dnnl.engine(),
-                     prop_kind.forward_inference, algorithm.convolution_direct, variant.input().descriptor(),
-                     Descriptors.any(weightDimensions()), Descriptors.of(memory.format_tag.x, spec.filters()),
-                     variant.output().descriptor(), strides(), padding(), padding(), attributes, false)) {
-            Dnnl.noteSlowKernel(descriptor, "convolution " + spec);
+    /** In int8 the backend offers no views, so a calibrated convolution meets only its own layouts. */
+    private ForwardPass create(Forward variant) {
+        return dnnl.precision() == Precision.INT8 && spec.calibrated() ? int8(variant.epilogue()) : floating(variant);
+    }
+
+    private ForwardPass floating(Forward variant) {
+        Precision precision = dnnl.floatPrecision();
+        try (primitive_attr attributes = FusedPrimitive.attributes(variant.epilogue().activation(), precision);
+             convolution_forward.primitive_desc descriptor = forwardDescriptor(variant.input().descriptor(),
+                     Descriptors.any(weightDimensions()), variant.output(), attributes)) {
+            Dnnl.noteKernel(descriptor, "convolution " + spec + " in " + precision.label());
             return new FusedPrimitive(dnnl, new convolution_forward(descriptor), plainWeights(), descriptor.weights_desc(),
                     spec.filters(), variant.epilogue().activation());
         }
+    }
+
+    /** The int8 convolution, its input bytes and weights bytes in the layouts oneDNN picks. */
+    private ForwardPass int8(Epilogue epilogue) {
+        try (primitive_attr attributes = Int8Convolution.attributes(epilogue.activation(), spec.groups());
+             convolution_forward.primitive_desc descriptor = forwardDescriptor(
+                     Descriptors.int8(memory.format_tag.any, input.shape().n(), input.shape().c(), input.shape().h(),
+                             input.shape().w()),
+                     Descriptors.int8(memory.format_tag.any, weightDimensions()), output, attributes)) {
+            Dnnl.noteKernel(descriptor, "convolution " + spec + " in int8");
+            return new Int8Convolution(dnnl, descriptor, input, plainWeights(),
+                    Descriptors.int8(plainWeightsTag(), weightDimensions()), spec.filters(), spec.inputRange(),
+                    epilogue.activation());
+        }
+    }
+
+    /** The forward-inference description for this geometry, with a float bias and the output in {@code destination}. */
+    private convolution_forward.primitive_desc forwardDescriptor(memory.desc source, memory.desc weights,
+                                                                  Layout destination, primitive_attr attributes) {
+        return new convolution_forward.primitive_desc(dnnl.engine(), prop_kind.forward_inference,
+                algorithm.convolution_direct, source, weights, Descriptors.of(memory.format_tag.x, spec.filters()),
+                destination.descriptor(), strides(), padding(), padding(), attributes, false);
     }
 
     /** The constructor both backward primitives' descriptions share. */
@@ -128,7 +160,11 @@ final class CpuConvolution implements Convolution {
     }
 
     private memory.desc plainWeights() {
-        return Descriptors.of(spec.groups() == 1 ? memory.format_tag.oihw : memory.format_tag.goihw, weightDimensions());
+        return Descriptors.of(plainWeightsTag(), weightDimensions());
+    }
+
+    private memory.format_tag plainWeightsTag() {
+        return spec.groups() == 1 ? memory.format_tag.oihw : memory.format_tag.goihw;
     }
 
     /** Darknet's weights order, filters × channels/groups × size × size, with oneDNN's group dimension in front. */
@@ -142,7 +178,7 @@ final class CpuConvolution implements Convolution {
 
     @Override
     public void close() {
-        fused.values().forEach(FusedPrimitive::close);
+        fused.values().forEach(ForwardPass::close);
         fused.clear();
         backward.close();
     }

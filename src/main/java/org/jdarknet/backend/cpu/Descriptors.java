@@ -3,7 +3,7 @@ package org.jdarknet.backend.cpu;
 import org.bytedeco.dnnl.memory;
 import org.jdarknet.backend.Shape;
 
-/** oneDNN memory descriptors for float tensors, built from darknet's shapes. */
+/** oneDNN memory descriptors for float (and, for int8 convolutions, signed byte) tensors, built from darknet's shapes. */
 final class Descriptors {
 
     private Descriptors() {
@@ -17,6 +17,11 @@ final class Descriptors {
     /** A tensor of the given dimensions in the format {@code tag}. */
     static memory.desc of(memory.format_tag tag, long... dims) {
         return new memory.desc(dims, memory.data_type.f32, tag);
+    }
+
+    /** A signed byte tensor of the given dimensions in the format {@code tag}. */
+    static memory.desc int8(memory.format_tag tag, long... dims) {
+        return new memory.desc(dims, memory.data_type.s8, tag);
     }
 
     /** A tensor of the given dimensions whose format the primitive chooses. */

@@ -12,11 +12,13 @@ import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
 import org.jdarknet.Log;
+import org.jdarknet.UsageException;
+import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Shape;
 
 /**
  * One backend's oneDNN context: the CPU engine and stream, the activation layout, the thread count,
- * and the primitives (and scratch) that operations share (keyed by records that describe them). Every primitive
+ * the precision convolutions and connected layers compute in, and the primitives (and scratch) that operations share (keyed by records that describe them). Every primitive
  * runs through {@link #execute}, the single place where oneDNN's OpenMP pool is entered.
  */
 final class Dnnl implements AutoCloseable {
@@ -24,19 +26,22 @@ final class Dnnl implements AutoCloseable {
     private final stream stream;
     private final Layout.Format activationFormat;
     private final int threads;
+    private final Precision precision;
     private final OpenMp openMp;
     private final Map<Object, AutoCloseable> cache = new HashMap<>();
 
     /**
      * @param threads OpenMP threads for primitives, 0 for OpenMP's default ({@code OMP_NUM_THREADS},
      *                else one per core)
-     * @param format  the activation layout, null for the one oneDNN prefers on this CPU
+     * @param format  the activation layout, null for the one oneDNN prefers on this CPU for
+     *                {@code precision}'s convolutions
      */
-    Dnnl(int threads, Layout.Format format) {
+    Dnnl(int threads, Layout.Format format, Precision precision) {
         this.engine = new engine(org.bytedeco.dnnl.engine.kind.cpu, 0);
         this.stream = new stream(engine);
-        this.activationFormat = format != null ? format : ActivationFormat.preferred(engine);
+        this.activationFormat = format != null ? format : ActivationFormat.preferred(engine, precision);
         this.threads = threads > 0 ? threads : defaultThreads();
+        this.precision = precision;
         this.openMp = findOpenMp(threads > 0);
     }
 
@@ -70,6 +75,27 @@ final class Dnnl implements AutoCloseable {
 
     Layout.Format activationFormat() {
         return activationFormat;
+    }
+
+    /** What convolutions and connected layers compute in (their backward passes are always fp32). */
+    Precision precision() {
+        return precision;
+    }
+
+    /** What primitives computing on floats compute in: bf16 in a bf16 backend, else (int8 included) fp32. */
+    Precision floatPrecision() {
+        return precision == Precision.BF16 ? Precision.BF16 : Precision.FP32;
+    }
+
+    /**
+     * Refuses {@code what} (a training operation) in a backend that computes in less than fp32:
+     * its forward passes would not be the ones the gradients are computed for.
+     */
+    void requireTraining(String what) {
+        if (precision != Precision.FP32) {
+            throw new UsageException("--precision " + precision.label() + " is for inference; training computes in"
+                    + " fp32 (" + what + " asked for)");
+        }
     }
 
     /**
@@ -141,6 +167,12 @@ final class Dnnl implements AutoCloseable {
 
     void await() {
         stream._wait();
+    }
+
+    /** Says (with {@code -v}) which kernel oneDNN picked for {@code what}, and when it is a slow one. */
+    static void noteKernel(primitive_desc_base descriptor, String what) {
+        Log.detail(what + ": oneDNN kernel " + descriptor.impl_info_str().getString());
+        noteSlowKernel(descriptor, what);
     }
 
     /**

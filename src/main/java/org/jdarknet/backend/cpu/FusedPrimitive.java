@@ -1,23 +1,29 @@
 package org.jdarknet.backend.cpu;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.global.dnnl.fpmath_mode;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_attr;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Epilogue;
+import org.jdarknet.backend.Precision;
 
 /**
  * A convolution or inner product with darknet's epilogue fused in: batch normalisation and bias
  * folded into its weights and bias ({@link FoldedWeights}), the activation applied as eltwise
- * post-ops, or, for the few activations oneDNN lacks, by a Java pass right after.
+ * post-ops, or, for the few activations oneDNN lacks, by a Java pass right after. Its weights
+ * may be floats or integers ({@link FoldedWeights.Store}); integers come with their scales, which
+ * the primitive reads as further arguments.
  */
-final class FusedPrimitive implements AutoCloseable {
+final class FusedPrimitive implements ForwardPass {
     private final Dnnl dnnl;
     private final primitive primitive;
     private final FoldedWeights folded;
+    private final List<Arg> constants;
     private final Activation javaActivation;
     private IntMemoryMap arguments;
     private memory argumentSource;
@@ -29,24 +35,40 @@ final class FusedPrimitive implements AutoCloseable {
      */
     FusedPrimitive(Dnnl dnnl, primitive primitive, memory.desc plainWeights, memory.desc weights, int outputs,
                    Activation activation) {
+        this(dnnl, primitive, new FoldedWeights(dnnl, plainWeights, weights, outputs), List.of(), activation);
+    }
+
+    /**
+     * @param folded    the primitive's weights and bias, which it closes
+     * @param constants further arguments the primitive reads on every pass (scales)
+     */
+    FusedPrimitive(Dnnl dnnl, primitive primitive, FoldedWeights folded, List<Arg> constants, Activation activation) {
         this.dnnl = dnnl;
         this.primitive = primitive;
-        this.folded = new FoldedWeights(dnnl, plainWeights, weights, outputs);
+        this.folded = folded;
+        this.constants = List.copyOf(constants);
         this.javaActivation = EltwiseSteps.of(activation) == null ? activation : null;
     }
 
-    /** Attributes for a primitive that ends with {@code activation}, when oneDNN can compute it. */
-    static primitive_attr attributes(Activation activation) {
+    /**
+     * Attributes for a primitive that ends with {@code activation}, when oneDNN can compute it, and
+     * computes in {@code precision}: bf16 lets oneDNN round the operands of its products to bf16
+     * (it does where the CPU has bf16 instructions, else it keeps fp32).
+     */
+    static primitive_attr attributes(Activation activation, Precision precision) {
         List<EltwiseSteps.Step> steps = EltwiseSteps.of(activation);
         primitive_attr attributes = new primitive_attr();
         try (post_ops operations = new post_ops()) {
             attributes.set_post_ops(EltwiseSteps.append(operations, steps == null ? List.of() : steps));
         }
+        if (precision == Precision.BF16) {
+            attributes.set_fpmath_mode(fpmath_mode.bf16);
+        }
         return attributes;
     }
 
-    /** Runs the primitive from {@code source} into {@code destination}, a view of {@code output}'s buffer. */
-    void forward(memory source, ParameterTensor weights, Epilogue epilogue, memory destination, ActivationTensor output) {
+    @Override
+    public void forward(memory source, ParameterTensor weights, Epilogue epilogue, memory destination, ActivationTensor output) {
         folded.refresh(weights, epilogue);
         dnnl.execute(primitive, arguments(source, destination));
         if (javaActivation != null) {
@@ -60,8 +82,10 @@ final class FusedPrimitive implements AutoCloseable {
             if (arguments != null) {
                 arguments.close();
             }
-            arguments = Dnnl.arguments(Arg.src(source), Arg.weights(folded.weights()), Arg.bias(folded.bias()),
-                    Arg.dst(destination));
+            List<Arg> all = new ArrayList<>(List.of(Arg.src(source), Arg.weights(folded.weights()),
+                    Arg.bias(folded.bias()), Arg.dst(destination)));
+            all.addAll(constants);
+            arguments = Dnnl.arguments(all.toArray(Arg[]::new));
             argumentSource = source;
             argumentDestination = destination;
         }

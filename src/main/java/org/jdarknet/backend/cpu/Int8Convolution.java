@@ -1,0 +1,96 @@
+package org.jdarknet.backend.cpu;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+
+import java.util.List;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.javacpp.FloatPointer;
+import org.jdarknet.backend.Activation;
+import org.jdarknet.backend.Epilogue;
+import org.jdarknet.backend.Precision;
+import org.jdarknet.backend.Quantization;
+
+/**
+ * A convolution computed on 8-bit integers, with one epilogue. Each pass quantises the float input
+ * into a scratch tensor of signed bytes (a oneDNN reorder dividing by the calibrated input scale,
+ * {@link Quantization#activationScale}), then runs oneDNN's int8 convolution on it with the folded
+ * weights quantised per output channel ({@link QuantizedWeights}). oneDNN multiplies the 32-bit
+ * integer sums by both scales, adds the float bias and applies the activation's post-ops, writing
+ * floats in the backend's activation layout; activations oneDNN lacks run in Java after, as in
+ * fp32.
+ *
+ * <p>oneDNN's reorder multiplies by the scale's reciprocal where {@link Quantization#quantize}
+ * divides: the two give different integers only where {@code x/scale} is within a float rounding
+ * of a half-integer.
+ */
+final class Int8Convolution implements ForwardPass {
+    private final Dnnl dnnl;
+    private final reorder quantize;
+    private final memory quantized;
+    private final memory inputScale;
+    private final FusedPrimitive convolution;
+
+    /**
+     * @param descriptor    the int8 convolution, created with {@link #attributes}
+     * @param input         the layout of the float input
+     * @param plainFloats   the layer's weights as darknet stores them
+     * @param plainIntegers the same dimensions as bytes
+     * @param inputRange    the calibrated largest |input|
+     */
+    Int8Convolution(Dnnl dnnl, convolution_forward.primitive_desc descriptor, Layout input, memory.desc plainFloats,
+                    memory.desc plainIntegers, int outputs, float inputRange, Activation activation) {
+        this.dnnl = dnnl;
+        memory.desc integers = descriptor.src_desc();
+        this.quantized = dnnl.allocate(integers);
+        this.quantize = quantizer(dnnl, input.descriptor(), integers);
+        this.inputScale = dnnl.allocate(Descriptors.of(memory.format_tag.x, 1));
+        new FloatPointer(inputScale.get_data_handle()).put(Quantization.activationScale(inputRange));
+        QuantizedWeights weights = new QuantizedWeights(dnnl, plainIntegers, descriptor.weights_desc(), outputs);
+        this.convolution = new FusedPrimitive(dnnl, new convolution_forward(descriptor),
+                new FoldedWeights(dnnl, plainFloats, weights, outputs),
+                List.of(Arg.scales(DNNL_ARG_SRC, inputScale), Arg.scales(DNNL_ARG_WEIGHTS, weights.scales())),
+                activation);
+    }
+
+    /**
+     * Attributes of an int8 convolution ending with {@code activation}: one input scale, one
+     * weight scale per output channel (over the group and filter dimensions of grouped weights).
+     */
+    static primitive_attr attributes(Activation activation, int groups) {
+        primitive_attr attributes = FusedPrimitive.attributes(activation, Precision.INT8);
+        attributes.set_scales_mask(DNNL_ARG_SRC, 0);
+        attributes.set_scales_mask(DNNL_ARG_WEIGHTS, groups == 1 ? 1 : (1 << 0) | (1 << 1));
+        return attributes;
+    }
+
+    /** The reorder from floats to the primitive's bytes, dividing by a scale given on each pass. */
+    private static reorder quantizer(Dnnl dnnl, memory.desc floats, memory.desc integers) {
+        try (primitive_attr attributes = new primitive_attr()) {
+            attributes.set_scales_mask(DNNL_ARG_DST, 0);
+            try (reorder.primitive_desc descriptor = new reorder.primitive_desc(dnnl.engine(), floats, dnnl.engine(),
+                    integers, attributes, false)) {
+                return new reorder(descriptor);
+            }
+        }
+    }
+
+    @Override
+    public void forward(memory source, ParameterTensor weights, Epilogue epilogue, memory destination,
+                        ActivationTensor output) {
+        dnnl.execute(quantize, Arg.src(source), Arg.dst(quantized), Arg.scales(DNNL_ARG_DST, inputScale));
+        convolution.forward(quantized, weights, epilogue, destination, output);
+    }
+
+    @Override
+    public void close() {
+        convolution.close();
+        quantize.close();
+        quantized.close();
+        inputScale.close();
+    }
+}
