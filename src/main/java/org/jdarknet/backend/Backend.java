@@ -70,7 +70,9 @@ import java.util.Optional;
  * the values apart and copies them ({@link #copyChannels}); no backend has to offer views.
  * The reference backend offers every slice; the cpu backend offers those its optimised oneDNN
  * kernels read and write (in a blocked layout, slices whose offset and size are multiples of the
- * block) and declines the rest, saying why with {@code --verbose}; the cuda backend declines all.
+ * block; none in a layout whose convolutions would fall back to oneDNN's reference kernel for a
+ * view, as {@code nhwc} does on CPUs without AVX-512, nor in int8) and declines the rest, saying
+ * why with {@code --verbose}; the cuda backend declines all.
  *
  * <h2>Order and waiting</h2>
  * Operations take effect in the order they are called, each seeing the results of those before

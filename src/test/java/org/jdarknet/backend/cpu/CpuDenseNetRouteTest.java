@@ -2,10 +2,14 @@ package org.jdarknet.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.jdarknet.backend.BackendPair;
+import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.RouteCopies;
+import org.jdarknet.backend.Shape;
+import org.jdarknet.backend.Tensor;
 import org.jdarknet.backend.Tolerances;
 import org.jdarknet.backend.ZooConformance;
 import org.jdarknet.backend.reference.ReferenceBackend;
@@ -71,6 +75,15 @@ class CpuDenseNetRouteTest {
                     assertAgree(reference.layerOutput(layer), network.layerOutput(layer), "dense-blocks layer " + layer);
                 }
             }
+        }
+    }
+
+    /** Calibrated int8 convolutions quantise their input from their own dense layout, so int8 offers no views. */
+    @Test
+    void int8OffersNoViews() {
+        try (CpuBackend backend = new CpuBackend(0, Layout.Format.BLOCKED_8, Precision.INT8);
+             Tensor parent = backend.allocate(new Shape(1, 32, 4, 4))) {
+            assertTrue(backend.channelSlice(parent, 8, 16).isEmpty(), "a view in int8");
         }
     }
 
