@@ -67,7 +67,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ExportOptions options = new ExportOptions(batchSize(), opset, foldBatchNorm(), Preprocessing.byName(preprocess),
-                classNames());
+                classNames(), ExportOptions.FP32);
         try (Network network = Network.build(cfg, new ReferenceBackend(), 1)) {
             WeightsReader.load(network, weights);
             OnnxExporter.write(network, options, out);

@@ -35,7 +35,7 @@ public final class OnnxExporter {
     /** The model for {@code network}, whose parameters must be loaded. */
     public static ModelProto export(Network network, ExportOptions options) {
         GraphBuilder graph = new GraphBuilder();
-        String last = new LayerNodes(network, graph, options.foldBatchNorm()).addAll(ModelMetadata.INPUT);
+        String last = new LayerNodes(network, graph, options).addAll(ModelMetadata.INPUT);
         graph.begin("output", "the network's output (darknet layer " + network.outputLayer().index() + ") flattened per image");
         graph.node("Flatten", List.of(last), ModelMetadata.OUTPUT, GraphBuilder.attribute("axis", 1L));
         NetConfig config = network.config();
