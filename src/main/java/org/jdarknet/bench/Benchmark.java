@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.calibration.Calibration;
 import org.jdarknet.net.Network;
 import org.jdarknet.weights.RandomWeights;
 import org.jdarknet.weights.WeightsWriter;
@@ -19,12 +21,22 @@ public final class Benchmark {
     private final Backend backend;
     private final int threads;
     private final BenchmarkSettings settings;
+    private final Function<Path, Calibration> calibrations;
 
     /** @param threads the worker threads the backend was created with, for the report */
     public Benchmark(Backend backend, int threads, BenchmarkSettings settings) {
+        this(backend, threads, settings, cfg -> null);
+    }
+
+    /**
+     * @param calibrations the ranges an int8 backend quantises each cfg's network with (measured
+     *                     with the same random weights), null for none
+     */
+    public Benchmark(Backend backend, int threads, BenchmarkSettings settings, Function<Path, Calibration> calibrations) {
         this.backend = backend;
         this.threads = threads;
         this.settings = settings;
+        this.calibrations = calibrations;
     }
 
     /** Measures each cfg in turn. */
@@ -41,7 +53,7 @@ public final class Benchmark {
         String label = position + model;
         Log.info(label + ": building with random weights (seed " + settings.seed() + ")");
         try (Network network = settings.train() ? Network.buildForTraining(cfg, backend, settings.batch())
-                : Network.build(cfg, backend, settings.batch())) {
+                : Network.build(cfg, backend, settings.batch(), calibrations.apply(cfg))) {
             RandomWeights.fill(network, settings.seed());
             saveWeights(network, model, label);
             Workload workload = settings.train() ? new TrainingStep(network) : new Inference(network);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.calibration.Calibration;
 import org.jdarknet.image.FloatImage;
 import org.jdarknet.image.ImageLoader;
 import org.jdarknet.image.Preprocessing;
@@ -48,7 +49,16 @@ public final class Classifier implements AutoCloseable {
      * per pass: feed it through {@link #network()}, since {@link #probabilities} passes one image.
      */
     public static Classifier load(Path cfg, Path weights, Labels labels, Backend backend, int batch) {
-        Network network = Network.build(cfg, backend, batch);
+        return load(cfg, weights, labels, backend, batch, null);
+    }
+
+    /**
+     * As {@link #load(Path, Path, Labels, Backend, int)}, the convolutions given the input ranges
+     * of {@code calibration} for an int8 backend ({@link Network#build(Path, Backend, int, Calibration)}); null: none.
+     */
+    public static Classifier load(Path cfg, Path weights, Labels labels, Backend backend, int batch,
+                                  Calibration calibration) {
+        Network network = Network.build(cfg, backend, batch, calibration);
         if (Log.verbose()) { // formatting the table costs a single-image run more than its first layers
             network.describe().forEach(Log::detail);
             Log.detail(String.format(Locale.ROOT, "%d layers, %,d parameters, %.3f BFLOPs", network.layers().size(),

@@ -4,6 +4,7 @@ import org.jdarknet.Log;
 import org.jdarknet.UsageException;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Backends;
+import org.jdarknet.backend.Precision;
 import picocli.CommandLine.Option;
 
 /** {@code --backend} and {@code --threads}, shared by every command that computes. */
@@ -22,19 +23,24 @@ final class BackendOptions {
     Integer gpu;
 
     Backend create() {
-        return create(gpu != null ? Backends.cuda(gpu) : backend);
+        return create(Precision.FP32);
+    }
+
+    /** The backend named, computing in {@code precision} (only the cpu backend has more than fp32). */
+    Backend create(Precision precision) {
+        return create(gpu != null ? Backends.cuda(gpu) : backend, precision);
     }
 
     /** The cuda backend on GPU {@code device}, whatever {@code --backend} says (darknet's {@code -gpus}). */
     Backend createOnGpu(int device) {
-        return create(Backends.cuda(device));
+        return create(Backends.cuda(device), Precision.FP32);
     }
 
-    private Backend create(String name) {
+    private Backend create(String name, Precision precision) {
         if (threads < 0) {
             throw new UsageException("--threads must be 0 (one per core) or more, found " + threads);
         }
-        Backend created = Backends.create(name, threads);
+        Backend created = Backends.create(name, threads, precision);
         if (Log.verbose()) { // the cpu backend asks oneDNN for its version
             Log.detail("backend: " + created.description());
         }

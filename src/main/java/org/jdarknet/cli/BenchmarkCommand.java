@@ -1,16 +1,26 @@
 package org.jdarknet.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.jdarknet.AtomicFile;
+import org.jdarknet.UsageException;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.Precision;
 import org.jdarknet.bench.Benchmark;
 import org.jdarknet.bench.BenchmarkResult;
 import org.jdarknet.bench.BenchmarkSettings;
 import org.jdarknet.bench.Report;
 import org.jdarknet.bench.Zoo;
+import org.jdarknet.calibration.Calibration;
+import org.jdarknet.calibration.Calibrator;
 import org.jdarknet.cfg.CfgException;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -28,6 +38,7 @@ import picocli.CommandLine.Spec;
                 "images/s, GFLOP/s, backend and threads. Progress goes to stderr."})
 final class BenchmarkCommand implements Callable<Integer> {
     private static final Path ZOO = Path.of("cfg");
+    private static final Path SAMPLE_IMAGES = Path.of("data");
 
     @Parameters(paramLabel = "CFG", arity = "0..*", description = "Networks to time (default: every cfg/*.cfg).")
     List<Path> cfgs = new ArrayList<>();
@@ -63,6 +74,11 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+            description = "Arithmetic: fp32 (darknet's), bf16 or int8 (the cpu backend; int8 is calibrated on the "
+                    + "sample images data/*.jpg with the same random weights). Default: ${DEFAULT-VALUE}.")
+    String precision;
+
     @Spec
     CommandSpec spec;
 
@@ -83,11 +99,35 @@ final class BenchmarkCommand implements Callable<Integer> {
         int images = batch != null ? batch : train ? 16 : 1;
         BenchmarkSettings settings = new BenchmarkSettings(images, runs, warmup, seed, layers, saveWeights, train);
         List<Path> models = models();
-        try (Backend backend = backendOptions.create()) {
-            List<BenchmarkResult> results = new Benchmark(backend, threads(), settings).measureAll(models);
+        Precision arithmetic = Precision.parse(precision);
+        List<Path> calibrationImages = arithmetic == Precision.INT8 ? sampleImages() : List.of();
+        try (Backend backend = backendOptions.create(arithmetic);
+             Backend fp32 = arithmetic == Precision.INT8 ? backendOptions.create(Precision.FP32) : null) {
+            Function<Path, Calibration> calibrations = fp32 == null ? cfg -> null
+                    : cfg -> Calibrator.withRandomWeights(cfg, seed, fp32, calibrationImages);
+            List<BenchmarkResult> results = new Benchmark(backend, threads(), settings, calibrations).measureAll(models);
             report().write(results, System.out);
             return 0;
         }
+    }
+
+    /** What int8 is calibrated on: the sample images {@code make} fetches (data/*.jpg). */
+    private static List<Path> sampleImages() {
+        Path data = Resources.locate(SAMPLE_IMAGES);
+        List<Path> images = new ArrayList<>();
+        if (Files.isDirectory(data)) {
+            try (DirectoryStream<Path> jpegs = Files.newDirectoryStream(data, "*.jpg")) {
+                jpegs.forEach(images::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + data + ": " + AtomicFile.reason(e), e);
+            }
+        }
+        Collections.sort(images);
+        if (images.isEmpty()) {
+            throw new UsageException("benchmark --precision int8 calibrates on the sample images " + data
+                    + "/*.jpg, and there are none ('make data' fetches them)");
+        }
+        return images;
     }
 
     /** The cfgs named, or the zoo; all checked first, so that a typo does not end a long run halfway. */

@@ -7,11 +7,14 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.Precision;
+import org.jdarknet.calibration.Calibration;
 import org.jdarknet.cfg.DataConfig;
 import org.jdarknet.classify.Classifier;
 import org.jdarknet.classify.Labels;
 import org.jdarknet.data.Batch;
 import org.jdarknet.data.Dataset;
+import org.jdarknet.image.Preprocessing;
 import org.jdarknet.train.Evaluation;
 import org.jdarknet.train.TrainingOptions;
 import picocli.CommandLine.Command;
@@ -54,15 +57,20 @@ final class ClassifierCommand {
         @Mixin
         BackendOptions backendOptions;
 
+        @Mixin
+        PrecisionOptions precisionOptions;
+
         @Override
         public Integer call() {
+            Precision precision = precisionOptions.precision();
             DataConfig dataConfig = DataConfig.read(Resources.locate(data));
             int count = top != null ? top : dataConfig.top();
             Classifiers.requirePositive(count, "-t");
             PredictionRun run = PredictionRun.start(images, count, format, imageOptions.maxPixels());
             Labels labels = LabelOrder.reconcile(Classifiers.labels(dataConfig), data.toString(), cfg, weights);
-            try (Backend backend = backendOptions.create();
-                 Classifier classifier = Classifier.load(cfg, weights, labels, backend)) {
+            Calibration calibration = precisionOptions.calibration(cfg, weights, backendOptions, Preprocessing.LETTERBOX);
+            try (Backend backend = backendOptions.create(precision);
+                 Classifier classifier = Classifier.load(cfg, weights, labels, backend, 1, calibration)) {
                 return run.classifyAll(classifier);
             }
         }
@@ -125,15 +133,20 @@ final class ClassifierCommand {
         @Mixin
         BackendOptions backendOptions;
 
+        @Mixin
+        PrecisionOptions precisionOptions;
+
         @Override
         public Integer call() {
+            Precision precision = precisionOptions.precision();
             DataConfig dataConfig = DataConfig.read(data);
             List<String> given = Dataset.labels(dataConfig, Log::warn);
             List<String> labels = LabelOrder.trainedInstead(given, data.toString(), cfg, weights)
                     .map(Labels::asList).orElse(given);
             Dataset dataset = Dataset.fromDataConfig(dataConfig, Dataset.Split.VALID, labels, Log::warn);
-            try (Backend backend = backendOptions.create()) {
-                Evaluation evaluation = ValidationRun.evaluate(cfg, weights, dataset, dataConfig.top(), backend,
+            Calibration calibration = precisionOptions.calibration(cfg, weights, backendOptions, ValidationRun.PREPROCESSING);
+            try (Backend backend = backendOptions.create(precision)) {
+                Evaluation evaluation = ValidationRun.evaluate(cfg, weights, calibration, dataset, dataConfig.top(), backend,
                         Valid::printDarknetLines);
                 evaluation.summary(dataset.classNames(), ValidationRun.CONFUSIONS_SHOWN).forEach(System.out::println);
                 return 0;

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.Precision;
+import org.jdarknet.calibration.Calibration;
 import org.jdarknet.classify.Classifier;
 import org.jdarknet.classify.Labels;
 import org.jdarknet.image.Preprocessing;
@@ -56,16 +58,21 @@ final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
+    @Mixin
+    PrecisionOptions precisionOptions;
+
     @Override
     public Integer call() {
         Classifiers.requirePositive(top, "--top");
         Classifiers.requirePositive(batch, "--batch");
         Preprocessing preprocessing = Preprocessing.byName(preprocess);
+        Precision precision = precisionOptions.precision();
         PredictionRun run = PredictionRun.start(images, top, format, imageOptions.maxPixels());
         Labels names = LabelOrder.reconcile(Classifiers.labels(labels, data), (labels != null ? labels : data).toString(),
                 cfg, weights);
-        try (Backend backend = backendOptions.create();
-             Classifier classifier = Classifier.load(cfg, weights, names, backend, batch)) {
+        Calibration calibration = precisionOptions.calibration(cfg, weights, backendOptions, preprocessing);
+        try (Backend backend = backendOptions.create(precision);
+             Classifier classifier = Classifier.load(cfg, weights, names, backend, batch, calibration)) {
             classifier.setPreprocessing(preprocessing);
             return run.classifyAll(classifier);
         }

@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
         description = "Darknet's classifiers in Java: the same .cfg and .weights files.")
 public final class Main {
     private static final List<Class<?>> SUBCOMMANDS = List.of(ClassifyCommand.class, ClassifierCommand.class,
-            TrainCommand.class, ValidCommand.class, PartialCommand.class, BenchmarkCommand.class, ExportCommand.class,
-            CompletionCommand.class);
-    private static final Set<String> COMPUTING = Set.of("classify", "classifier", "train", "valid", "benchmark");
+            TrainCommand.class, ValidCommand.class, PartialCommand.class, BenchmarkCommand.class, CalibrateCommand.class,
+            ExportCommand.class, CompletionCommand.class);
+    private static final Set<String> COMPUTING = Set.of("classify", "classifier", "train", "valid", "benchmark",
+            "calibrate");
 
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
             description = "Print details (layer table, backend, preprocessing) and stack traces on errors.")

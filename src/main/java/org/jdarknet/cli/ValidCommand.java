@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.Precision;
+import org.jdarknet.calibration.Calibration;
 import org.jdarknet.classify.Labels;
 import org.jdarknet.data.Dataset;
 import org.jdarknet.train.Evaluation;
@@ -38,12 +40,18 @@ final class ValidCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
+    @Mixin
+    PrecisionOptions precisionOptions;
+
     @Override
     public Integer call() {
         Classifiers.requirePositive(top, "--top");
+        Precision precision = precisionOptions.precision();
         Dataset dataset = dataset();
-        try (Backend backend = backendOptions.create()) {
-            Evaluation evaluation = ValidationRun.evaluate(cfg, weights, dataset, top, backend, (batch, item, p, soFar) -> { });
+        Calibration calibration = precisionOptions.calibration(cfg, weights, backendOptions, ValidationRun.PREPROCESSING);
+        try (Backend backend = backendOptions.create(precision)) {
+            Evaluation evaluation = ValidationRun.evaluate(cfg, weights, calibration, dataset, top, backend,
+                    (batch, item, p, soFar) -> { });
             evaluation.summary(dataset.classNames(), ValidationRun.CONFUSIONS_SHOWN).forEach(System.out::println);
             return 0;
         }

@@ -2,6 +2,7 @@ package org.jdarknet.cli;
 
 import java.nio.file.Path;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.calibration.Calibration;
 import org.jdarknet.cfg.CfgException;
 import org.jdarknet.data.Dataset;
 import org.jdarknet.data.ImageTransform;
@@ -16,16 +17,19 @@ import org.jdarknet.weights.WeightsReader;
 final class ValidationRun {
     /** How many of the most frequent confusions the summary lists. */
     static final int CONFUSIONS_SHOWN = 10;
+    /** How darknet's validation makes each image the network's input (and so how a calibration for it does). */
+    static final Preprocessing PREPROCESSING = Preprocessing.CENTER_CROP;
 
     private ValidationRun() {
     }
 
-    static Evaluation evaluate(Path cfg, Path weights, Dataset dataset, int top, Backend backend,
+    /** @param calibration the ranges an int8 backend quantises with; null: none */
+    static Evaluation evaluate(Path cfg, Path weights, Calibration calibration, Dataset dataset, int top, Backend backend,
                                Validator.ImageResult each) {
-        try (Network network = Network.build(cfg, backend, 1)) {
+        try (Network network = Network.build(cfg, backend, 1, calibration)) {
             WeightsReader.load(network, weights);
             requireOutputsCoverClasses(cfg, network, dataset);
-            ImageTransform crop = ImageTransform.of(Preprocessing.CENTER_CROP, network.config().width(),
+            ImageTransform crop = ImageTransform.of(PREPROCESSING, network.config().width(),
                     network.config().height());
             return new Validator(network, dataset, crop, LoaderOptions.defaults()).run(top, each);
         }

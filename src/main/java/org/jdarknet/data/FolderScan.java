@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -19,9 +17,6 @@ import java.util.stream.Stream;
  * is an image format's. Hidden files and folders (".name") are left out.
  */
 final class FolderScan {
-    private static final Set<String> IMAGE_EXTENSIONS = Set.of(
-            "jpg", "jpeg", "jpe", "png", "bmp", "gif", "tif", "tiff", "webp", "pnm", "ppm", "pgm", "pbm");
-
     private final Consumer<String> warn;
     private int otherFiles;
     private Path exampleOtherFile;
@@ -99,8 +94,8 @@ final class FolderScan {
     private List<String> images(Path folder) {
         List<String> images = new ArrayList<>();
         try (Stream<Path> files = Files.walk(folder, FileVisitOption.FOLLOW_LINKS)) {
-            files.filter(file -> !Files.isDirectory(file) && !hasHiddenPart(folder, file)).sorted().forEach(file -> {
-                if (isImage(file)) {
+            files.filter(file -> !Files.isDirectory(file) && !ImageFiles.hasHiddenPart(folder, file)).sorted().forEach(file -> {
+                if (ImageFiles.isImage(file)) {
                     images.add(file.toString());
                 } else {
                     countOtherFile(file);
@@ -112,23 +107,8 @@ final class FolderScan {
         return images;
     }
 
-    private static boolean hasHiddenPart(Path folder, Path file) {
-        for (Path part : folder.relativize(file)) {
-            if (isHidden(part)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static boolean isHidden(Path path) {
         return name(path).startsWith(".");
-    }
-
-    private static boolean isImage(Path file) {
-        String name = name(file);
-        int dot = name.lastIndexOf('.');
-        return dot >= 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
     private void countOtherFile(Path file) {

@@ -16,9 +16,11 @@ import org.jdarknet.cfg.CfgSection;
  *
  * @param input    shape of the previous layer's output (or of the network's input), with the batch
  * @param training whether to allocate what training needs (deltas, gradients, saved values)
+ * @param inputRange the calibrated largest |input| a convolution here is quantised with in int8;
+ *                 NaN when not calibrated or kept in fp32 ({@code calibration.ConvolutionRanges})
  */
 public record BuildContext(Backend backend, int index, Shape input, List<Layer> earlier, BatchNormStyle batchNormStyle,
-                           boolean training) {
+                           boolean training, float inputRange) {
 
     /** The layer before this one; null for the first layer. */
     public Layer previous() {

@@ -61,7 +61,7 @@ public final class ConvolutionalLayer extends WeightedLayer {
             throw section.error("size", "a " + size + "x" + size + " kernel does not fit the "
                     + input.w() + "x" + input.h() + " input padded by " + padding);
         }
-        ConvolutionSpec spec = new ConvolutionSpec(input, filters, size, stride, padding, groups);
+        ConvolutionSpec spec = new ConvolutionSpec(input, filters, size, stride, padding, groups, context.inputRange());
         return new ConvolutionalLayer(context, spec, activation, batchNormalize, flipped, LayerOptions.parse(section));
     }
 

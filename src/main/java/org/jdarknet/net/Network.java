@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
+import org.jdarknet.calibration.Calibration;
+import org.jdarknet.calibration.ConvolutionRanges;
 import org.jdarknet.cfg.CfgParser;
 import org.jdarknet.cfg.CfgSection;
 import org.jdarknet.layers.AvgpoolLayer;
@@ -58,7 +61,17 @@ public final class Network implements AutoCloseable {
      * values at darknet's initial state (load a weights file into it next).
      */
     public static Network build(Path cfgFile, Backend backend, int batch) {
-        return build(cfgFile, backend, batch, false);
+        return build(cfgFile, backend, batch, null);
+    }
+
+    /**
+     * {@link #build(Path, Backend, int)} with the activation ranges of {@code calibration}: every
+     * convolution's spec carries the range of its input ({@link ConvolutionSpec#inputRange}), but
+     * the classifier head's ({@link ConvolutionRanges}), which an int8 backend quantises with and
+     * other backends ignore. A calibration measured on another network is refused; null: none.
+     */
+    public static Network build(Path cfgFile, Backend backend, int batch, Calibration calibration) {
+        return build(cfgFile, backend, batch, false, calibration);
     }
 
     /**
@@ -66,10 +79,10 @@ public final class Network implements AutoCloseable {
      * {@code batch/subdivisions}): with deltas, gradients and the values backward needs.
      */
     public static Network buildForTraining(Path cfgFile, Backend backend, int batch) {
-        return build(cfgFile, backend, batch, true);
+        return build(cfgFile, backend, batch, true, null);
     }
 
-    private static Network build(Path cfgFile, Backend backend, int batch, boolean training) {
+    private static Network build(Path cfgFile, Backend backend, int batch, boolean training, Calibration calibration) {
         List<CfgSection> sections = CfgParser.parseSections(cfgFile);
         CfgSection first = sections.get(0);
         if (!first.type().equals("net")) {
@@ -87,8 +100,13 @@ public final class Network implements AutoCloseable {
         Tensor input = null;
         try {
             input = backend.allocate(shape);
-            buildLayers(sections, backend, shape, config, training, layers, (section, layer) ->
+            ConvolutionRanges ranges = calibration == null ? ConvolutionRanges.NONE
+                    : ConvolutionRanges.of(calibration, sections.subList(1, sections.size()).stream().map(CfgSection::type).toList());
+            buildLayers(sections, backend, shape, config, training, ranges, layers, (section, layer) ->
                     section.warnAboutLeftovers(Log::warn));
+            if (calibration != null) {
+                calibration.requireFits(cfgFile, shape, layers);
+            }
             return new Network(cfgFile, config, backend, layers, input, training);
         } catch (RuntimeException | OutOfMemoryError e) {
             layers.forEach(Layer::close);
@@ -114,9 +132,16 @@ public final class Network implements AutoCloseable {
      */
     static void buildLayers(List<CfgSection> sections, Backend backend, Shape input, NetConfig config, boolean training,
                             List<Layer> layers, BuildListener listener) {
+        buildLayers(sections, backend, input, config, training, ConvolutionRanges.NONE, layers, listener);
+    }
+
+    private static void buildLayers(List<CfgSection> sections, Backend backend, Shape input, NetConfig config,
+                                    boolean training, ConvolutionRanges ranges, List<Layer> layers, BuildListener listener) {
         Shape shape = input;
         for (CfgSection section : sections.subList(1, sections.size())) {
-            BuildContext context = new BuildContext(backend, layers.size(), shape, layers, config.batchNormStyle(), training);
+            int index = layers.size();
+            BuildContext context = new BuildContext(backend, index, shape, layers, config.batchNormStyle(), training,
+                    ranges.inputRange(index));
             Layer layer = buildLayer(section, context);
             listener.built(section, layer);
             layers.add(layer);
