@@ -5,6 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+import org.jdarknet.backend.ConvolutionSpec;
+import org.jdarknet.layers.ConvolutionalLayer;
+import org.jdarknet.layers.Layer;
 import org.jdarknet.AtomicFile;
 import org.jdarknet.net.NetConfig;
 import org.jdarknet.net.Network;
@@ -54,6 +58,16 @@ public final class OnnxExporter {
             model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(property.getKey()).setValue(property.getValue()));
         }
         return model.build();
+    }
+
+    /**
+     * The input ranges {@code network}'s convolutions were built with ({@link ConvolutionSpec#inputRange}, a
+     * calibration's, NaN for the classifier head), for {@link ExportOptions#withInputRanges}: the model then
+     * quantises what jdarknet's int8 path quantises.
+     */
+    public static IntFunction<Float> calibratedRanges(Network network) {
+        List<Layer> layers = network.layers();
+        return index -> layers.get(index) instanceof ConvolutionalLayer conv ? conv.spec().inputRange() : Float.NaN;
     }
 
     /** Exports to {@code file}, written under a temporary name and renamed. */

@@ -22,7 +22,10 @@ final class Int8Fixture {
     private Int8Fixture() {
     }
 
-    /** The input range of every layer on {@code image}, by index; NaN for the layers kept in fp32. */
+    /**
+     * The input range of every layer on {@code image}, by index; NaN for the layers kept in fp32.
+     * The network is left having run on {@code image}.
+     */
     static float[] ranges(Network network, float[] image) {
         List<Layer> layers = network.layers();
         float[] ranges = new float[layers.size()];

@@ -1,7 +1,9 @@
 package org.jdarknet.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.jdarknet.UsageException;
 import org.jdarknet.backend.Quantization;
 import org.jdarknet.net.Network;
 import org.jdarknet.onnx.proto.Onnx.ModelProto;
@@ -61,6 +63,16 @@ class OnnxInt8ConvolutionTest {
             }
             assertTrue(used > 0, "the int8 model computes exactly what fp32 does: nothing was quantised");
             System.out.printf("int8 convolution: the largest difference from fp32 is %.0f%% of its rounding bound%n", 100 * used);
+        }
+    }
+
+    /** A kept batch norm would leave other weights than jdarknet's int8 path quantises: refused, naming the layer. */
+    @Test
+    void int8NeedsBatchNormFolded() {
+        try (Network network = network()) {
+            ExportOptions options = ExportOptions.defaults().withFoldBatchNorm(false).withInputRanges(layer -> 1f);
+            UsageException refused = assertThrows(UsageException.class, () -> OnnxExporter.export(network, options));
+            assertTrue(refused.getMessage().startsWith("layer 0: an int8 model needs batch norm folded"), refused.getMessage());
         }
     }
 
