@@ -64,6 +64,7 @@ class ExportCommandTest {
             assertEquals(NAMES, List.of(metadata.get("class_names").split("\n")));
             assertEquals("batchx3x8x10", metadata.get("input_shape"));
             assertEquals("letterbox", metadata.get("preprocessing"));
+            assertEquals("fp32", metadata.get("precision"));
             TensorInfo input = (TensorInfo) ort.session().getInputInfo().get("input").getInfo();
             assertEquals(-1, input.getShape()[0], "dynamic batch");
         }
@@ -95,6 +96,8 @@ class ExportCommandTest {
         assertArrayEquals(new float[] {Quantization.activationScale(Calibration.read(calibration).inputRange(0))},
                 Int8Fixture.floats(model, quantize.getInput(1)), "layer 0's input scale");
         assertEquals(List.of(), Int8Fixture.nodes(model, 2, "QuantizeLinear"), "the connected layer stays fp32");
+        assertTrue(model.getMetadataPropsList().stream().anyMatch(property -> property.getKey().equals("precision")
+                && property.getValue().startsWith("int8 (QDQ): 1 of 1 convolutions")), "the metadata says int8");
         try (Network network = ExportFixture.network("command-int8", CFG, 1); Ort ort = Ort.load(model.toByteArray())) {
             WeightsReader.load(network, weights);
             float[] image = ExportFixture.uniform(network.inputShape().size(), 0, 1, 6);
