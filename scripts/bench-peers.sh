@@ -1,8 +1,11 @@
 #!/bin/bash
 # bench-peers: times the same cfgs with the same seeded random weights in jdarknet, OpenCV DNN, the
-# C darknet and ONNX Runtime (fp32, on the model `jdarknet export` writes), one after the other in this run, and prints the medians side by side with their
-# ratios. Then the whole process, `classify` of one image (wall time and peak memory), jdarknet
-# against darknet. Peers that are not installed are skipped with a message.
+# C darknet and ONNX Runtime (fp32, on the model `jdarknet export` writes), one after the other in
+# this run, and prints the medians side by side with their ratios. Then the lower precisions:
+# jdarknet's `benchmark --precision bf16` and `int8` beside ONNX Runtime on the int8 (QDQ) model
+# `jdarknet export --precision int8` writes, calibrated on the same sample images with the same
+# weights. Then the whole process, `classify` of one image (wall time and peak memory), jdarknet
+# against darknet. Peers that are not installed, and precisions this build lacks, show n/a.
 #
 # Usage: scripts/bench-peers.sh [CFG...]          (default: every cfg/*.cfg; `make bench` builds first)
 # Environment:
@@ -36,7 +39,7 @@ if [ ${#cfgs[@]} -eq 0 ]; then
 fi
 [ -x ./jdarknet ] || { echo "bench-peers: ./jdarknet is not built; run make (or make bench)" >&2; exit 1; }
 work=${WORK:-target/bench-peers}
-mkdir -p "$work/weights"
+mkdir -p "$work/weights" "$work/onnx"
 log="$work/peers.log" # what the peers print while loading (layer tables, OpenCV warnings)
 : >"$log"
 
@@ -97,6 +100,7 @@ darknet_ms() {
 
 have_ort=false
 ort_about="ONNX Runtime: not available"
+ort_int8_about="ONNX Runtime: not available"
 ort_classpath="$work/test-classpath.txt"
 # ORT is a test-scope dependency: its harness (OrtBenchmark) runs from the test classpath.
 if mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
@@ -104,33 +108,56 @@ if mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
     have_ort=true
     ort_version=$(sed -n 's:.*<onnxruntime.version>\(.*\)</onnxruntime.version>.*:\1:p' pom.xml)
     ort_about="ONNX Runtime $ort_version (CPU, fp32, the model jdarknet export writes): $THREADS threads"
+    ort_int8_about="ONNX Runtime $ort_version: the QDQ model of jdarknet export --precision int8 --calibrate (the sample images)"
 else
     say "ONNX Runtime: the test classes do not build (mvn test-compile; see $log): skipped"
 fi
 
-# Median ms of ONNX Runtime on the export of CFG WEIGHTS, or n/a.
+SAMPLE_IMAGES=(data/*.jpg) # what `benchmark --precision int8` calibrates on, so the QDQ model is calibrated on them too
+calibration_list="$work/calibration.list"
+printf '%s\n' "${SAMPLE_IMAGES[@]}" >"$calibration_list"
+
+# Median ms of ONNX Runtime on the model `jdarknet export [EXPORT_OPTION...] CFG WEIGHTS` writes,
+# or n/a (no ORT, or an export this build cannot write).
 ort_ms() {
     "$have_ort" || { echo n/a; return; }
+    local cfg=$1 weights=$2 model
+    shift 2
+    model="$work/onnx/$(model_of "$cfg").onnx"
+    ./jdarknet export "$@" "$cfg" "$weights" "$model" 2>>"$log" || { echo n/a; return; }
     java -cp "target/test-classes:target/classes:$(cat "$ort_classpath")" org.jdarknet.onnx.OrtBenchmark \
-        "$1" "$2" "$RUNS" "$WARMUP" "$THREADS" 2>>"$log" | cut -d' ' -f1 | grep . || echo n/a
+        "$model" "$RUNS" "$WARMUP" "$THREADS" 2>>"$log" | cut -d' ' -f1 | grep . || echo n/a
+    rm -f "$model"
 }
 
 # --- Forward passes: jdarknet first (it also writes the weights the peers load) ----------------
 
 say "jdarknet benchmark: ${#cfgs[@]} models, $RUNS runs after $WARMUP warm-up, backend $BACKEND, $THREADS threads"
 ./jdarknet benchmark --csv --runs "$RUNS" --warmup "$WARMUP" --threads "$THREADS" --backend "$BACKEND" \
-    --save-weights "$work/weights" "${cfgs[@]}" >"$work/jdarknet.csv"
+    --save-weights "$work/weights" "${cfgs[@]}" >"$work/jdarknet-fp32.csv"
+for precision in bf16 int8; do
+    say "jdarknet benchmark --precision $precision"
+    ./jdarknet benchmark --csv --precision "$precision" --runs "$RUNS" --warmup "$WARMUP" --threads "$THREADS" \
+        --backend "$BACKEND" "${cfgs[@]}" >"$work/jdarknet-$precision.csv" 2>>"$log" ||
+        say "jdarknet benchmark --precision $precision failed (see $log): n/a"
+done
 
-# Column NAME of model MODEL's row in jdarknet's CSV, numbers with PLACES decimals if given.
+# Column NAME of model MODEL's row in jdarknet's CSV of PRECISION (default fp32), numbers with
+# PLACES decimals if given; n/a when that run has no such row.
 jdarknet_value() {
     awk -F, -v model="$1" -v name="$2" -v places="${3:-}" '
         NR == 1 { for (i = 1; i <= NF; i++) column[$i] = i; next }
-        $1 == model { if (places == "") print $column[name]; else printf "%.*f\n", places, $column[name] }' \
-        "$work/jdarknet.csv"
+        $1 == model { found = 1; if (places == "") print $column[name]; else printf "%.*f\n", places, $column[name] }
+        END { if (!found) print "n/a" }' "$work/jdarknet-${4:-fp32}.csv"
 }
 
 table="$work/forward.txt"
 forward_row() { printf '%-14s %8s %12s %12s %12s %12s %16s %17s %13s\n' "$@"; }
+
+precision_table="$work/precision.txt"
+precision_row() { printf '%-14s %12s %12s %12s %13s %11s %11s %18s\n' "$@"; }
+precision_row model "fp32 ms" "bf16 ms" "int8 ms" "ORT int8 ms" fp32/bf16 fp32/int8 "ORT int8/int8" \
+    >"$precision_table"
 
 forward_row model BFLOPs "jdarknet ms" "OpenCV ms" "darknet ms" "ORT ms" OpenCV/jdarknet darknet/jdarknet \
     ORT/jdarknet >"$table"
@@ -138,13 +165,18 @@ for i in "${!cfgs[@]}"; do
     cfg=${cfgs[$i]}
     model=$(model_of "$cfg")
     weights="$work/weights/$model.weights"
-    say "[$((i + 1))/${#cfgs[@]}] $model: OpenCV DNN, darknet, ONNX Runtime"
+    say "[$((i + 1))/${#cfgs[@]}] $model: OpenCV DNN, darknet, ONNX Runtime (fp32 and int8)"
     ours=$(jdarknet_value "$model" median_ms 2)
     opencv=$(opencv_ms "$cfg" "$weights")
     darknet=$(darknet_ms "$cfg" "$weights")
     ort=$(ort_ms "$cfg" "$weights")
     forward_row "$model" "$(jdarknet_value "$model" bflops 3)" "$ours" "$opencv" "$darknet" "$ort" \
         "$(ratio "$opencv" "$ours")" "$(ratio "${darknet%\*}" "$ours")" "$(ratio "$ort" "$ours")" >>"$table"
+    bf16=$(jdarknet_value "$model" median_ms 2 bf16)
+    int8=$(jdarknet_value "$model" median_ms 2 int8)
+    ort_int8=$(ort_ms "$cfg" "$weights" --precision int8 --calibrate "$calibration_list")
+    precision_row "$model" "$ours" "$bf16" "$int8" "$ort_int8" "$(ratio "$ours" "$bf16")" "$(ratio "$ours" "$int8")" \
+        "$(ratio "$ort_int8" "$int8")" >>"$precision_table"
 done
 
 # --- Whole process: classify one image --------------------------------------------------------
@@ -212,6 +244,12 @@ cat "$table"
 if grep -q '\*' "$table"; then
     echo "* darknet does not know mish and ran relu in its place: less work than the cfg asks for."
 fi
+echo
+echo "Lower precisions, same runs and weights: jdarknet benchmark --precision bf16 and int8 (int8 calibrated on"
+echo "${SAMPLE_IMAGES[*]}); $ort_int8_about, $THREADS threads."
+echo "Ratios: fp32 over bf16 or int8 (jdarknet's speed-up), ORT int8 over jdarknet int8 (above 1, jdarknet is faster)."
+echo
+cat "$precision_table"
 if [ -s "$classify_table" ]; then
     echo
     echo "Whole process: classify $IMAGE, median wall time of $CLASSIFY_RUNS runs after 1 warm-up" \

@@ -7,7 +7,9 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.jdarknet.Log;
 import org.jdarknet.UsageException;
+import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.reference.ReferenceBackend;
+import org.jdarknet.calibration.Calibration;
 import org.jdarknet.image.Preprocessing;
 import org.jdarknet.net.Network;
 import org.jdarknet.onnx.ExportOptions;
@@ -15,6 +17,7 @@ import org.jdarknet.onnx.OnnxExporter;
 import org.jdarknet.weights.WeightsReader;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,7 +25,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Writes the network with its weights as an ONNX model computing what jdarknet computes.",
                 "Input 'input' (N x C x H x W, the preprocessed image), output 'output' (N x outputs); the "
-                        + "preprocessing and the class names are in the model's metadata."})
+                        + "preprocessing and the class names are in the model's metadata.",
+                "--precision int8 writes a QDQ model: each convolution but the classifier head quantised as "
+                        + "jdarknet's int8 path quantises it (--calibrate measures with --backend and --threads)."})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CFG", description = "Network description (.cfg).")
     Path cfg;
@@ -55,6 +60,12 @@ final class ExportCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Names names;
 
+    @Mixin
+    PrecisionOptions precisionOptions;
+
+    @Mixin
+    BackendOptions backendOptions;
+
     /** Where the class names come from: at most one of the two. */
     static final class Names {
         @Option(names = "--data", paramLabel = "FILE", description = "Darknet .data file naming the class names.")
@@ -66,11 +77,20 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExportOptions options = new ExportOptions(batchSize(), opset, foldBatchNorm(), Preprocessing.byName(preprocess),
-                classNames());
-        try (Network network = Network.build(cfg, new ReferenceBackend(), 1)) {
+        Preprocessing preprocessing = Preprocessing.byName(preprocess);
+        ExportOptions options = new ExportOptions(batchSize(), opset, foldBatchNorm(), preprocessing, classNames(),
+                ExportOptions.FP32);
+        Precision precision = precisionOptions.precision();
+        if (precision == Precision.BF16) {
+            throw new UsageException("export --precision bf16 is not offered: the model is fp32 or int8 (QDQ)");
+        }
+        if (precision == Precision.INT8 && !options.foldBatchNorm()) {
+            throw new UsageException("--precision int8 quantises the weights with batch norm folded in: drop --batchnorm keep");
+        }
+        Calibration calibration = precisionOptions.calibration(cfg, weights, backendOptions, preprocessing);
+        try (Network network = Network.build(cfg, new ReferenceBackend(), 1, calibration)) {
             WeightsReader.load(network, weights);
-            OnnxExporter.write(network, options, out);
+            OnnxExporter.write(network, options.withInputRanges(OnnxExporter.calibratedRanges(network)), out);
             Log.info("Wrote " + out + " (" + network.layers().size() + " darknet layers, opset " + opset + ", batch "
                     + batch + ")");
         }

@@ -2,6 +2,7 @@ package org.jdarknet.onnx;
 
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.IntFunction;
 import org.jdarknet.UsageException;
 import org.jdarknet.image.Preprocessing;
 
@@ -13,9 +14,14 @@ import org.jdarknet.image.Preprocessing;
  * @param foldBatchNorm  batch norm folded into the weights and biases (else kept as BatchNormalization nodes)
  * @param preprocessing  how images become the input, recorded in the metadata
  * @param classNames     the class of each output, recorded in the metadata; empty when unknown
+ * @param inputRanges    the calibrated input range (largest |x|) of each layer, by index, whose
+ *                       convolution is to be quantised to int8 (a QDQ model); NaN keeps a layer in
+ *                       fp32, as {@link #FP32} keeps them all
  */
 public record ExportOptions(OptionalInt batch, int opset, boolean foldBatchNorm, Preprocessing preprocessing,
-                            List<String> classNames) {
+                            List<String> classNames, IntFunction<Float> inputRanges) {
+    /** No calibrated range for any layer: an fp32 model. */
+    public static final IntFunction<Float> FP32 = layer -> Float.NaN;
 
     public ExportOptions {
         if (batch.isPresent() && batch.getAsInt() < 1) {
@@ -28,28 +34,34 @@ public record ExportOptions(OptionalInt batch, int opset, boolean foldBatchNorm,
         classNames = List.copyOf(classNames);
     }
 
-    /** One image, opset {@value OnnxExporter#DEFAULT_OPSET}, batch norm folded, letterbox, no class names. */
+    /** One image, opset {@value OnnxExporter#DEFAULT_OPSET}, batch norm folded, letterbox, no class names, fp32. */
     public static ExportOptions defaults() {
-        return new ExportOptions(OptionalInt.of(1), OnnxExporter.DEFAULT_OPSET, true, Preprocessing.LETTERBOX, List.of());
+        return new ExportOptions(OptionalInt.of(1), OnnxExporter.DEFAULT_OPSET, true, Preprocessing.LETTERBOX, List.of(),
+                FP32);
     }
 
     public ExportOptions withBatch(OptionalInt newBatch) {
-        return new ExportOptions(newBatch, opset, foldBatchNorm, preprocessing, classNames);
+        return new ExportOptions(newBatch, opset, foldBatchNorm, preprocessing, classNames, inputRanges);
     }
 
     public ExportOptions withOpset(int newOpset) {
-        return new ExportOptions(batch, newOpset, foldBatchNorm, preprocessing, classNames);
+        return new ExportOptions(batch, newOpset, foldBatchNorm, preprocessing, classNames, inputRanges);
     }
 
     public ExportOptions withFoldBatchNorm(boolean fold) {
-        return new ExportOptions(batch, opset, fold, preprocessing, classNames);
+        return new ExportOptions(batch, opset, fold, preprocessing, classNames, inputRanges);
     }
 
     public ExportOptions withPreprocessing(Preprocessing newPreprocessing) {
-        return new ExportOptions(batch, opset, foldBatchNorm, newPreprocessing, classNames);
+        return new ExportOptions(batch, opset, foldBatchNorm, newPreprocessing, classNames, inputRanges);
     }
 
     public ExportOptions withClassNames(List<String> names) {
-        return new ExportOptions(batch, opset, foldBatchNorm, preprocessing, names);
+        return new ExportOptions(batch, opset, foldBatchNorm, preprocessing, names, inputRanges);
+    }
+
+    /** The convolutions of the layers {@code ranges} gives a range quantised to int8 with it (NaN: fp32). */
+    public ExportOptions withInputRanges(IntFunction<Float> ranges) {
+        return new ExportOptions(batch, opset, foldBatchNorm, preprocessing, classNames, ranges);
     }
 }

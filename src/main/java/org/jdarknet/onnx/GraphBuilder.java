@@ -57,6 +57,11 @@ final class GraphBuilder {
         return constant(what, TensorProto.DataType.FLOAT, bytes, dims);
     }
 
+    /** A signed-byte constant of the given dimensions (a scalar without them). */
+    String int8s(String what, byte[] values, long... dims) {
+        return constant(what, TensorProto.DataType.INT8, ByteBuffer.wrap(values), dims);
+    }
+
     /** A float scalar constant (broadcasts against any tensor). */
     String scalar(float value) {
         return floats("const", new float[] {value});

@@ -6,6 +6,8 @@ import static org.jdarknet.onnx.GraphBuilder.intList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+import org.jdarknet.UsageException;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Shape;
@@ -34,14 +36,18 @@ final class LayerNodes {
     private final Network network;
     private final GraphBuilder g;
     private final ActivationNodes activations;
+    private final Int8Nodes int8;
     private final boolean foldBatchNorm;
+    private final IntFunction<Float> inputRanges;
     private final Map<Layer, String> outputs = new HashMap<>();
 
-    LayerNodes(Network network, GraphBuilder graph, boolean foldBatchNorm) {
+    LayerNodes(Network network, GraphBuilder graph, ExportOptions options) {
         this.network = network;
         this.g = graph;
         this.activations = new ActivationNodes(graph);
-        this.foldBatchNorm = foldBatchNorm;
+        this.int8 = new Int8Nodes(graph);
+        this.foldBatchNorm = options.foldBatchNorm();
+        this.inputRanges = options.inputRanges();
     }
 
     /** Adds the nodes of every layer, the first reading {@code input}; returns the name of the network's output. */
@@ -95,7 +101,11 @@ final class LayerNodes {
                 + ") has no exact ONNX form; the model was not exported");
     }
 
-    /** Conv with darknet's symmetric zero padding, then batch norm (folded or kept) or the bias, then the activation. */
+    /**
+     * Conv with darknet's symmetric zero padding, then batch norm (folded or kept) or the bias, then
+     * the activation; with the input and the (folded) weights quantised to int8 when the layer has
+     * a calibrated input range.
+     */
     private String convolutional(ConvolutionalLayer layer, String x) {
         ConvolutionSpec spec = layer.spec();
         Shape w = spec.weights();
@@ -105,11 +115,28 @@ final class LayerNodes {
             intList("strides", spec.stride(), spec.stride()), intList("pads", p, p, p, p), intList("dilations", 1, 1),
             attribute("group", (long) spec.groups())};
         Linear linear = linearPart(layer);
-        String weights = g.floats("weights", linear.weights, dims);
+        float range = inputRanges.apply(layer.index());
+        String input = x;
+        String weights;
+        if (Float.isNaN(range)) {
+            weights = g.floats("weights", linear.weights, dims);
+        } else {
+            requireFolded(layer, linear);
+            input = int8.input(x, range);
+            weights = int8.weights(linear.weights, dims);
+        }
         String y = linear.batchNorm == null
-                ? g.node("Conv", List.of(x, weights, g.floats("biases", linear.biases, w.n())), geometry)
-                : linear.batchNorm.node(g, g.node("Conv", List.of(x, weights), geometry), linear.biases);
+                ? g.node("Conv", List.of(input, weights, g.floats("biases", linear.biases, w.n())), geometry)
+                : linear.batchNorm.node(g, g.node("Conv", List.of(input, weights), geometry), linear.biases);
         return activations.apply(layer.activation(), y);
+    }
+
+    /** int8 weight scales are those of the folded weights: a kept batch norm would quantise others. */
+    private void requireFolded(Layer layer, Linear linear) {
+        if (linear.batchNorm != null) {
+            throw new UsageException("layer " + layer.index() + ": an int8 model needs batch norm folded into the"
+                    + " weights (jdarknet quantises the folded weights); drop --batchnorm keep");
+        }
     }
 
     /** The flattened input times the weights (outputs × inputs) as a Gemm, then reshaped to N×outputs×1×1. */

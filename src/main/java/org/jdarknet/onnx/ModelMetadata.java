@@ -1,9 +1,12 @@
 package org.jdarknet.onnx;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jdarknet.image.Preprocessing;
+import org.jdarknet.layers.ConvolutionalLayer;
+import org.jdarknet.layers.Layer;
 import org.jdarknet.net.Network;
 
 /**
@@ -34,7 +37,16 @@ final class ModelMetadata {
         }
         properties.put("darknet_cfg", String.valueOf(network.cfgFile().getFileName()));
         properties.put("batchnorm_style", network.config().batchNormStyle().name().toLowerCase(Locale.ROOT));
+        properties.put("precision", precision(network, options));
         return properties;
+    }
+
+    /** fp32, or how many convolutions the int8 (QDQ) model quantises. */
+    private static String precision(Network network, ExportOptions options) {
+        List<Layer> convolutions = network.layers().stream().filter(ConvolutionalLayer.class::isInstance).toList();
+        long quantised = convolutions.stream().filter(layer -> !Float.isNaN(options.inputRanges().apply(layer.index()))).count();
+        return quantised == 0 ? "fp32" : "int8 (QDQ): " + quantised + " of " + convolutions.size() + " convolutions with"
+                + " int8 inputs (per tensor) and weights (per output channel), the rest fp32";
     }
 
     /** The darknet procedure behind each preprocessing name, for readers without jdarknet. */

@@ -5,6 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+import org.jdarknet.backend.ConvolutionSpec;
+import org.jdarknet.layers.ConvolutionalLayer;
+import org.jdarknet.layers.Layer;
 import org.jdarknet.AtomicFile;
 import org.jdarknet.net.NetConfig;
 import org.jdarknet.net.Network;
@@ -35,7 +39,7 @@ public final class OnnxExporter {
     /** The model for {@code network}, whose parameters must be loaded. */
     public static ModelProto export(Network network, ExportOptions options) {
         GraphBuilder graph = new GraphBuilder();
-        String last = new LayerNodes(network, graph, options.foldBatchNorm()).addAll(ModelMetadata.INPUT);
+        String last = new LayerNodes(network, graph, options).addAll(ModelMetadata.INPUT);
         graph.begin("output", "the network's output (darknet layer " + network.outputLayer().index() + ") flattened per image");
         graph.node("Flatten", List.of(last), ModelMetadata.OUTPUT, GraphBuilder.attribute("axis", 1L));
         NetConfig config = network.config();
@@ -54,6 +58,16 @@ public final class OnnxExporter {
             model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(property.getKey()).setValue(property.getValue()));
         }
         return model.build();
+    }
+
+    /**
+     * The input ranges {@code network}'s convolutions were built with ({@link ConvolutionSpec#inputRange}, a
+     * calibration's, NaN for the classifier head), for {@link ExportOptions#withInputRanges}: the model then
+     * quantises what jdarknet's int8 path quantises.
+     */
+    public static IntFunction<Float> calibratedRanges(Network network) {
+        List<Layer> layers = network.layers();
+        return index -> layers.get(index) instanceof ConvolutionalLayer conv ? conv.spec().inputRange() : Float.NaN;
     }
 
     /** Exports to {@code file}, written under a temporary name and renamed. */

@@ -1,5 +1,6 @@
 package org.jdarknet.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +11,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
+import org.jdarknet.backend.Quantization;
+import org.jdarknet.calibration.Calibration;
 import org.jdarknet.cli.Processes;
 import org.jdarknet.net.Network;
+import org.jdarknet.onnx.proto.Onnx.ModelProto;
+import org.jdarknet.onnx.proto.Onnx.NodeProto;
 import org.jdarknet.weights.RandomWeights;
 import org.jdarknet.weights.WeightsReader;
 import org.jdarknet.weights.WeightsWriter;
@@ -23,6 +29,7 @@ class ExportCommandTest {
     private static final String CFG = "[net]\nwidth=10\nheight=8\nchannels=3\n\n"
             + "[convolutional]\nbatch_normalize=1\nfilters=4\nsize=3\npad=1\nactivation=mish\n\n"
             + "[maxpool]\nsize=2\nstride=2\n\n[connected]\noutput=3\nactivation=linear\n\n[softmax]\n";
+    private static final Path IMAGE = Path.of("data", "dog.jpg");
     private static final List<String> NAMES = List.of("alpha", "beta gamma", "delta");
     private static Path cfg;
     private static Path weights;
@@ -57,8 +64,46 @@ class ExportCommandTest {
             assertEquals(NAMES, List.of(metadata.get("class_names").split("\n")));
             assertEquals("batchx3x8x10", metadata.get("input_shape"));
             assertEquals("letterbox", metadata.get("preprocessing"));
+            assertEquals("fp32", metadata.get("precision"));
             TensorInfo input = (TensorInfo) ort.session().getInputInfo().get("input").getInfo();
             assertEquals(-1, input.getShape()[0], "dynamic batch");
+        }
+    }
+
+    /**
+     * {@code --precision int8} with a file from {@code jdarknet calibrate}, or calibrating itself on
+     * the same image: the same model, its convolution (followed by a connected layer, so no head)
+     * quantised with the calibrated input range, the connected layer left fp32; ONNX Runtime runs it.
+     */
+    @Test
+    void int8ExportQuantisesWithTheCalibration() throws Exception {
+        Path directory = ExportFixture.directory();
+        Path calibration = directory.resolve("command.calibration");
+        Processes.Result calibrated = Processes.jdarknet("calibrate", cfg.toString(), weights.toString(), IMAGE.toString(),
+                "--out", calibration.toString());
+        assertEquals(0, calibrated.exitCode(), calibrated.stderr());
+        Path fromFile = directory.resolve("command-int8-file.onnx");
+        Path measured = directory.resolve("command-int8-measured.onnx");
+        for (String[] options : List.of(new String[] {"--calibration", calibration.toString(), fromFile.toString()},
+                new String[] {"--calibrate", IMAGE.toString(), measured.toString()})) {
+            Processes.Result result = Processes.jdarknet("export", "--precision", "int8", options[0], options[1],
+                    cfg.toString(), weights.toString(), options[2]);
+            assertEquals(0, result.exitCode(), result.stderr());
+        }
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(fromFile));
+        assertArrayEquals(Files.readAllBytes(fromFile), Files.readAllBytes(measured), "--calibrate IMAGE and its file");
+        NodeProto quantize = Int8Fixture.nodes(model, 0, "QuantizeLinear").get(0);
+        assertArrayEquals(new float[] {Quantization.activationScale(Calibration.read(calibration).inputRange(0))},
+                Int8Fixture.floats(model, quantize.getInput(1)), "layer 0's input scale");
+        assertEquals(List.of(), Int8Fixture.nodes(model, 2, "QuantizeLinear"), "the connected layer stays fp32");
+        assertTrue(model.getMetadataPropsList().stream().anyMatch(property -> property.getKey().equals("precision")
+                && property.getValue().startsWith("int8 (QDQ): 1 of 1 convolutions")), "the metadata says int8");
+        try (Network network = ExportFixture.network("command-int8", CFG, 1); Ort ort = Ort.load(model.toByteArray())) {
+            WeightsReader.load(network, weights);
+            float[] image = ExportFixture.uniform(network.inputShape().size(), 0, 1, 6);
+            float[] probabilities = ort.run(image, 1, 3, 8, 10);
+            assertEquals(1, IntStream.range(0, 3).mapToDouble(i -> probabilities[i]).sum(), 1e-6, "probabilities");
+            ExportFixture.assertClose(network.output(image), probabilities, 0.1, "int8 model against fp32");
         }
     }
 
@@ -69,6 +114,12 @@ class ExportCommandTest {
         assertRefused("error: opset 9 is not supported: jdarknet exports opsets 13 to 21", out, "--opset", "9",
                 "--labels", names.toString());
         assertRefused("error: --batchnorm: expected fold or keep, found 'drop'", out, "--batchnorm", "drop");
+        assertRefused("error: --precision int8 needs a calibration: --calibration FILE or --calibrate LIST|DIR", out,
+                "--precision", "int8");
+        assertRefused("error: export --precision bf16 is not offered: the model is fp32 or int8 (QDQ)", out,
+                "--precision", "bf16");
+        assertRefused("error: --precision int8 quantises the weights with batch norm folded in: drop --batchnorm keep", out, "--precision", "int8", "--calibrate", IMAGE.toString(),
+                "--batchnorm", "keep");
     }
 
     private static void assertRefused(String message, Path out, String... options) {

@@ -2,7 +2,6 @@ package org.jdarknet.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,7 +51,7 @@ class OnnxZooTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void onnxRuntimeAgreesWithTheReferenceAndDarknet(String model, int size) throws Exception {
-        Path cfg = size == 0 ? Path.of("cfg", model + ".cfg") : resized(model, size);
+        Path cfg = size == 0 ? Path.of("cfg", model + ".cfg") : ExportFixture.resized(model, size);
         try (Network network = Network.build(cfg, new ReferenceBackend(), 1)) {
             NetConfig config = network.config();
             RandomWeights.fill(network, SEED);
@@ -106,12 +105,5 @@ class OnnxZooTest {
         }
         assertArrayEquals(input, RawFloats.read(dump.resolve("input.f32")), model + ": darknet's input tensor");
         return RawFloats.read(dump.resolve("output.f32"));
-    }
-
-    /** A copy of the zoo cfg whose [net] says another width and height. */
-    private static Path resized(String model, int size) throws IOException {
-        String cfg = Files.readString(Path.of("cfg", model + ".cfg"))
-                .replaceFirst("(?m)^width=\\d+", "width=" + size).replaceFirst("(?m)^height=\\d+", "height=" + size);
-        return Files.writeString(ExportFixture.directory().resolve(model + "-" + size + ".cfg"), cfg);
     }
 }

@@ -1,19 +1,18 @@
 package org.jdarknet.onnx;
 
+import ai.onnxruntime.TensorInfo;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.jdarknet.backend.reference.ReferenceBackend;
-import org.jdarknet.net.NetConfig;
-import org.jdarknet.net.Network;
 import org.jdarknet.weights.RandomWeights;
-import org.jdarknet.weights.WeightsReader;
 
 /**
- * ONNX Runtime as a peer in {@code scripts/bench-peers.sh}: exports CFG with WEIGHTS (batch 1,
- * batch norm folded) and times ORT's CPU execution provider on it, all graph optimisations on.
- * Prints the median, fastest and slowest forward pass in milliseconds, as the other peers' harnesses do.
+ * ONNX Runtime as a peer in {@code scripts/bench-peers.sh}: times ORT's CPU execution provider, all
+ * graph optimisations on, on a model {@code jdarknet export} wrote (fp32, or the int8 QDQ model),
+ * fed darknet's test pattern at the model's input size. Prints the median, fastest and slowest
+ * forward pass in milliseconds, as the other peers' harnesses do.
  *
- * <p>{@code java -cp TEST_CLASSPATH org.jdarknet.onnx.OrtBenchmark CFG WEIGHTS RUNS WARMUP THREADS}
+ * <p>{@code java -cp TEST_CLASSPATH org.jdarknet.onnx.OrtBenchmark MODEL.onnx RUNS WARMUP THREADS}
  */
 public final class OrtBenchmark {
 
@@ -21,23 +20,15 @@ public final class OrtBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: OrtBenchmark CFG WEIGHTS RUNS WARMUP THREADS");
+        if (args.length != 4) {
+            System.err.println("usage: OrtBenchmark MODEL.onnx RUNS WARMUP THREADS");
             System.exit(2);
         }
-        int runs = Integer.parseInt(args[2]);
-        int warmup = Integer.parseInt(args[3]);
-        byte[] model;
-        float[] input;
-        long[] shape;
-        try (Network network = Network.build(Path.of(args[0]), new ReferenceBackend(), 1)) {
-            WeightsReader.load(network, Path.of(args[1]));
-            model = OnnxExporter.export(network, ExportOptions.defaults()).toByteArray();
-            NetConfig config = network.config();
-            input = RandomWeights.testPattern(config.width(), config.height(), config.channels());
-            shape = new long[] {1, config.channels(), config.height(), config.width()};
-        }
-        try (Ort ort = Ort.load(model, Integer.parseInt(args[4]))) {
+        int runs = Integer.parseInt(args[1]);
+        int warmup = Integer.parseInt(args[2]);
+        try (Ort ort = Ort.load(Files.readAllBytes(Path.of(args[0])), Integer.parseInt(args[3]))) {
+            long[] shape = ((TensorInfo) ort.session().getInputInfo().get(ModelMetadata.INPUT).getInfo()).getShape();
+            float[] input = RandomWeights.testPattern((int) shape[3], (int) shape[2], (int) shape[1]);
             for (int i = 0; i < warmup; i++) {
                 ort.run(input, shape);
             }
