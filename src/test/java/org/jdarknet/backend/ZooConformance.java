@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jdarknet.ZooCfgs;
 import org.jdarknet.classify.TopK;
 import org.jdarknet.image.ImageLoader;
 import org.jdarknet.image.Preprocessing;
@@ -26,7 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * conformance tests' seeded random weights (same seed, same generator, head calibrated to the
  * same logit spread): identical top-5, probabilities within {@link Tolerances#probability}, and
  * every layer's output within {@link Tolerances#zooLayer} of its largest magnitude. The small
- * models run on all sample images, the large ones (slow on the reference backend) on one.
+ * models run on all sample images at their own size; the large ones, slow on the plain-Java
+ * reference backend, on one image at {@value #REDUCED}×{@value #REDUCED} ({@link ZooCfgs}):
+ * every layer and geometry but the spatial size is the same.
  */
 public abstract class ZooConformance extends BackendConformance {
     private static final long SEED = 2024;
@@ -34,6 +37,7 @@ public abstract class ZooConformance extends BackendConformance {
     private static final List<String> SMALL = List.of("tiny", "darknet", "darknet19");
     private static final List<String> LARGE = List.of("darknet53", "resnet50", "resnet101", "resnet152", "densenet121",
             "densenet201", "cspdarknet53");
+    private static final int REDUCED = 128;
     private static final List<String> IMAGES = List.of("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg");
 
     /** What a network computed on the images: every layer's output on the first, the probabilities on each. */
@@ -61,7 +65,7 @@ public abstract class ZooConformance extends BackendConformance {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void agreesWithTheReference(String model, List<String> images) {
-        Path cfg = Path.of("cfg", model + ".cfg");
+        Path cfg = LARGE.contains(model) ? ZooCfgs.resized(model, REDUCED) : Path.of("cfg", model + ".cfg");
         try (Network reference = Network.build(cfg, pairs.get(0).reference, 1)) {
             seededWeights(reference, pairs.get(0).tested);
             Outputs expected = Outputs.of(reference, images);

@@ -16,17 +16,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The acceptance run of docs/training.md in small: Debian's Fashion-MNIST converted by
- * {@code scripts/fashion-mnist.sh}, {@code cfg/fashion-mnist.cfg} trained from scratch for 150
- * batches (a third of an epoch) on the fast backend, then {@code classifier valid} on the first
+ * {@code scripts/fashion-mnist.sh}, {@code cfg/fashion-mnist.cfg} trained from scratch for 100
+ * batches (a fifth of an epoch) on the fast backend, then {@code classifier valid} on the first
  * 2,000 of the 10,000 test images (all ten classes, in the dataset's own mixed order). The full run
- * reaches 91.7%; this short one must pass 50% (it reached 61% here; chance is 10%). It trains at a
+ * reaches 91.7%; this short one must pass 40% (it reached 52% here; chance is 10%). It trains at a
  * constant rate without the cfg's warm-up: in so few batches the warm-up would take most of the
  * run, and the batch-norm rolling statistics (1% per batch) need the rest to settle.
  */
 class FashionMnistTest {
     private static final Path DATASET = Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
     private static final Path CONVERTED = Path.of("target/fashion-mnist");
-    private static final int BATCHES = 150;
+    private static final int BATCHES = 100;
     private static final int TEST_IMAGES = 2000;
     private static final Pattern TOP1 = Pattern.compile(TEST_IMAGES + " images: top-1 (\\d\\.\\d+)");
 
@@ -60,7 +60,7 @@ class FashionMnistTest {
         assertEquals(0, valid.exitCode(), valid.stderr());
         Matcher top1 = TOP1.matcher(valid.stdout());
         assertTrue(top1.find(), valid.stdout());
-        assertTrue(Double.parseDouble(top1.group(1)) > 0.5, "test top-1 after " + BATCHES + " batches: " + top1.group(1));
+        assertTrue(Double.parseDouble(top1.group(1)) > 0.4, "test top-1 after " + BATCHES + " batches: " + top1.group(1));
     }
 
     private static boolean fastBackendLoads() {

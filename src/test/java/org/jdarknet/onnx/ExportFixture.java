@@ -30,13 +30,6 @@ final class ExportFixture {
         }
     }
 
-    /** A copy of the zoo cfg whose [net] says another width and height. */
-    static Path resized(String model, int size) throws IOException {
-        String cfg = Files.readString(Path.of("cfg", model + ".cfg"))
-                .replaceFirst("(?m)^width=\\d+", "width=" + size).replaceFirst("(?m)^height=\\d+", "height=" + size);
-        return Files.writeString(directory().resolve(model + "-" + size + ".cfg"), cfg);
-    }
-
     static synchronized Path directory() {
         if (directory == null) {
             try {

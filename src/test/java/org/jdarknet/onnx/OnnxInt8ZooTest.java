@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
+import org.jdarknet.ZooCfgs;
 import org.jdarknet.backend.Quantization;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.classify.TopK;
@@ -61,7 +62,7 @@ class OnnxInt8ZooTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"tiny", "darknet53"})
     void onnxRuntimeRunsTheInt8ModelCloseToTheReference(String model) throws Exception {
-        Path cfg = model.equals("tiny") ? Path.of("cfg", "tiny.cfg") : ExportFixture.resized(model, REDUCED);
+        Path cfg = model.equals("tiny") ? Path.of("cfg", "tiny.cfg") : ZooCfgs.resized(model, REDUCED);
         try (Network network = Network.build(cfg, new ReferenceBackend(), 1)) {
             NetConfig config = network.config();
             RandomWeights.fill(network, SEED);

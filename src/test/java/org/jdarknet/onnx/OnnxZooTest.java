@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jdarknet.ZooCfgs;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.conformance.Darknet;
 import org.jdarknet.conformance.RawFloats;
@@ -51,7 +52,7 @@ class OnnxZooTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void onnxRuntimeAgreesWithTheReferenceAndDarknet(String model, int size) throws Exception {
-        Path cfg = size == 0 ? Path.of("cfg", model + ".cfg") : ExportFixture.resized(model, size);
+        Path cfg = size == 0 ? Path.of("cfg", model + ".cfg") : ZooCfgs.resized(model, size);
         try (Network network = Network.build(cfg, new ReferenceBackend(), 1)) {
             NetConfig config = network.config();
             RandomWeights.fill(network, SEED);
