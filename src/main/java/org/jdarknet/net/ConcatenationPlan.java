@@ -8,9 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
-import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
-import org.jdarknet.cfg.CfgSection;
 import org.jdarknet.layers.Layer;
 import org.jdarknet.layers.OutputPlacement;
 import org.jdarknet.layers.RouteLayer;
@@ -41,12 +39,12 @@ final class ConcatenationPlan implements OutputPlacement, AutoCloseable {
         return new ConcatenationPlan();
     }
 
-    /** The plan for the network {@code sections} describe, on {@code backend}, with its route buffers and views allocated. */
-    static ConcatenationPlan make(List<CfgSection> sections, Backend backend, Shape input, NetConfig config) {
-        List<Layer> sketch = new ArrayList<>();
-        MeasuringBackend measuring = new MeasuringBackend();
-        Log.withoutWarnings(() -> Network.buildLayers(sections, measuring.backend(), input, config, false, sketch,
-                (section, layer) -> { }));
+    /**
+     * The plan for an inference network on {@code backend}, with its route buffers and views
+     * allocated; {@code sketch} is the network's layers built on a counting backend (as
+     * {@link MemoryNeeds#measure} leaves them), read only for shapes and which layer feeds which.
+     */
+    static ConcatenationPlan make(List<Layer> sketch, Backend backend) {
         ConcatenationPlan plan = new ConcatenationPlan();
         try {
             plan.place(sketch, backend);

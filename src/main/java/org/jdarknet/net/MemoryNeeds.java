@@ -57,6 +57,15 @@ public record MemoryNeeds(int batch, long parameterBytes, long activationBytes, 
      */
     static MemoryNeeds measure(List<CfgSection> sections, NetConfig config, Shape input, boolean training,
                                boolean activationsInJavaHeap) {
+        return measure(sections, config, input, training, activationsInJavaHeap, new ArrayList<>());
+    }
+
+    /**
+     * The same, leaving in {@code layers} the layers it built on the counting backend: a sketch of
+     * the network (shapes and which layer feeds which) that the caller may plan with.
+     */
+    static MemoryNeeds measure(List<CfgSection> sections, NetConfig config, Shape input, boolean training,
+                               boolean activationsInJavaHeap, List<Layer> layers) {
         MeasuringBackend measuring = new MeasuringBackend();
         try {
             measuring.backend().allocate(input);
@@ -64,7 +73,6 @@ public record MemoryNeeds(int batch, long parameterBytes, long activationBytes, 
             throw tooLarge(sections.get(0), "a batch of " + input.n() + " images", e);
         }
         Largest largest = new Largest(measuring);
-        List<Layer> layers = new ArrayList<>();
         try {
             Log.withoutWarnings(() -> Network.buildLayers(sections, measuring.backend(), input, config, training, layers,
                     largest));

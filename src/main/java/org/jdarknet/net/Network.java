@@ -98,7 +98,8 @@ public final class Network implements AutoCloseable {
         if (sections.size() == 1) {
             throw first.error("the cfg has no layers after [net]");
         }
-        MemoryNeeds needs = MemoryNeeds.measure(sections, config, shape, training, backend.activationsInJavaHeap());
+        List<Layer> sketch = new ArrayList<>();
+        MemoryNeeds needs = MemoryNeeds.measure(sections, config, shape, training, backend.activationsInJavaHeap(), sketch);
         needs.requireWithin(cfgFile, MemoryNeeds.Available.now());
         List<Layer> layers = new ArrayList<>();
         Tensor input = null;
@@ -107,7 +108,7 @@ public final class Network implements AutoCloseable {
             input = backend.allocate(shape);
             ConvolutionRanges ranges = calibration == null ? ConvolutionRanges.NONE
                     : ConvolutionRanges.of(calibration, sections.subList(1, sections.size()).stream().map(CfgSection::type).toList());
-            concatenations = training ? ConcatenationPlan.none() : ConcatenationPlan.make(sections, backend, shape, config);
+            concatenations = training ? ConcatenationPlan.none() : ConcatenationPlan.make(sketch, backend);
             buildLayers(sections, backend, shape, config, training, ranges, concatenations, layers, (section, layer) ->
                     section.warnAboutLeftovers(Log::warn));
             if (calibration != null) {
