@@ -39,6 +39,19 @@ record Layout(Shape shape, Format format, int parentChannels, int firstChannel) 
         return shape.equals(own.shape) && format == own.format;
     }
 
+    /**
+     * Whether the buffer holds exactly the values, in darknet's NCHW order: then they move to and
+     * from Java arrays as they are, with no reorder. Besides {@code nchw} itself, any format
+     * whose points are single values (a classifier's {@code 1×1×C} outputs) or whose channels
+     * are single values ({@code nhwc} of one channel), with no padding lanes and not a view.
+     */
+    boolean inPlainOrder() {
+        if (isView() || paddedChannels() != shape.c()) {
+            return false;
+        }
+        return format == Format.PLAIN || shape.h() * shape.w() == 1 || format == Format.CHANNELS_LAST && shape.c() == 1;
+    }
+
     /** The formats activations are kept in. */
     enum Format {
         /** Darknet's planar order, used for tensors with fewer channels than a block (the image). */

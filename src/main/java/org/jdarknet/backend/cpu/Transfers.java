@@ -29,12 +29,12 @@ final class Transfers {
     /** Copies the values remaining in {@code values}, in NCHW order, into {@code tensor}'s layout. */
     void upload(FloatBuffer values, ActivationTensor tensor) {
         requireSize(values.remaining(), tensor.shape());
-        Layout plain = plain(tensor.shape());
-        if (tensor.layout().equals(plain)) {
+        if (tensor.layout().inPlainOrder()) {
             tensor.values().put(0, values, values.position(), values.remaining());
             values.position(values.limit());
             return;
         }
+        Layout plain = plain(tensor.shape());
         try (FloatPointer staging = new FloatPointer(values.remaining());
              memory source = dnnl.wrap(plain.descriptor(), staging)) {
             staging.asBuffer().put(values);
@@ -44,11 +44,11 @@ final class Transfers {
 
     float[] download(ActivationTensor tensor) {
         float[] values = new float[tensor.shape().size()];
-        Layout plain = plain(tensor.shape());
-        if (tensor.layout().equals(plain)) {
+        if (tensor.layout().inPlainOrder()) {
             tensor.values().get(0, values);
             return values;
         }
+        Layout plain = plain(tensor.shape());
         try (FloatPointer staging = new FloatPointer(values.length);
              memory target = dnnl.wrap(plain.descriptor(), staging)) {
             dnnl.execute(reorder(tensor.layout(), plain), Arg.src(tensor.memory()), Arg.dst(target));
