@@ -105,9 +105,11 @@ check() {
     local checks=(-cp "$GPU/jdarknet.jar:$GPU/cuda-checks.jar" org.jdarknet.backend.cuda)
     local jdarknet=("${java[@]}" -jar "$GPU/jdarknet.jar")
     local backend=cuda sizes="224 256" batches="1 64" train_size=256 train_batch=64 runs=(--runs 10 --warmup 3)
+    # jdarknet's warm-up also lasts at least a time (the JVM compiles during its first seconds); torch-bench.py has no such option.
+    local warm=(--warmup-time 1)
     local conformance=() models=$MODELS train_models=$TRAIN_MODELS
     if [ "$dry" = yes ]; then
-        backend=reference sizes="32" batches="1 2" train_size=32 train_batch=2 runs=(--runs 1 --warmup 0)
+        backend=reference sizes="32" batches="1 2" train_size=32 train_batch=2 runs=(--runs 1 --warmup 0) warm=(--warmup-time 0)
         conformance=(--models tiny --train tiny --train-size 32 --train-batch 2)
         models="darknet53 resnet101" train_models="darknet19"
     fi
@@ -130,13 +132,13 @@ check() {
         # shellcheck disable=SC2046
         set -- $(sized_cfgs "$work/cfg-$size" "$size" $models)
         for batch in $batches; do
-            step 100 "$OUT/benchmark.txt" "${jdarknet[@]}" benchmark --backend "$backend" --batch "$batch" "${runs[@]}" "$@"
+            step 100 "$OUT/benchmark.txt" "${jdarknet[@]}" benchmark --backend "$backend" --batch "$batch" "${runs[@]}" "${warm[@]}" "$@"
         done
     done
     # shellcheck disable=SC2046
     set -- $(sized_cfgs "$work/cfg-train" "$train_size" $train_models)
     step 100 "$OUT/benchmark.txt" "${jdarknet[@]}" benchmark --backend "$backend" --train --batch "$train_batch" \
-        --runs 5 --warmup 2 "$@"
+        --runs 5 --warmup 2 "${warm[@]}" "$@"
     if python3 -c 'import torch; assert torch.cuda.is_available()' 2>> "$OUT/stderr.txt"; then
         local batch_list
         batch_list=$(echo "$batches" | tr ' ' ',')

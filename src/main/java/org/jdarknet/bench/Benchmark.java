@@ -14,7 +14,8 @@ import org.jdarknet.weights.WeightsWriter;
 
 /**
  * Measures models on one backend: each cfg is built with seeded random weights (no weights file
- * needed), run {@code warmup} times untimed and {@code runs} times timed. Progress goes to stderr,
+ * needed), run untimed ({@code warmup} times, and for at least {@code warmupSeconds}) and then
+ * {@code runs} times timed. Progress goes to stderr,
  * one line per run, because a slow backend can take minutes per model.
  */
 public final class Benchmark {
@@ -58,10 +59,10 @@ public final class Benchmark {
             saveWeights(network, model, label);
             Workload workload = settings.train() ? new TrainingStep(network) : new Inference(network);
             LayerClock clock = settings.layers() ? new LayerClock(network, settings.runs()) : null;
-            warmUp(workload, label);
+            int warmupRuns = warmUp(workload, label);
             Timings timings = Timings.of(timedRuns(workload, clock, label));
             return new BenchmarkResult(model, workload.name(), network.inputShape(), workload.flopsPerImage(),
-                    network.parameterCount(), timings, settings.warmup(), backend.name(), backend.description(),
+                    network.parameterCount(), timings, warmupRuns, backend.name(), backend.description(),
                     threads, clock == null ? List.of() : clock.timings());
         }
     }
@@ -80,11 +81,19 @@ public final class Benchmark {
         }
     }
 
-    private void warmUp(Workload workload, String label) {
-        for (int run = 1; run <= settings.warmup(); run++) {
-            Log.info(label + ": warm-up " + run + "/" + settings.warmup());
+    /** The untimed runs: at least {@code warmup} of them, and more until {@code warmupSeconds} have passed. Returns how many. */
+    private int warmUp(Workload workload, String label) {
+        long start = System.nanoTime();
+        long least = (long) (settings.warmupSeconds() * 1e9);
+        int runs = 0;
+        while (runs < settings.warmup() || System.nanoTime() - start < least) {
+            runs++;
+            Log.info(runs <= settings.warmup() ? label + ": warm-up " + runs + "/" + settings.warmup()
+                    : String.format(Locale.ROOT, "%s: warm-up %d (%.1f of %.1f s)", label, runs,
+                    (System.nanoTime() - start) / 1e9, settings.warmupSeconds()));
             workload.run(Network.LayerObserver.NONE);
         }
+        return runs;
     }
 
     /** Nanoseconds of each timed run; with a clock, every layer is timed too. */

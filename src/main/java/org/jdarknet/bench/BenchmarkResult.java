@@ -11,7 +11,7 @@ import org.jdarknet.backend.Shape;
  * @param input              the network's input, batch included
  * @param flopsPerImage      floating-point operations per image, as darknet counts them
  * @param parameters         floats in the model's weights file
- * @param warmup             untimed runs before the timed ones
+ * @param warmup             untimed runs before the timed ones (at least {@code --warmup}; more when they took less than {@code --warmup-time})
  * @param backend            the backend's {@code --backend} name
  * @param backendDescription the backend's own description
  * @param threads            worker threads asked for ({@code --threads}, 0 meaning one per core, resolved)

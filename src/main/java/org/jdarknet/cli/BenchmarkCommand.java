@@ -57,6 +57,11 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "Untimed runs first, for the JIT and caches (default: 3).")
     int warmup;
 
+    @Option(names = "--warmup-time", paramLabel = "SECONDS", defaultValue = "2",
+            description = "Keep warming up until this much time has passed: the JVM compiles on the cores the "
+                    + "backend computes on during its first seconds (default: ${DEFAULT-VALUE}; 0: just the --warmup runs).")
+    double warmupTime;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random weights (default: 1).")
     long seed;
 
@@ -97,7 +102,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                     "--layers does not fit one CSV table; use --json or the text table");
         }
         int images = batch != null ? batch : train ? 16 : 1;
-        BenchmarkSettings settings = new BenchmarkSettings(images, runs, warmup, seed, layers, saveWeights, train);
+        BenchmarkSettings settings = new BenchmarkSettings(images, runs, warmup, warmupTime, seed, layers, saveWeights, train);
         List<Path> models = models();
         Precision arithmetic = Precision.parse(precision);
         if (train && arithmetic != Precision.FP32) {

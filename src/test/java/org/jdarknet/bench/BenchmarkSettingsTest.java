@@ -11,15 +11,19 @@ class BenchmarkSettingsTest {
 
     @Test
     void acceptsTheSmallestUsefulRun() {
-        assertDoesNotThrow(() -> new BenchmarkSettings(1, 1, 0, 0, false, null, false));
+        assertDoesNotThrow(() -> new BenchmarkSettings(1, 1, 0, 0, 0, false, null, false));
     }
 
     @Test
     void rejectsWhatCannotBeMeasuredNamingTheOption() {
-        assertEquals("--batch must be at least 1, found 0", message(() -> new BenchmarkSettings(0, 1, 0, 1, false, null, false)));
-        assertEquals("--runs must be at least 1, found 0", message(() -> new BenchmarkSettings(1, 0, 0, 1, false, null, false)));
+        assertEquals("--batch must be at least 1, found 0", message(() -> new BenchmarkSettings(0, 1, 0, 0, 1, false, null, false)));
+        assertEquals("--runs must be at least 1, found 0", message(() -> new BenchmarkSettings(1, 0, 0, 0, 1, false, null, false)));
         assertEquals("--warmup must not be negative, found -1",
-                message(() -> new BenchmarkSettings(1, 1, -1, 1, false, null, false)));
+                message(() -> new BenchmarkSettings(1, 1, -1, 0, 1, false, null, false)));
+        assertEquals("--warmup-time must be a number of seconds, 0 or more, found -0.5",
+                message(() -> new BenchmarkSettings(1, 1, 0, -0.5, 1, false, null, false)));
+        assertEquals("--warmup-time must be a number of seconds, 0 or more, found NaN",
+                message(() -> new BenchmarkSettings(1, 1, 0, Double.NaN, 1, false, null, false)));
     }
 
     private static String message(Runnable construction) {
@@ -29,6 +33,6 @@ class BenchmarkSettingsTest {
     @Test
     void perLayerTimingIsForInferenceOnly() {
         assertEquals("--layers times inference only; leave it out with --train",
-                message(() -> new BenchmarkSettings(16, 1, 0, 1, true, null, true)));
+                message(() -> new BenchmarkSettings(16, 1, 0, 0, 1, true, null, true)));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jdarknet.backend.reference.ReferenceBackend;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * about the model and how it handles its options, never how fast anything ran.
  */
 class BenchmarkCommandTest {
-    private static final String[] QUICK = {"--runs", "1", "--warmup", "0", "--backend", "reference", "cfg/tiny.cfg"};
+    private static final String[] QUICK = {"--runs", "1", "--warmup", "0", "--warmup-time", "0", "--backend", "reference",
+        "cfg/tiny.cfg"};
 
     @Test
     void textTableDescribesTheModel() {
@@ -68,8 +70,8 @@ class BenchmarkCommandTest {
     /** Every timed run is reported, for the model and each layer, with quartiles that summarise those runs. */
     @Test
     void jsonReportsEveryRunAndItsQuartiles() {
-        InProcess.Outcome outcome = run("benchmark", "--json", "--layers", "--runs", "3", "--warmup", "0", "--backend",
-                "reference", "cfg/tiny.cfg");
+        InProcess.Outcome outcome = run("benchmark", "--json", "--layers", "--runs", "3", "--warmup", "0", "--warmup-time",
+                "0", "--backend", "reference", "cfg/tiny.cfg");
         assertEquals(0, outcome.exitCode());
         Map<String, Object> tiny = Json.parseObject(outcome.stdout().strip());
         assertQuartilesOfItsRuns(tiny);
@@ -90,6 +92,22 @@ class BenchmarkCommandTest {
         if (p25 >= 0.01) { // shorter ones are too rounded to check the ratio
             assertEquals(p75 / p25, (Double) timed.get("p75_p25"), 1e-4 + 1e-4 * (1 + p75 / p25) / p25, timed.toString());
         }
+    }
+
+    /** The warm-up runs {@code --warmup} times, and on while {@code --warmup-time} has not passed. */
+    @Test
+    void warmUpRunsAtLeastTheCountAndAtLeastTheTime() {
+        assertEquals(2.0, warmupRuns("--warmup", "2", "--warmup-time", "0"));
+        assertTrue(warmupRuns("--warmup", "0", "--warmup-time", "0.2") >= 1, "no run has taken 0.2 s before the first");
+    }
+
+    private static double warmupRuns(String... warmup) {
+        List<String> args = new ArrayList<>(List.of("benchmark", "--json", "--runs", "1", "--backend", "reference"));
+        args.addAll(List.of(warmup));
+        args.add("cfg/fashion-mnist.cfg");
+        InProcess.Outcome outcome = run(args.toArray(String[]::new));
+        assertEquals(0, outcome.exitCode(), outcome.stdout());
+        return (Double) Json.parseObject(outcome.stdout().strip()).get("warmup");
     }
 
     @Test
@@ -121,6 +139,7 @@ class BenchmarkCommandTest {
         assertEquals(2, benchmark("--csv", "--layers").exitCode(), "layers do not fit the CSV table");
         assertEquals(1, run("benchmark", "--runs", "0", "cfg/tiny.cfg").exitCode());
         assertEquals(1, run("benchmark", "--warmup=-1", "cfg/tiny.cfg").exitCode());
+        assertEquals(1, run("benchmark", "--warmup-time=-1", "cfg/tiny.cfg").exitCode());
         assertEquals(1, run("benchmark", "--batch", "0", "cfg/tiny.cfg").exitCode());
         assertEquals(1, run("benchmark", "cfg/tiny.cfg", "cfg/no-such-model.cfg").exitCode(), "checked before running");
     }

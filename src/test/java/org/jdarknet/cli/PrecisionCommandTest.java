@@ -102,7 +102,7 @@ class PrecisionCommandTest {
     @Test
     void benchmarkTrainsInFp32Only() {
         assertOneLineError("error: --train times training, which is fp32; --precision is for inference",
-                "benchmark", "--train", "--precision", "bf16", "--runs", "1", "--warmup", "0", cfg);
+                "benchmark", "--train", "--precision", "bf16", "--runs", "1", "--warmup", "0", "--warmup-time", "0", cfg);
     }
 
     @Test
@@ -150,7 +150,7 @@ class PrecisionCommandTest {
         }
         Assumptions.assumeTrue(samples, "no sample images in data/");
         InProcess.Outcome outcome = InProcess.run("benchmark", "--precision", "int8", "--backend", "cpu", "--runs", "1",
-                "--warmup", "0", "--json", cfg);
+                "--warmup", "0", "--warmup-time", "0", "--json", cfg);
         assertEquals(0, outcome.exitCode());
         assertEquals(1, outcome.stdout().lines().count(), outcome.stdout());
     }
