@@ -19,9 +19,9 @@ import org.jdarknet.backend.Tensor;
 
 /**
  * The fast CPU backend: oneDNN primitives on activations kept, from the first layer to the last,
- * in the layout oneDNN computes fastest on this CPU ({@code nhwc} with AVX-512, a blocked
- * {@code nChw16c} or {@code nChw8c} otherwise), converted only by {@link #upload} and
- * {@link #download}. Batch normalisation, bias and activation are fused into each convolution.
+ * in the layout oneDNN prefers for a typical convolution on this CPU ({@link ActivationFormat}: so
+ * far {@code nhwc} on both AVX-512 and AVX2 machines, a blocked {@code nChw8c} where oneDNN asks
+ * for none we handle), converted only by {@link #upload} and {@link #download}. Batch normalisation, bias and activation are fused into each convolution.
  * Parameters stay in Java arrays in darknet's order; convolutions keep folded, reordered copies.
  *
  * <p>Training runs on oneDNN too: backward primitives for convolutions and connected layers, its
