@@ -43,11 +43,11 @@ final class ModelMetadata {
 
     /** fp32, or how many convolutions the int8 (QDQ) model quantises, and how many of their outputs. */
     private static String precision(Network network, ExportOptions options) {
-        List<Layer> convolutions = network.layers().stream().filter(ConvolutionalLayer.class::isInstance)
+        List<Layer> convolutions = network.layers().stream().filter(ConvolutionalLayer.class::isInstance).toList();
+        List<Layer> quantised = convolutions.stream()
                 .filter(layer -> !Float.isNaN(options.inputRanges().apply(layer.index()))).toList();
-        long all = network.layers().stream().filter(ConvolutionalLayer.class::isInstance).count();
-        long outputs = convolutions.stream().filter(layer -> !Float.isNaN(options.outputRanges().apply(layer.index()))).count();
-        return convolutions.isEmpty() ? "fp32" : "int8 (QDQ): " + convolutions.size() + " of " + all + " convolutions with"
+        long outputs = quantised.stream().filter(layer -> !Float.isNaN(options.outputRanges().apply(layer.index()))).count();
+        return quantised.isEmpty() ? "fp32" : "int8 (QDQ): " + quantised.size() + " of " + convolutions.size() + " convolutions with"
                 + " int8 inputs (per tensor) and weights (per output channel), " + outputs + " of them with int8 outputs"
                 + " before the activation (per tensor), the rest fp32";
     }
