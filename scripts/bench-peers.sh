@@ -7,7 +7,8 @@
 # weights: int8 inputs and per-channel int8 weights as jdarknet quantises them, and each quantised
 # convolution's output before its activation quantised too, so that ORT fuses every one into an
 # integer QLinearConv (and leaky into QLinearLeakyRelu) instead of running float convolutions on
-# dequantised values (docs/precision.md). Then the whole process, `classify` of one image (wall time and peak memory), jdarknet
+# dequantised values (docs/precision.md). ORT runs with its default kernels, which on x86 CPUs
+# without VNNI may saturate 16-bit sums (its exact ones, session.x64quantprecision, are slower). Then the whole process, `classify` of one image (wall time and peak memory), jdarknet
 # against darknet. Peers that are not installed, and precisions this build lacks, show n/a.
 #
 # Usage: scripts/bench-peers.sh [CFG...]          (default: every cfg/*.cfg; `make bench` builds first)
