@@ -4,7 +4,11 @@
 # this run, and prints the medians side by side with their ratios. Then the lower precisions:
 # jdarknet's `benchmark --precision bf16` and `int8` beside ONNX Runtime on the int8 (QDQ) model
 # `jdarknet export --precision int8` writes, calibrated on the same sample images with the same
-# weights. Then the whole process, `classify` of one image (wall time and peak memory), jdarknet
+# weights: int8 inputs and per-channel int8 weights as jdarknet quantises them, and each quantised
+# convolution's output before its activation quantised too, so that ORT fuses every one into an
+# integer QLinearConv (and leaky into QLinearLeakyRelu) instead of running float convolutions on
+# dequantised values (docs/precision.md). ORT runs with its default kernels, which on x86 CPUs
+# without VNNI may saturate 16-bit sums (its exact ones, session.x64quantprecision, are slower). Then the whole process, `classify` of one image (wall time and peak memory), jdarknet
 # against darknet. Peers that are not installed, and precisions this build lacks, show n/a.
 #
 # Usage: scripts/bench-peers.sh [CFG...]          (default: every cfg/*.cfg; `make bench` builds first)
@@ -108,7 +112,7 @@ if mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
     have_ort=true
     ort_version=$(sed -n 's:.*<onnxruntime.version>\(.*\)</onnxruntime.version>.*:\1:p' pom.xml)
     ort_about="ONNX Runtime $ort_version (CPU, fp32, the model jdarknet export writes): $THREADS threads"
-    ort_int8_about="ONNX Runtime $ort_version: the QDQ model of jdarknet export --precision int8 --calibrate (the sample images)"
+    ort_int8_about="ONNX Runtime $ort_version: the QDQ model of jdarknet export --precision int8 --calibrate (the sample images), run as QLinearConv"
 else
     say "ONNX Runtime: the test classes do not build (mvn test-compile; see $log): skipped"
 fi

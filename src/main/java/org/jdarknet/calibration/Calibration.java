@@ -15,7 +15,8 @@ import org.jdarknet.layers.Layer;
  * The activation ranges int8 inference quantises with: the largest |value| that the network's
  * input and each layer's output reached over some calibration images, measured in fp32
  * ({@link Calibrator}). A layer reads the previous layer's output (layer 0 the network's input),
- * so that is the range {@link #inputRange(int)} gives a convolution.
+ * so that is the range {@link #inputRange(int)} gives a convolution. Each convolution's output
+ * before its activation has a range too ({@link #preActivationRange}), for the int8 ONNX export.
  *
  * <p>A calibration belongs to one network: {@link #network()} fingerprints every layer's kind and
  * output shape, and {@link #requireFits} refuses any other. Stored as the small text file
@@ -32,8 +33,17 @@ public record Calibration(String cfg, String network, int images, float input, L
     /** 64 bits of SHA-256: enough that two different networks do not collide by chance. */
     private static final int FINGERPRINT_BYTES = 8;
 
-    /** One layer's largest |output|; {@code kind} is the layer table's name (conv, max, ...), for readers of the file. */
-    public record LayerRange(int index, String kind, float range) {
+    /**
+     * One layer's largest |output|; {@code kind} is the layer table's name (conv, max, ...), for
+     * readers of the file. {@code preActivation}: a convolution's largest |output| before its
+     * activation (after batch norm and the bias), what an int8 ONNX model quantises after the
+     * convolution; NaN for other layers, and in calibrations measured before it was recorded.
+     */
+    public record LayerRange(int index, String kind, float range, float preActivation) {
+        /** A layer without a pre-activation range. */
+        public LayerRange(int index, String kind, float range) {
+            this(index, kind, range, Float.NaN);
+        }
     }
 
     public Calibration {
@@ -56,6 +66,19 @@ public record Calibration(String cfg, String network, int images, float input, L
     /** The largest |output| of layer {@code index}. */
     public float outputRange(int index) {
         return layers.get(index).range();
+    }
+
+    /** The largest |output| of the convolution at layer {@code index} before its activation; NaN when not measured. */
+    public float preActivationRange(int index) {
+        return layers.get(index).preActivation();
+    }
+
+    /**
+     * Whether any layer has a pre-activation range: false for a calibration file written before
+     * they were measured (format 1), which int8 inference still reads (it needs only the others).
+     */
+    public boolean hasPreActivationRanges() {
+        return layers.stream().anyMatch(layer -> !Float.isNaN(layer.preActivation()));
     }
 
     /**

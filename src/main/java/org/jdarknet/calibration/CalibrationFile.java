@@ -16,26 +16,32 @@ import org.jdarknet.Text;
 /**
  * The calibration file: UTF-8 text, one entry a line, {@code #} starting a comment line.
  * <pre>
- * # jdarknet calibration 1
+ * # jdarknet calibration 2
  * cfg darknet19.cfg
  * network 1f0e3c5a9b2d4e67
  * images 4
  * layers 22
  * input 1.0
- * layer 0 conv 2.71828
+ * layer 0 conv 2.71828 3.14159
  * layer 1 max 2.71828
  * ...
  * </pre>
  * The first line names the format and its version. {@code network} is the fingerprint of the
  * network measured ({@link Calibration#fingerprint}); {@code layers} its layer count, and every
- * layer from 0 to count-1 has one {@code layer INDEX KIND RANGE} line; ranges are positive
- * finite numbers (written as Java prints a float, so that they read back exactly).
+ * layer from 0 to count-1 has one {@code layer INDEX KIND RANGE [PRE_ACTIVATION]} line, the
+ * last field a convolution's range before its activation; ranges are positive finite numbers
+ * (written as Java prints a float, so that they read back exactly). Format 1, whose layer lines
+ * have no PRE_ACTIVATION, is still read.
  */
 final class CalibrationFile {
-    static final String HEADER = "# jdarknet calibration 1";
-    private static final String LAYER_SYNTAX = "'layer INDEX KIND RANGE'";
+    static final String HEADER = "# jdarknet calibration 2";
+    /** The first format: no pre-activation ranges. */
+    static final String HEADER_1 = "# jdarknet calibration 1";
+    private static final String LAYER_SYNTAX = "'layer INDEX KIND RANGE [PRE_ACTIVATION]'";
+    private static final String LAYER_SYNTAX_1 = "'layer INDEX KIND RANGE' (format 1)";
 
     private final Path file;
+    private boolean firstFormat;
     private final Map<String, Integer> headerLines = new HashMap<>();
     private final Map<String, String> headerValues = new HashMap<>();
     private final Map<Integer, Integer> layerLines = new HashMap<>();
@@ -47,15 +53,19 @@ final class CalibrationFile {
 
     static void write(Calibration calibration, Path file) {
         StringBuilder text = new StringBuilder(HEADER).append('\n')
-                .append("# the largest |value| of the network's input and of each layer's output, measured in fp32\n")
+                .append("# the largest |value| of the network's input and of each layer's output, measured in fp32;\n")
+                .append("# on a convolution's line, then that of its output before the activation (after batch norm and bias)\n")
                 .append("cfg ").append(calibration.cfg()).append('\n')
                 .append("network ").append(calibration.network()).append('\n')
                 .append("images ").append(calibration.images()).append('\n')
                 .append("layers ").append(calibration.layers().size()).append('\n')
                 .append("input ").append(calibration.input()).append('\n');
         for (Calibration.LayerRange layer : calibration.layers()) {
-            text.append("layer ").append(layer.index()).append(' ').append(layer.kind()).append(' ')
-                    .append(layer.range()).append('\n');
+            text.append("layer ").append(layer.index()).append(' ').append(layer.kind()).append(' ').append(layer.range());
+            if (!Float.isNaN(layer.preActivation())) {
+                text.append(' ').append(layer.preActivation());
+            }
+            text.append('\n');
         }
         try {
             AtomicFile.writeString(file, text.toString());
@@ -81,10 +91,12 @@ final class CalibrationFile {
     }
 
     private Calibration parse(List<String> lines) {
-        if (lines.isEmpty() || !lines.get(0).strip().equals(HEADER)) {
+        String header = lines.isEmpty() ? "" : lines.get(0).strip();
+        if (!header.equals(HEADER) && !header.equals(HEADER_1)) {
             throw CalibrationException.at(file, 1, "not a jdarknet calibration file (the first line must be '"
-                    + HEADER + "')");
+                    + HEADER + "', or '" + HEADER_1 + "')");
         }
+        firstFormat = header.equals(HEADER_1);
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (!line.isEmpty() && !line.startsWith("#")) {
@@ -136,9 +148,9 @@ final class CalibrationFile {
 
     private void layerEntry(int number, String value) {
         String[] fields = value.split("\\s+");
-        if (fields.length != 3) {
-            throw CalibrationException.at(file, number, "expected " + LAYER_SYNTAX + ", found 'layer "
-                    + Text.excerpt(value) + "'");
+        if (fields.length != 3 && (firstFormat || fields.length != 4)) {
+            throw CalibrationException.at(file, number, "expected " + (firstFormat ? LAYER_SYNTAX_1 : LAYER_SYNTAX)
+                    + ", found 'layer " + Text.excerpt(value) + "'");
         }
         int index = index(fields[0], number);
         Integer earlier = layerLines.putIfAbsent(index, number);
@@ -146,7 +158,8 @@ final class CalibrationFile {
             throw CalibrationException.at(file, number, "a second range for layer " + index
                     + " (the first is on line " + earlier + ")");
         }
-        ranges.put(index, new Calibration.LayerRange(index, fields[1], range(fields[2], number)));
+        float preActivation = fields.length == 4 ? range(fields[3], number) : Float.NaN;
+        ranges.put(index, new Calibration.LayerRange(index, fields[1], range(fields[2], number), preActivation));
     }
 
     private int index(String text, int number) {

@@ -6,15 +6,20 @@ import java.util.List;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Precision;
+import org.jdarknet.backend.Tensor;
 import org.jdarknet.image.ImageLoader;
 import org.jdarknet.image.Preprocessing;
+import org.jdarknet.layers.ConvolutionalLayer;
+import org.jdarknet.layers.Layer;
 import org.jdarknet.net.Network;
 import org.jdarknet.weights.RandomWeights;
 import org.jdarknet.weights.WeightsReader;
 
 /**
  * Measures a {@link Calibration}: runs images through a network computing in fp32, one at a
- * time, and keeps the largest |value| of its input and of every layer's output.
+ * time, and keeps the largest |value| of its input and of every layer's output, and of every
+ * convolution's output before its activation (the convolution run again on the same input with
+ * batch norm and the bias but no activation, into a scratch tensor).
  *
  * <pre>{@code
  * Calibration calibration = Calibrator.calibrate(cfg, weights, new CpuBackend(0), images, Preprocessing.LETTERBOX);
@@ -27,6 +32,7 @@ public final class Calibrator {
 
     private final Network network;
     private final float[] outputRanges;
+    private final float[] preActivationRanges;
     private float inputRange;
     private int images;
 
@@ -40,6 +46,7 @@ public final class Calibrator {
         }
         this.network = network;
         this.outputRanges = new float[network.layers().size()];
+        this.preActivationRanges = new float[network.layers().size()];
     }
 
     /**
@@ -94,7 +101,23 @@ public final class Calibrator {
         for (int i = 0; i < outputRanges.length; i++) {
             outputRanges[i] = Math.max(outputRanges[i], largestMagnitude(network.layerOutput(i)));
         }
+        measurePreActivations();
         images++;
+    }
+
+    /** Each convolution again on the input it just read, without its activation. */
+    private void measurePreActivations() {
+        List<Layer> layers = network.layers();
+        for (Layer layer : layers) {
+            if (layer instanceof ConvolutionalLayer conv) {
+                Tensor input = layer.index() == 0 ? network.input() : layers.get(layer.index() - 1).output();
+                try (Tensor preActivation = network.backend().allocate(layer.outputShape())) {
+                    conv.forwardPreActivation(input, preActivation);
+                    preActivationRanges[layer.index()] = Math.max(preActivationRanges[layer.index()],
+                            largestMagnitude(network.backend().download(preActivation)));
+                }
+            }
+        }
     }
 
     /**
@@ -107,7 +130,9 @@ public final class Calibrator {
         }
         List<Calibration.LayerRange> layers = new ArrayList<>();
         for (int i = 0; i < outputRanges.length; i++) {
-            layers.add(new Calibration.LayerRange(i, network.layers().get(i).kind(), positive(outputRanges[i])));
+            Layer layer = network.layers().get(i);
+            float preActivation = layer instanceof ConvolutionalLayer ? positive(preActivationRanges[i]) : Float.NaN;
+            layers.add(new Calibration.LayerRange(i, layer.kind(), positive(outputRanges[i]), preActivation));
         }
         return new Calibration(network.cfgFile().getFileName().toString(),
                 Calibration.fingerprint(network.inputShape(), network.layers()), images, positive(inputRange), layers, null);

@@ -20,9 +20,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         description = {"Runs the images through the network in fp32 and writes the largest |value|",
                 "of its input and of every layer's output: the ranges that --precision int8",
-                "quantises with (--calibration FILE). Give images, one LIST of image paths",
-                "(one a line) or one DIR (every image below it). A few hundred images like",
-                "those to be classified are plenty."})
+                "quantises with (--calibration FILE), and of every convolution's output before",
+                "its activation, which export --precision int8 quantises too. Give images, one",
+                "LIST of image paths (one a line) or one DIR (every image below it). A few",
+                "hundred images like those to be classified are plenty."})
 final class CalibrateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CFG", description = "Network description (.cfg).")
     Path cfg;

@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
                 "Input 'input' (N x C x H x W, the preprocessed image), output 'output' (N x outputs); the "
                         + "preprocessing and the class names are in the model's metadata.",
                 "--precision int8 writes a QDQ model: each convolution but the classifier head quantised as "
-                        + "jdarknet's int8 path quantises it (--calibrate measures with --backend and --threads)."})
+                        + "jdarknet's int8 path quantises it, and its output before the activation quantised too, so "
+                        + "that ONNX Runtime runs it on integers (--calibrate measures with --backend and --threads)."})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CFG", description = "Network description (.cfg).")
     Path cfg;
@@ -79,7 +80,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         Preprocessing preprocessing = Preprocessing.byName(preprocess);
         ExportOptions options = new ExportOptions(batchSize(), opset, foldBatchNorm(), preprocessing, classNames(),
-                ExportOptions.FP32);
+                ExportOptions.FP32, ExportOptions.FP32);
         Precision precision = precisionOptions.precision();
         if (precision == Precision.BF16) {
             throw new UsageException("export --precision bf16 is not offered: the model is fp32 or int8 (QDQ)");
@@ -90,11 +91,30 @@ final class ExportCommand implements Callable<Integer> {
         Calibration calibration = precisionOptions.calibration(cfg, weights, backendOptions, preprocessing);
         try (Network network = Network.build(cfg, new ReferenceBackend(), 1, calibration)) {
             WeightsReader.load(network, weights);
-            OnnxExporter.write(network, options.withInputRanges(OnnxExporter.calibratedRanges(network)), out);
+            OnnxExporter.write(network, quantised(options, network, calibration), out);
             Log.info("Wrote " + out + " (" + network.layers().size() + " darknet layers, opset " + opset + ", batch "
                     + batch + ")");
         }
         return 0;
+    }
+
+    /**
+     * The ranges {@code network}'s convolutions were built with (none in fp32), and for int8 each one's
+     * pre-activation range, without which ONNX Runtime runs the convolutions in float: a calibration
+     * file of the first format lacks them, which is said.
+     */
+    private static ExportOptions quantised(ExportOptions options, Network network, Calibration calibration) {
+        ExportOptions quantised = options.withInputRanges(OnnxExporter.calibratedRanges(network));
+        if (calibration == null) {
+            return quantised;
+        }
+        if (!calibration.hasPreActivationRanges()) {
+            Log.warn(calibration.source() + ": no ranges before the activations (calibration format 1), so the "
+                    + "convolutions' outputs stay float and ONNX Runtime runs them as float convolutions; recalibrate "
+                    + "(jdarknet calibrate CFG WEIGHTS IMAGES --out FILE) for a model it runs on integers");
+            return quantised;
+        }
+        return quantised.withOutputRanges(calibration::preActivationRange);
     }
 
     private OptionalInt batchSize() {

@@ -18,6 +18,7 @@ final class OutputStage {
     private final BatchNormParameters batchNorm;
     private final ActivationStage activation;
     private final Epilogue inference;
+    private final Epilogue preActivation;
     private final Epilogue biasOnly;
     private final Epilogue biasAndActivation;
 
@@ -26,12 +27,18 @@ final class OutputStage {
         this.batchNorm = batchNormalize ? new BatchNormParameters(context, output) : null;
         this.activation = new ActivationStage(context, activation, output);
         this.inference = new Epilogue(batchNormalize ? batchNorm.inference() : null, biases.value(), activation);
+        this.preActivation = new Epilogue(inference.batchNorm(), biases.value(), Activation.LINEAR);
         this.biasOnly = new Epilogue(null, biases.value(), Activation.LINEAR);
         this.biasAndActivation = new Epilogue(null, biases.value(), activation);
     }
 
     Epilogue inference() {
         return inference;
+    }
+
+    /** The inference epilogue without its activation: batch normalisation (or nothing) and the bias. */
+    Epilogue preActivation() {
+        return preActivation;
     }
 
     Activation activation() {

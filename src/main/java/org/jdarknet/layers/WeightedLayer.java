@@ -44,6 +44,15 @@ abstract class WeightedLayer extends AbstractLayer {
         operation.forward(input, weights.value(), stage.inference(), output());
     }
 
+    /**
+     * The inference output before the activation (after batch normalisation or the bias) into
+     * {@code preActivation}, a tensor of the output's shape; the layer's own output is untouched.
+     * What calibration measures for a quantised output (the int8 ONNX export's).
+     */
+    public void forwardPreActivation(Tensor input, Tensor preActivation) {
+        operation.forward(input, weights.value(), stage.preActivation(), preActivation);
+    }
+
     @Override
     public void forwardTraining(Tensor input, TrainingPass pass) {
         operation.forward(input, weights.value(), Epilogue.NONE, output());

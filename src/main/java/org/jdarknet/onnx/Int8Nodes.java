@@ -19,8 +19,11 @@ final class Int8Nodes {
         this.g = graph;
     }
 
-    /** {@code x} rounded to the int8 grid its calibrated {@code range} (largest |x|) gives, back in float. */
-    String input(String x, float range) {
+    /**
+     * {@code x} rounded to the int8 grid its calibrated {@code range} (largest |x|) gives, back in
+     * float: a convolution's input, or its output before the activation.
+     */
+    String activations(String x, float range) {
         String scale = g.scalar(Quantization.activationScale(range));
         String zero = g.int8s("zero_point", new byte[1]);
         String quantized = g.node("QuantizeLinear", List.of(x, scale, zero));

@@ -39,6 +39,7 @@ final class LayerNodes {
     private final Int8Nodes int8;
     private final boolean foldBatchNorm;
     private final IntFunction<Float> inputRanges;
+    private final IntFunction<Float> outputRanges;
     private final Map<Layer, String> outputs = new HashMap<>();
 
     LayerNodes(Network network, GraphBuilder graph, ExportOptions options) {
@@ -48,6 +49,7 @@ final class LayerNodes {
         this.int8 = new Int8Nodes(graph);
         this.foldBatchNorm = options.foldBatchNorm();
         this.inputRanges = options.inputRanges();
+        this.outputRanges = options.outputRanges();
     }
 
     /** Adds the nodes of every layer, the first reading {@code input}; returns the name of the network's output. */
@@ -104,7 +106,9 @@ final class LayerNodes {
     /**
      * Conv with darknet's symmetric zero padding, then batch norm (folded or kept) or the bias, then
      * the activation; with the input and the (folded) weights quantised to int8 when the layer has
-     * a calibrated input range.
+     * a calibrated input range, and the output before the activation too when it has a calibrated
+     * output range (ONNX Runtime fuses {@code DequantizeLinear → Conv → QuantizeLinear} into one
+     * integer convolution only when a QuantizeLinear follows).
      */
     private String convolutional(ConvolutionalLayer layer, String x) {
         ConvolutionSpec spec = layer.spec();
@@ -122,12 +126,16 @@ final class LayerNodes {
             weights = g.floats("weights", linear.weights, dims);
         } else {
             requireFolded(layer, linear);
-            input = int8.input(x, range);
+            input = int8.activations(x, range);
             weights = int8.weights(linear.weights, dims);
         }
         String y = linear.batchNorm == null
                 ? g.node("Conv", List.of(input, weights, g.floats("biases", linear.biases, w.n())), geometry)
                 : linear.batchNorm.node(g, g.node("Conv", List.of(input, weights), geometry), linear.biases);
+        float outputRange = outputRanges.apply(layer.index());
+        if (!Float.isNaN(range) && !Float.isNaN(outputRange)) {
+            y = int8.activations(y, outputRange);
+        }
         return activations.apply(layer.activation(), y);
     }
 

@@ -41,12 +41,15 @@ final class ModelMetadata {
         return properties;
     }
 
-    /** fp32, or how many convolutions the int8 (QDQ) model quantises. */
+    /** fp32, or how many convolutions the int8 (QDQ) model quantises, and how many of their outputs. */
     private static String precision(Network network, ExportOptions options) {
         List<Layer> convolutions = network.layers().stream().filter(ConvolutionalLayer.class::isInstance).toList();
-        long quantised = convolutions.stream().filter(layer -> !Float.isNaN(options.inputRanges().apply(layer.index()))).count();
-        return quantised == 0 ? "fp32" : "int8 (QDQ): " + quantised + " of " + convolutions.size() + " convolutions with"
-                + " int8 inputs (per tensor) and weights (per output channel), the rest fp32";
+        List<Layer> quantised = convolutions.stream()
+                .filter(layer -> !Float.isNaN(options.inputRanges().apply(layer.index()))).toList();
+        long outputs = quantised.stream().filter(layer -> !Float.isNaN(options.outputRanges().apply(layer.index()))).count();
+        return quantised.isEmpty() ? "fp32" : "int8 (QDQ): " + quantised.size() + " of " + convolutions.size() + " convolutions with"
+                + " int8 inputs (per tensor) and weights (per output channel), " + outputs + " of them with int8 outputs"
+                + " before the activation (per tensor), the rest fp32";
     }
 
     /** The darknet procedure behind each preprocessing name, for readers without jdarknet. */

@@ -25,12 +25,16 @@ class CalibrationFileTest {
     @TempDir
     Path dir;
 
-    /** A calibration for {@code cfg}'s network with made-up ranges: 0.5, 1.5, 2.5, ... */
+    /**
+     * A calibration for {@code cfg}'s network with made-up ranges: 0.5, 1.5, 2.5, ...; each
+     * convolution's pre-activation range a quarter more.
+     */
     static Calibration madeUp(Path cfg) {
         try (Network network = Network.build(cfg, new ReferenceBackend(), 1)) {
             List<Calibration.LayerRange> layers = new ArrayList<>();
             for (int i = 0; i < network.layers().size(); i++) {
-                layers.add(new Calibration.LayerRange(i, network.layers().get(i).kind(), i + 0.5f));
+                String kind = network.layers().get(i).kind();
+                layers.add(new Calibration.LayerRange(i, kind, i + 0.5f, kind.equals("conv") ? i + 0.75f : Float.NaN));
             }
             return new Calibration(cfg.getFileName().toString(),
                     Calibration.fingerprint(network.inputShape(), network.layers()), 3, 1f, layers, null);
@@ -48,6 +52,40 @@ class CalibrationFileTest {
         assertEquals(1f, read.inputRange(0));
         assertEquals(0.5f, read.inputRange(1));
         assertEquals(written.layers().size() - 0.5f, read.outputRange(written.layers().size() - 1));
+        assertEquals(0.75f, read.preActivationRange(0), "tiny's layer 0 is a convolution");
+        assertTrue(Float.isNaN(read.preActivationRange(1)), "tiny's layer 1 is a maxpool");
+        assertTrue(read.hasPreActivationRanges());
+    }
+
+    /**
+     * A file of the first format (no pre-activation ranges) still reads, with the same input and
+     * output ranges and none before the activations.
+     */
+    @Test
+    void aFileOfTheFirstFormatStillReads() throws IOException {
+        Calibration written = madeUp(TINY);
+        Path file = dir.resolve("old.calibration");
+        written.write(file);
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] fields = line.split(" ");
+            lines.add(line.equals(CalibrationFile.HEADER) ? CalibrationFile.HEADER_1
+                    : fields[0].equals("layer") ? String.join(" ", List.of(fields).subList(0, 4)) : line);
+        }
+        Files.write(file, lines);
+        Calibration read = Calibration.read(file);
+        assertFalse(read.hasPreActivationRanges());
+        for (int i = 0; i < written.layers().size(); i++) {
+            assertEquals(written.outputRange(i), read.outputRange(i), "layer " + i);
+            assertTrue(Float.isNaN(read.preActivationRange(i)), "layer " + i);
+        }
+        assertEquals(written.inputRange(0), read.inputRange(0));
+        assertEquals(written.network(), read.network());
+        lines.set(lines.indexOf(lines.stream().filter(l -> l.startsWith("layer 0 ")).findFirst().orElseThrow()),
+                "layer 0 conv 1.0 2.0");
+        Files.write(file, lines);
+        CalibrationException e = assertThrows(CalibrationException.class, () -> Calibration.read(file));
+        assertTrue(e.getMessage().contains("expected 'layer INDEX KIND RANGE' (format 1)"), e.getMessage());
     }
 
     @Test
@@ -56,7 +94,8 @@ class CalibrationFileTest {
         List<Calibration.LayerRange> layers = new ArrayList<>();
         float[] awkward = {Float.MIN_VALUE, 1e-7f, 0.1f, 1f / 3, 3.4028235e38f, 123456.79f, 2.7182817f, 1e10f};
         for (Calibration.LayerRange layer : base.layers()) {
-            layers.add(new Calibration.LayerRange(layer.index(), layer.kind(), awkward[layer.index() % awkward.length]));
+            layers.add(new Calibration.LayerRange(layer.index(), layer.kind(), awkward[layer.index() % awkward.length],
+                    awkward[(layer.index() + 3) % awkward.length]));
         }
         Calibration written = new Calibration(base.cfg(), base.network(), 1, 0.1f, layers, null);
         Path file = dir.resolve("awkward.calibration");
@@ -99,7 +138,10 @@ class CalibrationFileTest {
 
     @ParameterizedTest(name = "line {0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-        "layer 3 conv|expected 'layer INDEX KIND RANGE'",
+        "layer 3 conv|expected 'layer INDEX KIND RANGE [PRE_ACTIVATION]'",
+        "layer 3 conv 1.0 2.0 3.0|expected 'layer INDEX KIND RANGE [PRE_ACTIVATION]'",
+        "layer 3 conv 1.0 -1|a range must be a positive finite number, found '-1'",
+        "layer 3 conv 1.0 NaN|a range must be a positive finite number, found 'NaN'",
         "layer x conv 1.0|INDEX a layer number",
         "layer 3 conv 0|a range must be a positive finite number, found '0'",
         "layer 3 conv -2.5|a range must be a positive finite number, found '-2.5'",

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.image.ImageLoader;
 import org.jdarknet.image.Preprocessing;
@@ -68,6 +69,55 @@ class CalibratorTest {
         }
     }
 
+    /**
+     * Each convolution's pre-activation range is the largest |x| before its activation, recovered
+     * here from the reference's outputs by inverting the activation (linear: x = y; leaky: x = y
+     * above zero, y / 0.1 below), image by image; not the output range where leaky's slope shrank
+     * the negatives. Other layers have none.
+     */
+    @Test
+    void preActivationRangesAreTheLargestMagnitudeBeforeEachConvolutionsActivation() {
+        Calibration calibration = measuredOn(IMAGES);
+        try (Network network = Network.build(CFG, new ReferenceBackend(), 1)) {
+            RandomWeights.fill(network, SEED);
+            float[] expected = new float[network.layers().size()];
+            for (Path image : IMAGES) {
+                network.forward(Preprocessing.LETTERBOX.apply(ImageLoader.load(image), 28, 28).data());
+                for (Layer layer : network.layers()) {
+                    if (layer instanceof ConvolutionalLayer conv) {
+                        expected[layer.index()] = Math.max(expected[layer.index()],
+                                largestBeforeActivation(conv.activation(), network.layerOutput(layer.index())));
+                    }
+                }
+            }
+            int widened = 0;
+            for (Layer layer : network.layers()) {
+                int i = layer.index();
+                if (!(layer instanceof ConvolutionalLayer)) {
+                    assertTrue(Float.isNaN(calibration.preActivationRange(i)), "layer " + i + " is no convolution");
+                    continue;
+                }
+                assertEquals(expected[i], calibration.preActivationRange(i), 1e-6 * expected[i], "layer " + i);
+                widened += calibration.preActivationRange(i) > calibration.outputRange(i) ? 1 : 0;
+            }
+            assertTrue(widened > 0, "no leaky convolution's negatives exceeded its positives: the test tells nothing apart");
+            assertTrue(calibration.hasPreActivationRanges());
+        }
+    }
+
+    private static float largestBeforeActivation(Activation activation, float[] outputs) {
+        float largest = 0;
+        for (float y : outputs) {
+            float x = switch (activation) {
+                case LINEAR -> y;
+                case LEAKY -> y > 0 ? y : y / 0.1f;
+                default -> throw new AssertionError("the test inverts linear and leaky only, not " + activation);
+            };
+            largest = Math.max(largest, Math.abs(x));
+        }
+        return largest;
+    }
+
     /** The maxima over two images are not those of either alone: the calibrator keeps the running maximum. */
     @Test
     void eachImageWidensTheRanges() {
@@ -76,6 +126,8 @@ class CalibratorTest {
         Calibration both = measuredOn(IMAGES);
         for (int i = 0; i < both.layers().size(); i++) {
             assertEquals(Math.max(first.outputRange(i), second.outputRange(i)), both.outputRange(i), "layer " + i);
+            assertEquals(Math.max(first.preActivationRange(i), second.preActivationRange(i)), both.preActivationRange(i),
+                    "layer " + i + " before the activation");
         }
         assertNotEquals(first, second);
     }

@@ -73,15 +73,13 @@ class ExportCommandTest {
     /**
      * {@code --precision int8} with a file from {@code jdarknet calibrate}, or calibrating itself on
      * the same image: the same model, its convolution (followed by a connected layer, so no head)
-     * quantised with the calibrated input range, the connected layer left fp32; ONNX Runtime runs it.
+     * quantised with the calibrated input range and its output before the activation with the
+     * calibrated pre-activation range, the connected layer left fp32; ONNX Runtime runs it.
      */
     @Test
     void int8ExportQuantisesWithTheCalibration() throws Exception {
         Path directory = ExportFixture.directory();
-        Path calibration = directory.resolve("command.calibration");
-        Processes.Result calibrated = Processes.jdarknet("calibrate", cfg.toString(), weights.toString(), IMAGE.toString(),
-                "--out", calibration.toString());
-        assertEquals(0, calibrated.exitCode(), calibrated.stderr());
+        Path calibration = calibrated(directory.resolve("command.calibration"));
         Path fromFile = directory.resolve("command-int8-file.onnx");
         Path measured = directory.resolve("command-int8-measured.onnx");
         for (String[] options : List.of(new String[] {"--calibration", calibration.toString(), fromFile.toString()},
@@ -92,9 +90,14 @@ class ExportCommandTest {
         }
         ModelProto model = ModelProto.parseFrom(Files.readAllBytes(fromFile));
         assertArrayEquals(Files.readAllBytes(fromFile), Files.readAllBytes(measured), "--calibrate IMAGE and its file");
-        NodeProto quantize = Int8Fixture.nodes(model, 0, "QuantizeLinear").get(0);
+        List<NodeProto> quantize = Int8Fixture.nodes(model, 0, "QuantizeLinear");
+        assertEquals(2, quantize.size(), "layer 0's input and its output before the activation are quantised");
         assertArrayEquals(new float[] {Quantization.activationScale(Calibration.read(calibration).inputRange(0))},
-                Int8Fixture.floats(model, quantize.getInput(1)), "layer 0's input scale");
+                Int8Fixture.floats(model, quantize.get(0).getInput(1)), "layer 0's input scale");
+        assertArrayEquals(new float[] {Quantization.activationScale(Calibration.read(calibration).preActivationRange(0))},
+                Int8Fixture.floats(model, quantize.get(1).getInput(1)), "layer 0's output scale before the activation");
+        assertEquals(Int8Fixture.nodes(model, 0, "Conv").get(0).getOutput(0), quantize.get(1).getInput(0),
+                "the second QuantizeLinear reads the convolution's output");
         assertEquals(List.of(), Int8Fixture.nodes(model, 2, "QuantizeLinear"), "the connected layer stays fp32");
         assertTrue(model.getMetadataPropsList().stream().anyMatch(property -> property.getKey().equals("precision")
                 && property.getValue().startsWith("int8 (QDQ): 1 of 1 convolutions")), "the metadata says int8");
@@ -105,6 +108,38 @@ class ExportCommandTest {
             assertEquals(1, IntStream.range(0, 3).mapToDouble(i -> probabilities[i]).sum(), 1e-6, "probabilities");
             ExportFixture.assertClose(network.output(image), probabilities, 0.1, "int8 model against fp32");
         }
+    }
+
+    /**
+     * A calibration file of the first format has no ranges before the activations: the export says
+     * so in one line and how to recalibrate, and quantises the convolution's input only.
+     */
+    @Test
+    void aFirstFormatCalibrationLeavesTheOutputsFloatAndSaysSo() throws Exception {
+        Path directory = ExportFixture.directory();
+        Path calibration = calibrated(directory.resolve("command-format1.calibration"));
+        List<String> lines = Files.readAllLines(calibration).stream()
+                .map(line -> line.startsWith("# jdarknet calibration ") ? "# jdarknet calibration 1"
+                        : line.startsWith("layer ") ? String.join(" ", List.of(line.split(" ")).subList(0, 4)) : line)
+                .toList();
+        Files.write(calibration, lines);
+        Path out = directory.resolve("command-format1.onnx");
+        Processes.Result result = Processes.jdarknet("export", "--precision", "int8", "--calibration", calibration.toString(),
+                cfg.toString(), weights.toString(), out.toString());
+        assertEquals(0, result.exitCode(), result.stderr());
+        List<String> said = result.stderr().lines().filter(line -> line.contains("no ranges before the activations")).toList();
+        assertEquals(1, said.size(), result.stderr());
+        assertTrue(said.get(0).contains(calibration + ": ") && said.get(0).contains("recalibrate (jdarknet calibrate"), said.get(0));
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(out));
+        assertEquals(1, Int8Fixture.nodes(model, 0, "QuantizeLinear").size(), "only the input is quantised");
+    }
+
+    /** {@code file}, written by {@code jdarknet calibrate} on the sample image. */
+    private static Path calibrated(Path file) {
+        Processes.Result result = Processes.jdarknet("calibrate", cfg.toString(), weights.toString(), IMAGE.toString(),
+                "--out", file.toString());
+        assertEquals(0, result.exitCode(), result.stderr());
+        return file;
     }
 
     @Test

@@ -2,9 +2,15 @@ package org.jdarknet.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jdarknet.layers.ConnectedLayer;
 import org.jdarknet.layers.ConvolutionalLayer;
 import org.jdarknet.layers.Layer;
@@ -96,5 +102,22 @@ final class Int8Fixture {
         TensorProto tensor = initializer(model, name);
         assertEquals(TensorProto.DataType.INT8.getNumber(), tensor.getDataType(), name + ": element type");
         return tensor.getRawData().toByteArray();
+    }
+
+    /** The op types (domain:type outside the default domain) ONNX Runtime turned the model into, with all optimisations. */
+    static Map<String, Integer> optimisedOps(ModelProto model, String name) throws Exception {
+        Path saved = ExportFixture.directory().resolve(name + "-int8-optimised.onnx");
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(2);
+            options.setOptimizedModelFilePath(saved.toString());
+            OrtEnvironment.getEnvironment().createSession(model.toByteArray(), options).close();
+        }
+        Map<String, Integer> ops = new TreeMap<>();
+        for (NodeProto node : ModelProto.parseFrom(Files.readAllBytes(saved)).getGraph().getNodeList()) {
+            ops.merge(node.getDomain().isEmpty() ? node.getOpType() : node.getDomain() + ":" + node.getOpType(), 1, Integer::sum);
+        }
+        Files.delete(saved);
+        return ops;
     }
 }

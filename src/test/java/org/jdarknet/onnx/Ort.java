@@ -26,9 +26,26 @@ final class Ort implements AutoCloseable {
     }
 
     static Ort load(byte[] model, int threads) throws OrtException {
+        return load(model, threads, false);
+    }
+
+    /**
+     * For checking an int8 model's numbers: on x86 CPUs without VNNI (AVX2, as this machine) ONNX
+     * Runtime's default integer kernels multiply uint8 activations by int8 weights pairwise into
+     * 16-bit sums, which saturate (2·255·127 > 32767); {@code session.x64quantprecision} makes it use
+     * exact uint8×uint8 kernels there instead (slower; no effect elsewhere).
+     */
+    static Ort loadExactIntegers(byte[] model) throws OrtException {
+        return load(model, 2, true);
+    }
+
+    private static Ort load(byte[] model, int threads, boolean exactIntegers) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(threads);
+            if (exactIntegers) {
+                options.addConfigEntry("session.x64quantprecision", "1");
+            }
             return new Ort(ENVIRONMENT.createSession(model, options));
         }
     }
