@@ -135,7 +135,8 @@ class CpuInt8ConvolutionTest {
         float range = layer.inputRange();
         float[] from = BackendPair.random(17, layer.spec().output().size(), 1);
         ConvolutionSpec calibrated = layer.spec().withInputRange(range);
-        float[] actual = layer.withSpec(calibrated).run(int8, new ConvolutionCase.Residual(from, alpha, beta, residualActivation));
+        float[] actual = layer.withSpec(calibrated)
+                .run(int8, new ConvolutionCase.Residual(from, alpha, beta, residualActivation));
         Int8Arithmetic.Result plain = Int8Arithmetic.emulate(layer, range, halvesWeights());
         float[] expected = new float[from.length];
         double[] bounds = new double[from.length];
