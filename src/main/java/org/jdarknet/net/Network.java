@@ -284,7 +284,10 @@ public final class Network implements AutoCloseable {
         return backend.download(outputLayer.output());
     }
 
-    /** The output of any layer after {@link #forward}, for inspection and tests. */
+    /**
+     * The output of any layer after {@link #forward}, for inspection and tests; for a convolution
+     * that computes the shortcut after it ({@link Layer#outputIsNextLayers}), that shortcut's.
+     */
     public float[] layerOutput(int index) {
         return backend.download(layers.get(index).output());
     }
