@@ -2,6 +2,7 @@ package org.jdarknet.backend.cpu;
 
 import java.util.List;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
+import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.jdarknet.backend.Epilogue;
 
@@ -44,7 +45,9 @@ record ResidualPostOps(Epilogue.Residual residual, ActivationTensor from, int po
         if (scalesOutput(residual)) {
             operations.append_eltwise(algorithm.eltwise_linear, residual.alpha() / residual.beta(), 0);
         }
-        operations.append_binary(algorithm.binary_add, from.layout().descriptor());
+        try (memory.desc operand = from.layout().descriptor()) {
+            operations.append_binary(algorithm.binary_add, operand);
+        }
         if (residual.beta() != 1) {
             operations.append_eltwise(algorithm.eltwise_linear, residual.beta(), 0);
         }
