@@ -89,9 +89,7 @@ public abstract class ConvolutionConformance extends BackendConformance {
                     : new ConvolutionSpec(new Shape(2, 16, 9, 9), 20, 3, 1, 1, 1);
             Epilogues epilogue = backends.epilogue(spec.filters(), BatchNormStyle.PJREDDIE, true, activation);
             Pair from = backends.activation(spec.output(), random(7, spec.output().size(), 1));
-            Epilogues residual = new Epilogues(
-                    epilogue.reference().withResidual(new Epilogue.Residual(from.reference(), alpha, beta, residualActivation)),
-                    epilogue.tested().withResidual(new Epilogue.Residual(from.tested(), alpha, beta, residualActivation)));
+            Epilogues residual = epilogue.withResidual(from, alpha, beta, residualActivation);
             assertConvolution(backends, spec, residual, activation.cfgName() + " then " + alpha + "*y + " + beta
                     + "*from, " + residualActivation.cfgName() + (pointwise ? ", 1x1" : ""));
         }
