@@ -74,6 +74,15 @@ import java.util.Optional;
  * view, as {@code nhwc} does on CPUs without AVX-512, nor in int8) and declines the rest, saying
  * why with {@code --verbose}; the cuda backend declines all.
  *
+ * <h2>Residuals</h2>
+ * An {@link Epilogue} may end with a {@link Epilogue.Residual}: after batch normalisation, bias and
+ * activation the output becomes {@code activation(alpha*output + beta*from)}, darknet's shortcut of
+ * equal shapes and its activation. Every backend honours it in every operation that takes an
+ * epilogue ({@link Convolution#forward}, {@link Connected#forward}, {@link #apply}), fused or composed
+ * from {@link #shortcut} and {@link #apply} ({@link Epilogue#composeResidual}). {@code from} has the
+ * output's shape and is never the output tensor nor a view sharing its values. Networks put one
+ * there only at inference, fusing a {@code [shortcut]} into the convolution before it.
+ *
  * <h2>Order and waiting</h2>
  * Operations take effect in the order they are called, each seeing the results of those before
  * it. A backend with a queue (CUDA streams) may return from any call before the work is done,
@@ -122,7 +131,7 @@ import java.util.Optional;
  *     ({@link #apply} of each {@link Activation} alone);
  * <li>{@code 1e-6} for {@link #softmax}, and for the deltas and (relative to themselves) the
  *     losses of {@link #softmaxCrossEntropy} and {@link #cost};
- * <li>{@code 5e-6} for convolutions with their fused epilogues, the backward of convolutions and
+ * <li>{@code 5e-6} for convolutions with their fused epilogues (residuals included), the backward of convolutions and
  *     connected layers (weight and input deltas), and batch normalisation forward and backward;
  * <li>a whole network with the zoo's seeded weights: every layer's output within {@code 5e-5},
  *     the same top-5 and probabilities within {@code 1e-4} (absolute);

@@ -263,7 +263,10 @@ public abstract class ReferenceFallback implements Backend {
             BatchNorm batchNorm = epilogue.batchNorm();
             BatchNorm hostBatchNorm = batchNorm == null ? null : new BatchNorm(input(batchNorm.scales()),
                     input(batchNorm.mean()), input(batchNorm.variance()), batchNorm.style());
-            return new Epilogue(hostBatchNorm, input(epilogue.biases()), epilogue.activation());
+            Epilogue.Residual residual = epilogue.residual();
+            Epilogue.Residual hostResidual = residual == null ? null : new Epilogue.Residual(input(residual.from()),
+                    residual.alpha(), residual.beta(), residual.activation());
+            return new Epilogue(hostBatchNorm, input(epilogue.biases()), epilogue.activation(), hostResidual);
         }
 
         private ArrayTensor download(Tensor tensor) {

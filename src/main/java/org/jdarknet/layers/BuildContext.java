@@ -5,6 +5,7 @@ import org.jdarknet.Text;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.BatchNormStyle;
+import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.cfg.CfgOption;
@@ -19,9 +20,10 @@ import org.jdarknet.cfg.CfgSection;
  * @param inputRange the calibrated largest |input| a convolution here is quantised with in int8;
  *                 NaN when not calibrated or kept in fp32 ({@code calibration.ConvolutionRanges})
  * @param placement where layers' outputs live ({@link OutputPlacement#NONE}: each its own)
+ * @param fusion    which shortcuts convolutions compute ({@link ShortcutFusion#NONE}: none)
  */
 public record BuildContext(Backend backend, int index, Shape input, List<Layer> earlier, BatchNormStyle batchNormStyle,
-                           boolean training, float inputRange, OutputPlacement placement) {
+                           boolean training, float inputRange, OutputPlacement placement, ShortcutFusion fusion) {
 
     /** The layer before this one; null for the first layer. */
     public Layer previous() {
@@ -39,6 +41,18 @@ public record BuildContext(Backend backend, int index, Shape input, List<Layer> 
                     + (index - 1) + " come before layer " + index);
         }
         return earlier.get(absolute);
+    }
+
+    /** The residual this layer's epilogue ends with: the next layer's shortcut, when fused into this one; else null. */
+    public Epilogue.Residual fusedResidual() {
+        ShortcutFusion.Fused fused = fusion.into(index);
+        return fused == null ? null
+                : new Epilogue.Residual(earlier.get(fused.from()).output(), fused.alpha(), fused.beta(), fused.activation());
+    }
+
+    /** Whether this layer is a shortcut that the layer before it computes (then they share one output tensor). */
+    public boolean fusedIntoPrevious() {
+        return index > 0 && fusion.into(index - 1) != null;
     }
 
     /** A new learned parameter of {@code kind}, with a gradient when training. */

@@ -23,6 +23,16 @@ public interface Layer extends AutoCloseable {
     /** The layer's output after {@link #forward}. */
     Tensor output();
 
+    /**
+     * Whether {@link #output()} holds the next layer's output instead of this one's after a pass:
+     * a convolution that computes the {@code [shortcut]} after it ({@link ShortcutFusion}), the two
+     * sharing one tensor. Comparisons of every layer's output skip such a layer (the shortcut's,
+     * the same tensor, is compared).
+     */
+    default boolean outputIsNextLayers() {
+        return false;
+    }
+
     /** Computes {@link #output()} from {@code input}, the previous layer's output (or the image). */
     void forward(Tensor input);
 

@@ -10,6 +10,8 @@ import org.jdarknet.cfg.CfgSection;
  * {@code [shortcut]}: the residual connection {@code act(alpha*previous + beta*from)}. When
  * {@code from} has another shape darknet neither refuses nor projects: it adds the common channels
  * at every k-th cell, where k is the ratio of the widths. pjreddie's resnet cfgs rely on this.
+ * A network built for inference may fuse a shortcut into the convolution before it
+ * ({@link ShortcutFusion}): then the two share one output tensor and this layer does nothing.
  */
 public final class ShortcutLayer extends AbstractLayer {
     private final Layer from;
@@ -17,10 +19,12 @@ public final class ShortcutLayer extends AbstractLayer {
     private final float beta;
     private final Epilogue activation;
     private final ActivationStage training;
+    private final boolean fused;
 
     private ShortcutLayer(BuildContext context, Layer from, Activation activation, float alpha, float beta,
                           LayerOptions options) {
-        super(context, context.input(), options);
+        super(context, options, context.fusedIntoPrevious() ? context.previous() : null);
+        this.fused = context.fusedIntoPrevious();
         this.from = from;
         this.alpha = alpha;
         this.beta = beta;
@@ -79,8 +83,12 @@ public final class ShortcutLayer extends AbstractLayer {
         return "res";
     }
 
+    /** Nothing when fused: the convolution before this layer has already written its output. */
     @Override
     public void forward(Tensor input) {
+        if (fused) {
+            return;
+        }
         backend.copy(input, output());
         backend.shortcut(from.output(), alpha, beta, output());
         if (!activation.isIdentity()) {

@@ -15,6 +15,7 @@ import org.jdarknet.backend.WeightedOperation;
 abstract class WeightedLayer extends AbstractLayer {
     private final WeightedOperation operation;
     private final OutputStage stage;
+    private final Epilogue inference;
     protected final Parameter weights;
 
     /**
@@ -28,6 +29,7 @@ abstract class WeightedLayer extends AbstractLayer {
         this.operation = operation;
         this.stage = new OutputStage(context, output, activation, batchNormalize);
         stage.scratch().forEach(this::own);
+        this.inference = stage.inference().withResidual(context.fusedResidual());
         this.weights = context.learned("weights", Parameter.Kind.WEIGHTS, weightShape, transpose);
     }
 
@@ -40,8 +42,14 @@ abstract class WeightedLayer extends AbstractLayer {
     }
 
     @Override
+    public boolean outputIsNextLayers() {
+        return inference.residual() != null;
+    }
+
+    /** At inference, with the next layer's shortcut when the network fused it into this one. */
+    @Override
     public void forward(Tensor input) {
-        operation.forward(input, weights.value(), stage.inference(), output());
+        operation.forward(input, weights.value(), inference, output());
     }
 
     /**

@@ -27,6 +27,7 @@ import org.jdarknet.layers.MaxpoolLayer;
 import org.jdarknet.layers.OutputPlacement;
 import org.jdarknet.layers.Parameter;
 import org.jdarknet.layers.RouteLayer;
+import org.jdarknet.layers.ShortcutFusion;
 import org.jdarknet.layers.ShortcutLayer;
 import org.jdarknet.layers.SoftmaxLayer;
 import org.jdarknet.layers.TrainingPass;
@@ -109,8 +110,9 @@ public final class Network implements AutoCloseable {
             ConvolutionRanges ranges = calibration == null ? ConvolutionRanges.NONE
                     : ConvolutionRanges.of(calibration, sections.subList(1, sections.size()).stream().map(CfgSection::type).toList());
             concatenations = training ? ConcatenationPlan.none() : ConcatenationPlan.make(sketch, backend);
-            buildLayers(sections, backend, shape, config, training, ranges, concatenations, layers, (section, layer) ->
-                    section.warnAboutLeftovers(Log::warn));
+            ShortcutPlan shortcuts = training ? ShortcutPlan.none() : ShortcutPlan.make(sketch, concatenations);
+            buildLayers(sections, backend, shape, config, training, ranges, concatenations, shortcuts, layers,
+                    (section, layer) -> section.warnAboutLeftovers(Log::warn));
             if (calibration != null) {
                 calibration.requireFits(cfgFile, shape, layers);
             }
@@ -139,22 +141,23 @@ public final class Network implements AutoCloseable {
     /**
      * Builds the layers that the sections after {@code [net]} describe onto {@code layers}, the
      * first receiving {@code input}, each allocating its own output: on a backend that only
-     * measures (the network itself places outputs and gives convolutions their calibrated ranges).
+     * measures (the network itself places outputs, fuses shortcuts and gives convolutions their
+     * calibrated ranges).
      */
     static void buildLayers(List<CfgSection> sections, Backend backend, Shape input, NetConfig config, boolean training,
                             List<Layer> layers, BuildListener listener) {
-        buildLayers(sections, backend, input, config, training, ConvolutionRanges.NONE, OutputPlacement.NONE, layers,
-                listener);
+        buildLayers(sections, backend, input, config, training, ConvolutionRanges.NONE, OutputPlacement.NONE,
+                ShortcutFusion.NONE, layers, listener);
     }
 
     private static void buildLayers(List<CfgSection> sections, Backend backend, Shape input, NetConfig config,
                                     boolean training, ConvolutionRanges ranges, OutputPlacement placement,
-                                    List<Layer> layers, BuildListener listener) {
+                                    ShortcutFusion fusion, List<Layer> layers, BuildListener listener) {
         Shape shape = input;
         for (CfgSection section : sections.subList(1, sections.size())) {
             int index = layers.size();
             BuildContext context = new BuildContext(backend, index, shape, layers, config.batchNormStyle(), training,
-                    ranges.inputRange(index), placement);
+                    ranges.inputRange(index), placement, fusion);
             Layer layer = buildLayer(section, context);
             listener.built(section, layer);
             layers.add(layer);
@@ -281,7 +284,10 @@ public final class Network implements AutoCloseable {
         return backend.download(outputLayer.output());
     }
 
-    /** The output of any layer after {@link #forward}, for inspection and tests. */
+    /**
+     * The output of any layer after {@link #forward}, for inspection and tests; for a convolution
+     * that computes the shortcut after it ({@link Layer#outputIsNextLayers}), that shortcut's.
+     */
     public float[] layerOutput(int index) {
         return backend.download(layers.get(index).output());
     }

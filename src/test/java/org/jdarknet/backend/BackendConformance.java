@@ -48,7 +48,7 @@ public abstract class BackendConformance {
     }
 
     /** Copies every parameter of one network into another built from the same cfg, on any backends. */
-    protected static void copyParameters(Network from, Network to) {
+    public static void copyParameters(Network from, Network to) {
         for (int i = 0; i < from.layers().size(); i++) {
             List<Parameter> source = from.layers().get(i).parameters();
             List<Parameter> target = to.layers().get(i).parameters();

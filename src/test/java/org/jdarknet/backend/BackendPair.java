@@ -58,6 +58,12 @@ public final class BackendPair implements AutoCloseable {
 
     /** The same epilogue on both backends. */
     public record Epilogues(Epilogue reference, Epilogue tested) {
+
+        /** Both followed by the residual {@code activation(alpha*output + beta*from)}. */
+        public Epilogues withResidual(Pair from, float alpha, float beta, Activation activation) {
+            return new Epilogues(reference.withResidual(new Epilogue.Residual(from.reference(), alpha, beta, activation)),
+                    tested.withResidual(new Epilogue.Residual(from.tested(), alpha, beta, activation)));
+        }
     }
 
     /**

@@ -65,6 +65,36 @@ public abstract class ConvolutionConformance extends BackendConformance {
         }
     }
 
+    /**
+     * An epilogue ending with a residual ({@link Epilogue.Residual}): fused as post-ops where the
+     * backend can (oneDNN's activations, equal layouts, {@code beta != 0}), composed otherwise
+     * (an activation oneDNN lacks, {@code beta = 0}); a 3×3 convolution with a padded channel
+     * block and a 1×1 one, batches of two.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        // activation, residual's activation, alpha, beta, 1x1
+        "LEAKY, LINEAR, 1, 1, false",
+        "LEAKY, LINEAR, 1, 1, true",
+        "LINEAR, LEAKY, 1, 1, false",
+        "LEAKY, LEAKY, 0.5, 2, true",
+        "LINEAR, LINEAR, 2, 0.5, false",
+        "LEAKY, LINEAR, 1.5, 1.5, true",
+        "LINEAR, LEAKY, 1, 0, false",
+        "RAMP, LEAKY, 1, 1, true",
+        "LOGISTIC, STAIR, 1, 1, false"})
+    void residual(Activation activation, Activation residualActivation, float alpha, float beta, boolean pointwise) {
+        for (BackendPair backends : pairs) {
+            ConvolutionSpec spec = pointwise ? new ConvolutionSpec(new Shape(2, 32, 8, 8), 32, 1, 1, 0, 1)
+                    : new ConvolutionSpec(new Shape(2, 16, 9, 9), 20, 3, 1, 1, 1);
+            Epilogues epilogue = backends.epilogue(spec.filters(), BatchNormStyle.PJREDDIE, true, activation);
+            Pair from = backends.activation(spec.output(), random(7, spec.output().size(), 1));
+            Epilogues residual = epilogue.withResidual(from, alpha, beta, residualActivation);
+            assertConvolution(backends, spec, residual, activation.cfgName() + " then " + alpha + "*y + " + beta
+                    + "*from, " + residualActivation.cfgName() + (pointwise ? ", 1x1" : ""));
+        }
+    }
+
     @Test
     void changedParametersAreNoticed() {
         for (BackendPair backends : pairs) {

@@ -221,6 +221,35 @@ public abstract class OperationsConformance extends BackendConformance {
         }
     }
 
+    /** An epilogue ending with a residual, applied alone and after a connected layer: composed on every backend. */
+    @Test
+    void aResidualEndsAnyEpilogue() {
+        for (BackendPair backends : pairs) {
+            Shape shape = new Shape(2, 20, 4, 5);
+            Pair tensor = backends.activation(shape, random(21, shape.size(), 2));
+            Pair from = backends.activation(shape, random(22, shape.size(), 1));
+            BackendPair.Epilogues epilogue = backends.epilogue(shape.c(), BatchNormStyle.PJREDDIE, true, Activation.LEAKY)
+                    .withResidual(from, 0.5f, 2, Activation.LEAKY);
+            backends.reference.apply(epilogue.reference(), tensor.reference());
+            backends.tested.apply(epilogue.tested(), tensor.tested());
+            backends.assertClose(tensor, tolerances().rounding(), "apply with a residual");
+
+            Shape input = new Shape(2, 7, 1, 1);
+            Pair x = backends.activation(input, random(23, input.size(), 1));
+            Pair weights = backends.parameter(new Shape(6, 7, 1, 1), random(24, 42, 0.4));
+            Pair y = backends.activation(new Shape(2, 6, 1, 1));
+            Pair add = backends.activation(y.shape(), random(25, y.shape().size(), 1));
+            BackendPair.Epilogues connected = backends.epilogue(6, null, true, Activation.LINEAR)
+                    .withResidual(add, 1, 1, Activation.LEAKY);
+            ConnectedSpec spec = new ConnectedSpec(input, 6);
+            try (Connected reference = backends.reference.connected(spec); Connected tested = backends.tested.connected(spec)) {
+                reference.forward(x.reference(), weights.reference(), connected.reference(), y.reference());
+                tested.forward(x.tested(), weights.tested(), connected.tested(), y.tested());
+            }
+            backends.assertClose(y, tolerances().rounding(), "connected with a residual");
+        }
+    }
+
     @Test
     void batchNormWithoutBiasAppliedAlone() {
         for (BackendPair backends : pairs) {

@@ -38,6 +38,9 @@ class DarknetLayersTest {
             boolean exact = true;
             for (Layer layer : network.layers()) {
                 exact &= !(layer instanceof SoftmaxLayer);
+                if (layer.outputIsNextLayers()) {
+                    continue; // it holds the next layer's output, which is compared
+                }
                 float[] theirs = RawFloats.read(dump.resolve(String.format("layer_%03d.f32", layer.index())));
                 String what = model + " layer " + layer.index() + " (" + layer.kind() + ")";
                 if (exact) {

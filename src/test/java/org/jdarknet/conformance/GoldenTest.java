@@ -47,6 +47,9 @@ class GoldenTest {
             for (Golden.LayerSummary expected : golden.layers()) {
                 Layer layer = network.layers().get(expected.index());
                 exact &= !(layer instanceof SoftmaxLayer);
+                if (layer.outputIsNextLayers()) {
+                    continue; // it holds the next layer's output, which is compared
+                }
                 Golden.LayerSummary ours = Golden.LayerSummary.of(layer.index(), Golden.widen(network.layerOutput(layer.index())));
                 compare(model + " layer " + layer.index() + " (" + layer.kind() + ")", ours, expected, exact);
             }

@@ -40,7 +40,7 @@ final class ActivationFormat {
                      : Descriptors.any(TYPICAL.c(), TYPICAL.c(), 3, 3);
              memory.desc destination = Descriptors.any(dimensions);
              memory.desc bias = Descriptors.of(memory.format_tag.x, TYPICAL.c());
-             primitive_attr attributes = int8 ? Int8Convolution.attributes(Activation.LINEAR, 1) : new primitive_attr();
+             primitive_attr attributes = int8 ? Int8Convolution.attributes(Activation.LINEAR, null, 1) : new primitive_attr();
              convolution_forward.primitive_desc convolution = new convolution_forward.primitive_desc(engine,
                      prop_kind.forward_inference, algorithm.convolution_direct, source, weights, bias, destination,
                      strides, padding, padding, attributes, false);

@@ -186,17 +186,18 @@ public final class CpuBackend extends ReferenceFallback {
 
     @Override
     public Convolution convolution(ConvolutionSpec spec) {
-        return new CpuConvolution(spec, dnnl, accumulate);
+        return new CpuConvolution(spec, dnnl, accumulate, this);
     }
 
     @Override
     public Connected connected(ConnectedSpec spec) {
-        return new CpuConnected(spec, dnnl, accumulate);
+        return new CpuConnected(spec, dnnl, accumulate, this);
     }
 
     @Override
     public void apply(Epilogue epilogue, Tensor tensor) {
-        epilogues.apply(epilogue, ActivationTensor.of(tensor));
+        epilogues.apply(epilogue.withoutResidual(), ActivationTensor.of(tensor));
+        epilogue.composeResidual(this, tensor);
     }
 
     @Override

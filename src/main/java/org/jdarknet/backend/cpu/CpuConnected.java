@@ -3,6 +3,7 @@ package org.jdarknet.backend.cpu;
 import java.util.HashMap;
 import java.util.Map;
 import org.bytedeco.dnnl.memory;
+import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Connected;
 import org.jdarknet.backend.ConnectedSpec;
 import org.jdarknet.backend.Epilogue;
@@ -11,18 +12,22 @@ import org.jdarknet.backend.Tensor;
 /**
  * A oneDNN inner product for one connected layer's geometry, reading and writing the backend's
  * activation layouts directly ({@link InnerProduct}). As for {@link CpuConvolution}: one fused
- * primitive per epilogue, the backward primitives created when first needed.
+ * primitive per epilogue, the backward primitives created when first needed; an epilogue's residual
+ * is composed after the inner product ({@link ComposedResidual}).
  */
 final class CpuConnected implements Connected {
     private final ConnectedSpec spec;
     private final InnerProduct primitives;
     private final memory.desc outputView;
-    private final Map<Forward, FusedPrimitive> fused = new HashMap<>();
+    private final Map<Forward, ForwardPass> fused = new HashMap<>();
     private final Map<Layout, memory.desc> outputViews = new HashMap<>();
     private final LinearBackward backward;
+    private final Backend backend;
 
-    CpuConnected(ConnectedSpec spec, Dnnl dnnl, Accumulate accumulate) {
+    /** @param backend the backend this belongs to, whose operations compose an epilogue's residual */
+    CpuConnected(ConnectedSpec spec, Dnnl dnnl, Accumulate accumulate, Backend backend) {
         this.spec = spec;
+        this.backend = backend;
         this.primitives = new InnerProduct(dnnl, accumulate, dnnl.layout(spec.input()), dnnl.layout(spec.output()));
         this.outputView = primitives.outputView();
         this.outputViews.put(primitives.output(), outputView);
@@ -44,8 +49,8 @@ final class CpuConnected implements Connected {
         ActivationTensor destination = ActivationTensor.requireValues(output, primitives.output(), "connected output");
         InnerProduct layouts = new InnerProduct(primitives.dnnl(), primitives.accumulate(), source.layout(),
                 destination.layout());
-        FusedPrimitive primitive = fused.computeIfAbsent(new Forward(epilogue, layouts),
-                f -> layouts.forward(epilogue.activation()));
+        ForwardPass primitive = fused.computeIfAbsent(new Forward(epilogue, layouts), f -> epilogue.residual() == null
+                ? layouts.forward(epilogue.activation()) : new ComposedResidual(layouts.forward(epilogue.activation()), backend));
         memory.desc written = outputViews.computeIfAbsent(destination.layout(), l -> layouts.outputView());
         try (memory view = primitives.dnnl().wrap(written, destination.memory().get_data_handle())) {
             primitive.forward(source.memory(), ParameterTensor.of(weights), epilogue, view, destination);
@@ -67,7 +72,7 @@ final class CpuConnected implements Connected {
 
     @Override
     public void close() {
-        fused.values().forEach(FusedPrimitive::close);
+        fused.values().forEach(ForwardPass::close);
         fused.clear();
         backward.close();
         outputViews.values().forEach(memory.desc::close);

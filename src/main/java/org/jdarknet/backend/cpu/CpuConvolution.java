@@ -11,6 +11,7 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.primitive_desc;
+import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Epilogue;
@@ -21,7 +22,9 @@ import org.jdarknet.backend.Tensor;
  * A oneDNN convolution for one darknet geometry, reading and writing the backend's activation
  * layouts directly and picking its own weights layouts. One fused primitive per epilogue (a layer
  * uses its inference epilogue and, while training, the bare {@link Epilogue#NONE}); the backward
- * primitives are created when first needed ({@link LinearBackward}).
+ * primitives are created when first needed ({@link LinearBackward}). An epilogue's residual is
+ * fused as post-ops where oneDNN can ({@link ResidualPostOps}), else composed after the
+ * convolution from the backend's own operations ({@link ComposedResidual}).
  *
  * <p>In an int8 backend a convolution with a calibrated input range computes on integers
  * ({@link Int8Convolution}); one without runs exactly as in fp32. In a bf16 backend oneDNN may
@@ -31,15 +34,18 @@ final class CpuConvolution implements Convolution {
     private final ConvolutionSpec spec;
     private final Dnnl dnnl;
     private final Accumulate accumulate;
+    private final Backend backend;
     private final Layout input;
     private final Layout output;
     private final Map<Forward, ForwardPass> fused = new HashMap<>();
     private final LinearBackward backward;
 
-    CpuConvolution(ConvolutionSpec spec, Dnnl dnnl, Accumulate accumulate) {
+    /** @param backend the backend this belongs to, whose operations compose a residual it cannot fuse */
+    CpuConvolution(ConvolutionSpec spec, Dnnl dnnl, Accumulate accumulate, Backend backend) {
         this.spec = spec;
         this.dnnl = dnnl;
         this.accumulate = accumulate;
+        this.backend = backend;
         this.input = dnnl.layout(spec.input());
         this.output = dnnl.layout(spec.output());
         this.backward = new LinearBackward(this::backwardWeights, this::backwardData);
@@ -73,25 +79,34 @@ final class CpuConvolution implements Convolution {
                 sourceDelta);
     }
 
-    /** In int8 the backend offers no views, so a calibrated convolution meets only its own layouts. */
     private ForwardPass create(Forward variant) {
-        return dnnl.precision() == Precision.INT8 && spec.calibrated() ? int8(variant.epilogue()) : floating(variant);
+        Epilogue epilogue = variant.epilogue();
+        ResidualPostOps residual = ResidualPostOps.of(epilogue, variant.output());
+        if (epilogue.residual() != null && residual == null) {
+            return new ComposedResidual(create(new Forward(epilogue.withoutResidual(), variant.input(),
+                    variant.output())), backend);
+        }
+        return dnnl.precision() == Precision.INT8 && spec.calibrated() ? int8(epilogue, residual)
+                : floating(variant, residual);
     }
 
-    private ForwardPass floating(Forward variant) {
+    private ForwardPass floating(Forward variant, ResidualPostOps residual) {
         Precision precision = dnnl.floatPrecision();
-        try (primitive_attr attributes = FusedPrimitive.attributes(variant.epilogue().activation(), precision);
+        try (primitive_attr attributes = FusedPrimitive.attributes(variant.epilogue().activation(), residual, precision);
              convolution_forward.primitive_desc descriptor = forwardDescriptor(variant.input().descriptor(),
                      Descriptors.any(weightDimensions()), variant.output(), attributes)) {
             Dnnl.noteKernel(descriptor, "convolution " + spec + " in " + precision.label());
             return new FusedPrimitive(dnnl, new convolution_forward(descriptor), plainWeights(), descriptor.weights_desc(),
-                    spec.filters(), variant.epilogue().activation());
+                    spec.filters(), variant.epilogue().activation(), residual);
         }
     }
 
-    /** The int8 convolution, its input bytes and weights bytes in the layouts oneDNN picks. */
-    private ForwardPass int8(Epilogue epilogue) {
-        try (primitive_attr attributes = Int8Convolution.attributes(epilogue.activation(), spec.groups());
+    /**
+     * The int8 convolution, its input bytes and weights bytes in the layouts oneDNN picks. In int8
+     * the backend offers no views, so a calibrated convolution meets only its own layouts.
+     */
+    private ForwardPass int8(Epilogue epilogue, ResidualPostOps residual) {
+        try (primitive_attr attributes = Int8Convolution.attributes(epilogue.activation(), residual, spec.groups());
              convolution_forward.primitive_desc descriptor = forwardDescriptor(
                      Descriptors.int8(memory.format_tag.any, input.shape().n(), input.shape().c(), input.shape().h(),
                              input.shape().w()),
@@ -99,7 +114,7 @@ final class CpuConvolution implements Convolution {
             Dnnl.noteKernel(descriptor, "convolution " + spec + " in int8");
             return new Int8Convolution(dnnl, descriptor, input, plainWeights(),
                     Descriptors.int8(plainWeightsTag(), weightDimensions()), spec.filters(), spec.inputRange(),
-                    epilogue.activation());
+                    epilogue.activation(), residual);
         }
     }
 

@@ -15,7 +15,8 @@ import org.jdarknet.backend.Precision;
 /**
  * A convolution or inner product with darknet's epilogue fused in: batch normalisation and bias
  * folded into its weights and bias ({@link FoldedWeights}), the activation applied as eltwise
- * post-ops, or, for the few activations oneDNN lacks, by a Java pass right after. Its weights
+ * post-ops, or, for the few activations oneDNN lacks, by a Java pass right after; a residual, when
+ * given, as post-ops after the activation's ({@link ResidualPostOps}). Its weights
  * may be floats or integers ({@link FoldedWeights.Store}); integers come with their scales, which
  * the primitive reads as further arguments.
  */
@@ -32,34 +33,43 @@ final class FusedPrimitive implements ForwardPass {
     /**
      * @param plainWeights the weights as darknet stores them
      * @param weights      the weights layout {@code primitive} was created for
+     * @param residual     the residual the primitive was created to fuse ({@link #attributes}), or null
      */
     FusedPrimitive(Dnnl dnnl, primitive primitive, memory.desc plainWeights, memory.desc weights, int outputs,
-                   Activation activation) {
-        this(dnnl, primitive, new FoldedWeights(dnnl, plainWeights, weights, outputs), List.of(), activation);
+                   Activation activation, ResidualPostOps residual) {
+        this(dnnl, primitive, new FoldedWeights(dnnl, plainWeights, weights, outputs), List.of(), activation, residual);
     }
 
     /**
      * @param folded    the primitive's weights and bias, which it closes
      * @param constants further arguments the primitive reads on every pass (scales)
+     * @param residual  the residual the primitive was created to fuse, or null; never with an
+     *                  activation computed in Java
      */
-    FusedPrimitive(Dnnl dnnl, primitive primitive, FoldedWeights folded, List<Arg> constants, Activation activation) {
+    FusedPrimitive(Dnnl dnnl, primitive primitive, FoldedWeights folded, List<Arg> constants, Activation activation,
+                   ResidualPostOps residual) {
         this.dnnl = dnnl;
         this.primitive = primitive;
         this.folded = folded;
-        this.constants = List.copyOf(constants);
+        List<Arg> all = new ArrayList<>(constants);
+        if (residual != null) {
+            all.add(residual.argument());
+        }
+        this.constants = List.copyOf(all);
         this.javaActivation = EltwiseSteps.of(activation) == null ? activation : null;
     }
 
     /**
-     * Attributes for a primitive that ends with {@code activation}, when oneDNN can compute it, and
-     * computes in {@code precision}: bf16 lets oneDNN round the operands of its products to bf16
-     * (it does where the CPU has bf16 instructions, else it keeps fp32).
+     * Attributes for a primitive that ends with {@code activation}, when oneDNN can compute it, then
+     * {@code residual} (null: none), and computes in {@code precision}: bf16 lets oneDNN round the
+     * operands of its products to bf16 (it does where the CPU has bf16 instructions, else it keeps fp32).
      */
-    static primitive_attr attributes(Activation activation, Precision precision) {
+    static primitive_attr attributes(Activation activation, ResidualPostOps residual, Precision precision) {
         List<EltwiseSteps.Step> steps = EltwiseSteps.of(activation);
         primitive_attr attributes = new primitive_attr();
         try (post_ops operations = new post_ops()) {
-            attributes.set_post_ops(EltwiseSteps.append(operations, steps == null ? List.of() : steps));
+            EltwiseSteps.append(operations, steps == null ? List.of() : steps);
+            attributes.set_post_ops(residual == null ? operations : residual.append(operations));
         }
         if (precision == Precision.BF16) {
             attributes.set_fpmath_mode(fpmath_mode.bf16);

@@ -30,13 +30,13 @@ record InnerProduct(Dnnl dnnl, Accumulate accumulate, Layout input, Layout outpu
     FusedPrimitive forward(Activation activation) {
         long outputs = output.shape().c();
         Precision precision = dnnl.floatPrecision();
-        try (primitive_attr attributes = FusedPrimitive.attributes(activation, precision);
+        try (primitive_attr attributes = FusedPrimitive.attributes(activation, null, precision);
              inner_product_forward.primitive_desc descriptor = new inner_product_forward.primitive_desc(dnnl.engine(),
                      prop_kind.forward_inference, input.descriptor(), Descriptors.any(weightDimensions()),
                      Descriptors.of(memory.format_tag.x, outputs), outputView(), attributes, false)) {
             Dnnl.noteKernel(descriptor, "connected layer " + input.shape() + " -> " + outputs + " in " + precision.label());
             return new FusedPrimitive(dnnl, new inner_product_forward(descriptor), plainWeights(),
-                    descriptor.weights_desc(), (int) outputs, activation);
+                    descriptor.weights_desc(), (int) outputs, activation, null);
         }
     }
 

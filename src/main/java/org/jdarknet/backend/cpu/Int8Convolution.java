@@ -43,7 +43,8 @@ final class Int8Convolution implements ForwardPass {
      * @param inputRange    the calibrated largest |input|
      */
     Int8Convolution(Dnnl dnnl, convolution_forward.primitive_desc descriptor, Layout input, memory.desc plainFloats,
-                    memory.desc plainIntegers, int outputs, float inputRange, Activation activation) {
+                    memory.desc plainIntegers, int outputs, float inputRange, Activation activation,
+                    ResidualPostOps residual) {
         this.dnnl = dnnl;
         memory.desc integers = descriptor.src_desc();
         this.quantized = dnnl.allocate(integers);
@@ -54,15 +55,16 @@ final class Int8Convolution implements ForwardPass {
         this.convolution = new FusedPrimitive(dnnl, new convolution_forward(descriptor),
                 new FoldedWeights(dnnl, plainFloats, weights, outputs),
                 List.of(Arg.scales(DNNL_ARG_SRC, inputScale), Arg.scales(DNNL_ARG_WEIGHTS, weights.scales())),
-                activation);
+                activation, residual);
     }
 
     /**
-     * Attributes of an int8 convolution ending with {@code activation}: one input scale, one
-     * weight scale per output channel (over the group and filter dimensions of grouped weights).
+     * Attributes of an int8 convolution ending with {@code activation} and {@code residual} (null:
+     * none): one input scale, one weight scale per output channel (over the group and filter
+     * dimensions of grouped weights).
      */
-    static primitive_attr attributes(Activation activation, int groups) {
-        primitive_attr attributes = FusedPrimitive.attributes(activation, Precision.INT8);
+    static primitive_attr attributes(Activation activation, ResidualPostOps residual, int groups) {
+        primitive_attr attributes = FusedPrimitive.attributes(activation, residual, Precision.INT8);
         attributes.set_scales_mask(DNNL_ARG_SRC, 0);
         attributes.set_scales_mask(DNNL_ARG_WEIGHTS, groups == 1 ? 1 : (1 << 0) | (1 << 1));
         return attributes;

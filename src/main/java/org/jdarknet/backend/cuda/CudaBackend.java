@@ -181,8 +181,16 @@ public final class CudaBackend implements Backend {
         applyEpilogue(epilogue, DeviceTensor.of(tensor));
     }
 
-    /** Batch norm, bias and activation in one pass over {@code x}, per channel of its shape. */
+    /**
+     * Batch norm, bias and activation in one pass over {@code x}, per channel of its shape; then
+     * the residual, if any, as this backend's shortcut and activation.
+     */
     void applyEpilogue(Epilogue epilogue, DeviceTensor x) {
+        activateEpilogue(epilogue.withoutResidual(), x);
+        epilogue.composeResidual(this, x);
+    }
+
+    private void activateEpilogue(Epilogue epilogue, DeviceTensor x) {
         if (epilogue.isIdentity()) {
             return;
         }

@@ -124,6 +124,7 @@ public final class ReferenceBackend implements Backend {
         if (epilogue.activation() != Activation.LINEAR) {
             forEachChannel(values, (channel, from, to) -> activate(epilogue.activation(), x, from, to));
         }
+        epilogue.composeResidual(this, tensor);
     }
 
     /** Darknet's order: normalise every value, then multiply by the channel's scale. */

@@ -50,7 +50,7 @@ record ConvolutionCase(ConvolutionSpec spec, float[] input, float[] weights, flo
 
     /** The output of this layer computed by {@code backend}, with {@code spec} (which may carry an input range). */
     float[] run(Backend backend) {
-        return passes(backend, null, null).get(0);
+        return run(backend, null);
     }
 
     /**
@@ -58,10 +58,19 @@ record ConvolutionCase(ConvolutionSpec spec, float[] input, float[] weights, flo
      * after uploading {@code weights} and {@code variance} into its tensors.
      */
     static float[][] runTwice(Backend backend, ConvolutionCase layer, float[] weights, float[] variance) {
-        return layer.passes(backend, weights, variance).toArray(float[][]::new);
+        return layer.passes(backend, weights, variance, null).toArray(float[][]::new);
     }
 
-    private List<float[]> passes(Backend backend, float[] laterWeights, float[] laterVariance) {
+    /** A residual's values: {@code from} (the output's shape), its factors and activation. */
+    record Residual(float[] from, float alpha, float beta, Activation activation) {
+    }
+
+    /** One pass, the epilogue ending with {@code residual}. */
+    float[] run(Backend backend, Residual residual) {
+        return passes(backend, null, null, residual).get(0);
+    }
+
+    private List<float[]> passes(Backend backend, float[] laterWeights, float[] laterVariance, Residual residual) {
         List<Tensor> tensors = new ArrayList<>();
         List<float[]> outputs = new ArrayList<>();
         try {
@@ -69,6 +78,11 @@ record ConvolutionCase(ConvolutionSpec spec, float[] input, float[] weights, flo
             Tensor w = upload(backend, tensors, backend.allocateParameter(spec.weights()), weights);
             Tensor out = upload(backend, tensors, backend.allocate(spec.output()), new float[spec.output().size()]);
             Epilogue epilogue = epilogue(backend, tensors);
+            if (residual != null) {
+                Tensor from = upload(backend, tensors, backend.allocate(spec.output()), residual.from());
+                epilogue = epilogue.withResidual(new Epilogue.Residual(from, residual.alpha(), residual.beta(),
+                        residual.activation()));
+            }
             try (Convolution convolution = backend.convolution(spec)) {
                 convolution.forward(in, w, epilogue, out);
                 outputs.add(backend.download(out));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import org.jdarknet.UsageException;
 import org.jdarknet.backend.Activation;
+import org.jdarknet.backend.BackendPair;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Precision;
@@ -118,6 +119,34 @@ class CpuInt8ConvolutionTest {
         ConvolutionCase layer = layer(channels, height, width, filters, size, stride, padding, groups, 1, true,
                 activation);
         assertArrayEquals(layer.run(fp32), layer.run(int8), "uncalibrated " + layer.spec());
+    }
+
+    /**
+     * A residual after an int8 convolution, fused as oneDNN post-ops after the dequantised output:
+     * {@code activation(alpha*y + beta*from)} of the emulated integer arithmetic {@code y}, within
+     * its bound scaled by {@code alpha} plus the float rounding of the sum.
+     */
+    @ParameterizedTest
+    @CsvSource({"32, 16, 16, 32, 3, LEAKY, LINEAR, 1, 1", "16, 12, 12, 32, 1, LINEAR, LEAKY, 0.5, 2"})
+    void aResidualFollowsTheIntegerArithmetic(int channels, int height, int width, int filters, int size,
+                                              Activation activation, Activation residualActivation, float alpha,
+                                              float beta) {
+        ConvolutionCase layer = layer(channels, height, width, filters, size, 1, size / 2, 1, 1, true, activation);
+        float range = layer.inputRange();
+        float[] from = BackendPair.random(17, layer.spec().output().size(), 1);
+        ConvolutionSpec calibrated = layer.spec().withInputRange(range);
+        float[] actual = layer.withSpec(calibrated)
+                .run(int8, new ConvolutionCase.Residual(from, alpha, beta, residualActivation));
+        Int8Arithmetic.Result plain = Int8Arithmetic.emulate(layer, range, halvesWeights());
+        float[] expected = new float[from.length];
+        double[] bounds = new double[from.length];
+        for (int i = 0; i < from.length; i++) {
+            float sum = alpha * plain.values()[i] + beta * from[i];
+            expected[i] = residualActivation.apply(sum);
+            bounds[i] = Math.abs(alpha) * plain.tight()[i] + 1e-6 * (Math.abs(sum) + Math.abs(beta * from[i])) + 1e-6;
+        }
+        assertWithin(expected, actual, bounds, "int8 " + calibrated + " then " + alpha + "*y + " + beta + "*from, "
+                + residualActivation.cfgName());
     }
 
     @Test

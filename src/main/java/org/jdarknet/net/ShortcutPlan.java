@@ -1,0 +1,82 @@
+package org.jdarknet.net;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdarknet.Log;
+import org.jdarknet.layers.ConvolutionalLayer;
+import org.jdarknet.layers.Layer;
+import org.jdarknet.layers.OutputPlacement;
+import org.jdarknet.layers.RouteLayer;
+import org.jdarknet.layers.ShortcutFusion;
+import org.jdarknet.layers.ShortcutLayer;
+
+/**
+ * Decides, before an inference network's layers are built, which {@code [shortcut]} layers the
+ * convolution right before them computes, so that a residual block costs no separate pass over
+ * memory: the convolution's epilogue ends with the shortcut's sum and activation. A shortcut fuses
+ * when its {@code from} output has its shape (darknet's sampled sum of unequal shapes stays a layer
+ * of its own), and the convolution's output is read by nothing but the shortcut: no route takes it,
+ * no shortcut adds it (this one included), and neither output is placed in a route's
+ * ({@link ConcatenationPlan}). A convolution is never the network's output, as the shortcut comes
+ * after it. Training never fuses: backward needs the convolution's own output.
+ */
+final class ShortcutPlan implements ShortcutFusion {
+    private final Map<Integer, Fused> fused = new HashMap<>();
+
+    private ShortcutPlan() {
+    }
+
+    static ShortcutPlan none() {
+        return new ShortcutPlan();
+    }
+
+    /**
+     * The plan for an inference network whose layers {@code sketch} shows (built on a counting
+     * backend, read only for shapes and which layer feeds which), given where {@code placement}
+     * puts outputs.
+     */
+    static ShortcutPlan make(List<Layer> sketch, OutputPlacement placement) {
+        ShortcutPlan plan = new ShortcutPlan();
+        Map<Integer, Integer> reads = otherReads(sketch);
+        int shortcuts = 0;
+        for (int index = 1; index < sketch.size(); index++) {
+            if (!(sketch.get(index) instanceof ShortcutLayer shortcut)) {
+                continue;
+            }
+            shortcuts++;
+            int previous = index - 1;
+            boolean fusable = sketch.get(previous) instanceof ConvolutionalLayer
+                    && shortcut.from().outputShape().equals(shortcut.outputShape())
+                    && !reads.containsKey(previous)
+                    && placement.output(previous) == null && placement.output(index) == null;
+            if (fusable) {
+                plan.fused.put(previous, new Fused(shortcut.from().index(), shortcut.alpha(), shortcut.beta(),
+                        shortcut.activation()));
+            }
+        }
+        if (shortcuts > 0) {
+            Log.detail("shortcuts: " + plan.fused.size() + " of " + shortcuts
+                    + " are computed by the convolution before them");
+        }
+        return plan;
+    }
+
+    /** How often each layer's output is read other than as the next layer's input: by routes and shortcuts. */
+    private static Map<Integer, Integer> otherReads(List<Layer> sketch) {
+        Map<Integer, Integer> reads = new HashMap<>();
+        for (Layer layer : sketch) {
+            if (layer instanceof RouteLayer route) {
+                route.sources().forEach(source -> reads.merge(source.index(), 1, Integer::sum));
+            } else if (layer instanceof ShortcutLayer shortcut) {
+                reads.merge(shortcut.from().index(), 1, Integer::sum);
+            }
+        }
+        return reads;
+    }
+
+    @Override
+    public Fused into(int layer) {
+        return fused.get(layer);
+    }
+}
