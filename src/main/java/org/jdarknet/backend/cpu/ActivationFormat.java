@@ -1,5 +1,7 @@
 package org.jdarknet.backend.cpu;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
@@ -16,20 +18,36 @@ import org.jdarknet.backend.Shape;
  * With AVX-512 that is channels-last ({@code nhwc}, faster per network than {@code nChw16c} as
  * measured in docs/benchmarks.md). An int8 backend asks about an int8 convolution: oneDNN's AVX2
  * int8 kernels write channels-last only (for a blocked output it would run its reference loops).
+ *
+ * <p>The answer depends on the CPU and the precision only, so it is asked once per process and
+ * precision. Asking is the first primitive descriptor a process creates, which makes oneDNN set
+ * itself up: {@link Natives} asks for fp32 on its loader thread, off a one-image run's critical path.
  */
 final class ActivationFormat {
     private static final Shape TYPICAL = new Shape(1, 64, 32, 32);
     private static final Layout.Format[] KNOWN = {
         Layout.Format.CHANNELS_LAST, Layout.Format.BLOCKED_16, Layout.Format.BLOCKED_8};
+    /** Computed once per precision; a second thread asking meanwhile waits for the first's answer. */
+    private static final Map<Precision, Layout.Format> PREFERRED = new ConcurrentHashMap<>();
 
     private ActivationFormat() {
     }
 
     /**
      * oneDNN's preference for a convolution computing in {@code precision}, or {@code nChw8c} (fast
-     * on every x86 CPU oneDNN supports) if it is none we handle.
+     * on every x86 CPU oneDNN supports) if it is none we handle. The natives must be loaded.
      */
-    static Layout.Format preferred(engine engine, Precision precision) {
+    static Layout.Format preferred(Precision precision) {
+        return PREFERRED.computeIfAbsent(precision, ActivationFormat::ask);
+    }
+
+    private static Layout.Format ask(Precision precision) {
+        try (engine engine = new engine(org.bytedeco.dnnl.engine.kind.cpu, 0)) {
+            return ask(engine, precision);
+        }
+    }
+
+    private static Layout.Format ask(engine engine, Precision precision) {
         long[] strides = {1, 1};
         long[] padding = {1, 1};
         long[] dimensions = {TYPICAL.n(), TYPICAL.c(), TYPICAL.h(), TYPICAL.w()};

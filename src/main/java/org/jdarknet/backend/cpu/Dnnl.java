@@ -39,7 +39,7 @@ final class Dnnl implements AutoCloseable {
     Dnnl(int threads, Layout.Format format, Precision precision) {
         this.engine = new engine(org.bytedeco.dnnl.engine.kind.cpu, 0);
         this.stream = new stream(engine);
-        this.activationFormat = format != null ? format : ActivationFormat.preferred(engine, precision);
+        this.activationFormat = format != null ? format : ActivationFormat.preferred(precision);
         this.threads = threads > 0 ? threads : defaultThreads();
         this.precision = precision;
         this.openMp = findOpenMp(threads > 0);

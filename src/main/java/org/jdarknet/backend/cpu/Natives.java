@@ -4,6 +4,7 @@ import org.bytedeco.dnnl.dnnl_version_t;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.Loader;
 import org.jdarknet.Log;
+import org.jdarknet.backend.Precision;
 
 /**
  * oneDNN's native libraries, loaded once per process and only when a {@link CpuBackend} is
@@ -23,11 +24,25 @@ final class Natives {
         }
     }
 
-    /** Starts {@link #load} on a daemon thread, so that a process that ends first does not wait for it. */
+    /**
+     * Starts {@link #load} on a daemon thread, so that a process that ends first does not wait for
+     * it, and then has that thread work out the fp32 {@link ActivationFormat}: the first thing a
+     * backend asks oneDNN, which sets oneDNN up, so the backend that follows is created sooner.
+     */
     static void loadInBackground() {
-        Thread loader = new Thread(Natives::load, "native library loader");
+        Thread loader = new Thread(Natives::loadAndPrepare, "native library loader");
         loader.setDaemon(true);
         loader.start();
+    }
+
+    private static void loadAndPrepare() {
+        if (load().loaded()) {
+            try {
+                ActivationFormat.preferred(Precision.FP32);
+            } catch (RuntimeException e) { // the backend asks again, and reports what goes wrong then
+                Log.detail("could not ask oneDNN for its preferred layout ahead: " + e);
+            }
+        }
     }
 
     static synchronized Status load() {

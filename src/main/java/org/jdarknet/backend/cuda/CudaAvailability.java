@@ -14,7 +14,13 @@ import org.bytedeco.javacpp.Loader;
  * bindings before asking here.
  */
 public final class CudaAvailability {
-    private static final Answer ANSWER = probe();
+    /**
+     * The probe's answer, in a class of its own so that it runs on first use only: {@link
+     * #driverAbsence} must not bind CUDA, since {@code auto} asks it first to skip the probe.
+     */
+    private static final class Probed {
+        static final Answer ANSWER = probe();
+    }
 
     /** @param problem why the backend cannot run, null when it can; @param devices GPUs found */
     private record Answer(String problem, int devices) {
@@ -25,12 +31,12 @@ public final class CudaAvailability {
 
     /** Why the CUDA backend cannot run here (no driver, no runtime, no GPU), or empty when it can. */
     public static Optional<String> unavailableReason() {
-        return Optional.ofNullable(ANSWER.problem());
+        return Optional.ofNullable(Probed.ANSWER.problem());
     }
 
     /** How many GPUs the driver reports (0 when the backend cannot run). */
     public static int deviceCount() {
-        return ANSWER.devices();
+        return Probed.ANSWER.devices();
     }
 
     /**
@@ -38,11 +44,11 @@ public final class CudaAvailability {
      * a number beyond the GPUs found.
      */
     public static Optional<String> unavailableReason(int ordinal) {
-        if (ANSWER.problem() != null) {
-            return Optional.of(ANSWER.problem());
+        if (Probed.ANSWER.problem() != null) {
+            return Optional.of(Probed.ANSWER.problem());
         }
-        if (ordinal < 0 || ordinal >= ANSWER.devices()) {
-            return Optional.of("there is no GPU " + ordinal + ": " + found(ANSWER.devices()));
+        if (ordinal < 0 || ordinal >= Probed.ANSWER.devices()) {
+            return Optional.of("there is no GPU " + ordinal + ": " + found(Probed.ANSWER.devices()));
         }
         return Optional.empty();
     }
