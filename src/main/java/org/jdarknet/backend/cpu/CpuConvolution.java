@@ -95,7 +95,7 @@ final class CpuConvolution implements Convolution {
         try (primitive_attr attributes = FusedPrimitive.attributes(variant.epilogue().activation(), residual, precision);
              convolution_forward.primitive_desc descriptor = forwardDescriptor(variant.input().descriptor(),
                      Descriptors.any(weightDimensions()), variant.output(), attributes)) {
-            Dnnl.noteKernel(descriptor, "convolution " + spec + " in " + precision.label());
+            Dnnl.noteKernel(descriptor, () -> "convolution " + spec + " in " + precision.label());
             return new FusedPrimitive(dnnl, new convolution_forward(descriptor), plainWeights(), descriptor.weights_desc(),
                     spec.filters(), variant.epilogue().activation(), residual);
         }
@@ -111,7 +111,7 @@ final class CpuConvolution implements Convolution {
                      Descriptors.int8(memory.format_tag.any, input.shape().n(), input.shape().c(), input.shape().h(),
                              input.shape().w()),
                      Descriptors.int8(memory.format_tag.any, weightDimensions()), output, attributes)) {
-            Dnnl.noteKernel(descriptor, "convolution " + spec + " in int8");
+            Dnnl.noteKernel(descriptor, () -> "convolution " + spec + " in int8");
             return new Int8Convolution(dnnl, descriptor, input, plainWeights(),
                     Descriptors.int8(plainWeightsTag(), weightDimensions()), spec.filters(), spec.inputRange(),
                     epilogue.activation(), residual);
@@ -144,7 +144,7 @@ final class CpuConvolution implements Convolution {
                 output.descriptor(), strides(), padding(), padding())) {
             T descriptor = constructor.create(dnnl.engine(), algorithm.convolution_direct, input.descriptor(), weights,
                     output.descriptor(), strides(), padding(), padding(), hint);
-            Dnnl.noteSlowKernel(descriptor, "backward of convolution " + spec);
+            Dnnl.noteSlowKernel(descriptor, () -> "backward of convolution " + spec);
             return descriptor;
         }
     }

@@ -169,20 +169,29 @@ final class Dnnl implements AutoCloseable {
         stream._wait();
     }
 
-    /** Says (with {@code -v}) which kernel oneDNN picked for {@code what}, and when it is a slow one. */
-    static void noteKernel(primitive_desc_base descriptor, String what) {
-        Log.detail(what + ": oneDNN kernel " + descriptor.impl_info_str().getString());
-        noteSlowKernel(descriptor, what);
+    /**
+     * Says (with {@code -v}) which kernel oneDNN picked for {@code what}, and when it is a slow one.
+     * The description is only built when it is printed: building it formats records for the first
+     * time, which costs a one-image run more than the rest of creating its primitives.
+     */
+    static void noteKernel(primitive_desc_base descriptor, Supplier<String> what) {
+        if (Log.verbose()) {
+            Log.detail(what.get() + ": oneDNN kernel " + descriptor.impl_info_str().getString());
+            noteSlowKernel(descriptor, what);
+        }
     }
 
     /**
      * Says (with {@code -v}) when oneDNN has no optimised kernel for {@code what} and falls back to
      * its reference one, which is correct but can be a hundred times slower.
      */
-    static void noteSlowKernel(primitive_desc_base descriptor, String what) {
+    static void noteSlowKernel(primitive_desc_base descriptor, Supplier<String> what) {
+        if (!Log.verbose()) {
+            return;
+        }
         String kernel = descriptor.impl_info_str().getString();
         if (kernel.startsWith("ref")) {
-            Log.detail(what + " runs on oneDNN's reference kernel (" + kernel + "), which is slow");
+            Log.detail(what.get() + " runs on oneDNN's reference kernel (" + kernel + "), which is slow");
         }
     }
 

@@ -34,7 +34,7 @@ record InnerProduct(Dnnl dnnl, Accumulate accumulate, Layout input, Layout outpu
              inner_product_forward.primitive_desc descriptor = new inner_product_forward.primitive_desc(dnnl.engine(),
                      prop_kind.forward_inference, input.descriptor(), Descriptors.any(weightDimensions()),
                      Descriptors.of(memory.format_tag.x, outputs), outputView(), attributes, false)) {
-            Dnnl.noteKernel(descriptor, "connected layer " + input.shape() + " -> " + outputs + " in " + precision.label());
+            Dnnl.noteKernel(descriptor, () -> "connected layer " + input.shape() + " -> " + outputs + " in " + precision.label());
             return new FusedPrimitive(dnnl, new inner_product_forward(descriptor), plainWeights(),
                     descriptor.weights_desc(), (int) outputs, activation, null);
         }
