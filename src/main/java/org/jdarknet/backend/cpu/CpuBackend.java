@@ -106,7 +106,10 @@ public final class CpuBackend extends ReferenceFallback {
         notePrecision(precision);
     }
 
-    /** Says which precision runs on which instructions, and warns when bf16 cannot be had here. */
+    /**
+     * Says which precision runs on which instructions, and warns when bf16 cannot be had here
+     * (int8 without VNNI warns when its first kernel is made: {@link CpuIsa#warnOfSlowInt8}).
+     */
     private static void notePrecision(Precision precision) {
         Log.detail("cpu backend computes convolutions and connected layers in " + precision.label() + " on "
                 + CpuIsa.name() + (precision == Precision.INT8 ? (CpuIsa.hasVnni() ? " with" : " without")

@@ -112,6 +112,7 @@ final class CpuConvolution implements Convolution {
                              input.shape().w()),
                      Descriptors.int8(memory.format_tag.any, weightDimensions()), output, attributes)) {
             Dnnl.noteKernel(descriptor, () -> "convolution " + spec + " in int8");
+            CpuIsa.warnOfSlowInt8();
             return new Int8Convolution(dnnl, descriptor, input, plainWeights(),
                     Descriptors.int8(plainWeightsTag(), weightDimensions()), spec.filters(), spec.inputRange(),
                     epilogue.activation(), residual);

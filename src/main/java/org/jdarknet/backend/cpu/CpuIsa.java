@@ -1,7 +1,9 @@
 package org.jdarknet.backend.cpu;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.global.dnnl.cpu_isa;
+import org.jdarknet.Log;
 
 /**
  * The instruction set oneDNN dispatches to on this CPU, as oneDNN itself found it, and what that
@@ -9,8 +11,21 @@ import org.bytedeco.dnnl.global.dnnl.cpu_isa;
  * products have VNNI. oneDNN's ISA values are bit sets, each including the ones below it.
  */
 final class CpuIsa {
+    private static final AtomicBoolean WARNED_OF_SLOW_INT8 = new AtomicBoolean();
 
     private CpuIsa() {
+    }
+
+    /**
+     * Warns, once a process, when int8 computes without VNNI: oneDNN's kernels then gain little
+     * over fp32, and on networks of many 1x1 convolutions lose (docs/benchmarks.md). Called as the
+     * first int8 kernel is made, so that a run refused before computing anything says only why.
+     */
+    static void warnOfSlowInt8() {
+        if (!hasVnni() && !WARNED_OF_SLOW_INT8.getAndSet(true)) {
+            Log.warn("--precision int8: this CPU (" + name() + ") has no VNNI, so oneDNN's int8 kernels are little"
+                    + " faster than fp32 here, on some networks slower");
+        }
     }
 
     /** oneDNN's name of the ISA its kernels use here, e.g. {@code avx2}. */
