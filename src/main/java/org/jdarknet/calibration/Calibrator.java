@@ -83,7 +83,7 @@ public final class Calibrator {
         int width = network.config().width();
         int height = network.config().height();
         int step = Math.max(1, images.size() / PROGRESS_STEPS);
-        Log.info("calibrating " + network.cfgFile().getFileName() + " on " + images.size() + " images ("
+        Log.info("calibrating " + network.cfgFile().getFileName() + " on " + images.size() + (images.size() == 1 ? " image (" : " images (")
                 + preprocessing.cliName() + ")");
         for (Path image : images) {
             calibrator.add(preprocessing.apply(ImageLoader.load(image, maxPixels), width, height).data());

@@ -14,6 +14,7 @@ import org.jdarknet.classify.Classifier;
 import org.jdarknet.classify.Labels;
 import org.jdarknet.data.Batch;
 import org.jdarknet.data.Dataset;
+import org.jdarknet.image.ImageLoader;
 import org.jdarknet.image.Preprocessing;
 import org.jdarknet.train.Evaluation;
 import org.jdarknet.train.TrainingOptions;
@@ -68,7 +69,8 @@ final class ClassifierCommand {
             Classifiers.requirePositive(count, "-t");
             PredictionRun run = PredictionRun.start(images, count, format, imageOptions.maxPixels());
             Labels labels = LabelOrder.reconcile(Classifiers.labels(dataConfig), data.toString(), cfg, weights);
-            Calibration calibration = precisionOptions.calibration(cfg, weights, backendOptions, Preprocessing.LETTERBOX);
+            Calibration calibration = precisionOptions.calibration(precision, cfg, weights, backendOptions, Preprocessing.LETTERBOX,
+                    imageOptions.maxPixels());
             try (Backend backend = backendOptions.create(precision);
                  Classifier classifier = Classifier.load(cfg, weights, labels, backend, 1, calibration)) {
                 return run.classifyAll(classifier);
@@ -144,7 +146,8 @@ final class ClassifierCommand {
             List<String> labels = LabelOrder.trainedInstead(given, data.toString(), cfg, weights)
                     .map(Labels::asList).orElse(given);
             Dataset dataset = Dataset.fromDataConfig(dataConfig, Dataset.Split.VALID, labels, Log::warn);
-            Calibration calibration = precisionOptions.calibration(cfg, weights, backendOptions, ValidationRun.PREPROCESSING);
+            Calibration calibration = precisionOptions.calibration(precision, cfg, weights, backendOptions,
+                    ValidationRun.PREPROCESSING, ImageLoader.DEFAULT_MAX_PIXELS);
             try (Backend backend = backendOptions.create(precision)) {
                 Evaluation evaluation = ValidationRun.evaluate(cfg, weights, calibration, dataset, dataConfig.top(), backend,
                         Valid::printDarknetLines);

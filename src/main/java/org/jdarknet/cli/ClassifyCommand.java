@@ -70,7 +70,8 @@ final class ClassifyCommand implements Callable<Integer> {
         PredictionRun run = PredictionRun.start(images, top, format, imageOptions.maxPixels());
         Labels names = LabelOrder.reconcile(Classifiers.labels(labels, data), (labels != null ? labels : data).toString(),
                 cfg, weights);
-        Calibration calibration = precisionOptions.calibration(cfg, weights, backendOptions, preprocessing);
+        Calibration calibration = precisionOptions.calibration(precision, cfg, weights, backendOptions, preprocessing,
+                imageOptions.maxPixels());
         try (Backend backend = backendOptions.create(precision);
              Classifier classifier = Classifier.load(cfg, weights, names, backend, batch, calibration)) {
             classifier.setPreprocessing(preprocessing);

@@ -10,6 +10,7 @@ import org.jdarknet.UsageException;
 import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.jdarknet.calibration.Calibration;
+import org.jdarknet.image.ImageLoader;
 import org.jdarknet.image.Preprocessing;
 import org.jdarknet.net.Network;
 import org.jdarknet.onnx.ExportOptions;
@@ -88,7 +89,8 @@ final class ExportCommand implements Callable<Integer> {
         if (precision == Precision.INT8 && !options.foldBatchNorm()) {
             throw new UsageException("--precision int8 quantises the weights with batch norm folded in: drop --batchnorm keep");
         }
-        Calibration calibration = precisionOptions.calibration(cfg, weights, backendOptions, preprocessing);
+        Calibration calibration = precisionOptions.calibration(precision, cfg, weights, backendOptions, preprocessing,
+                ImageLoader.DEFAULT_MAX_PIXELS);
         try (Network network = Network.build(cfg, new ReferenceBackend(), 1, calibration)) {
             WeightsReader.load(network, weights);
             OnnxExporter.write(network, quantised(options, network, calibration), out);

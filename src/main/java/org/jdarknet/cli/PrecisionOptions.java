@@ -9,7 +9,6 @@ import org.jdarknet.backend.Precision;
 import org.jdarknet.calibration.Calibration;
 import org.jdarknet.calibration.CalibrationImages;
 import org.jdarknet.calibration.Calibrator;
-import org.jdarknet.image.ImageLoader;
 import org.jdarknet.image.Preprocessing;
 import picocli.CommandLine.Option;
 
@@ -51,10 +50,14 @@ final class PrecisionOptions {
     /**
      * What int8 quantises with: the {@code --calibration} file, or ranges measured now with
      * {@code cfg} and {@code weights} on an fp32 backend of {@code backendOptions}, each image made
-     * the network's input by {@code preprocessing}. Null for the other precisions.
+     * the network's input by {@code preprocessing} and refused above {@code maxPixels} (as the
+     * command's own images are). Null for the other precisions.
+     *
+     * @param precision what {@link #precision()} returned
      */
-    Calibration calibration(Path cfg, Path weights, BackendOptions backendOptions, Preprocessing preprocessing) {
-        if (Precision.parse(precision) != Precision.INT8) {
+    Calibration calibration(Precision precision, Path cfg, Path weights, BackendOptions backendOptions,
+                            Preprocessing preprocessing, long maxPixels) {
+        if (precision != Precision.INT8) {
             return null;
         }
         if (calibrationFile != null) {
@@ -64,7 +67,7 @@ final class PrecisionOptions {
         }
         List<Path> images = CalibrationImages.of(List.of(calibrationImages));
         try (Backend fp32 = backendOptions.create(Precision.FP32)) {
-            return Calibrator.calibrate(cfg, weights, fp32, images, preprocessing, ImageLoader.DEFAULT_MAX_PIXELS);
+            return Calibrator.calibrate(cfg, weights, fp32, images, preprocessing, maxPixels);
         }
     }
 }

@@ -8,6 +8,7 @@ import org.jdarknet.backend.Precision;
 import org.jdarknet.calibration.Calibration;
 import org.jdarknet.classify.Labels;
 import org.jdarknet.data.Dataset;
+import org.jdarknet.image.ImageLoader;
 import org.jdarknet.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,7 +49,8 @@ final class ValidCommand implements Callable<Integer> {
         Classifiers.requirePositive(top, "--top");
         Precision precision = precisionOptions.precision();
         Dataset dataset = dataset();
-        Calibration calibration = precisionOptions.calibration(cfg, weights, backendOptions, ValidationRun.PREPROCESSING);
+        Calibration calibration = precisionOptions.calibration(precision, cfg, weights, backendOptions,
+                ValidationRun.PREPROCESSING, ImageLoader.DEFAULT_MAX_PIXELS);
         try (Backend backend = backendOptions.create(precision)) {
             Evaluation evaluation = ValidationRun.evaluate(cfg, weights, calibration, dataset, top, backend,
                     (batch, item, p, soFar) -> { });

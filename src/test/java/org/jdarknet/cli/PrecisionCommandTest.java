@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import javax.imageio.ImageIO;
 import org.jdarknet.backend.cpu.CpuBackend;
 import org.jdarknet.calibration.Calibration;
 import org.junit.jupiter.api.Assumptions;
@@ -83,6 +85,26 @@ class PrecisionCommandTest {
                 "--calibrate", list.toString(), "--top", "2", image2);
         assertEquals(0, outcome.exitCode());
         assertEquals(2, outcome.stdout().lines().count(), outcome.stdout());
+    }
+
+    /** The images measured at load time are held to the command's own --max-image-pixels: a 40x30 one to 100 pixels. */
+    @Test
+    void calibratingAtLoadTimeKeepsTheImageSizeLimit() throws IOException {
+        requireCpuBackend();
+        Path list = dir.resolve("size-limit.list");
+        Files.write(list, List.of(image1));
+        Path small = dir.resolve("small.png");
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", small.toFile());
+        Processes.Result result = Processes.jdarknet("classify", cfg, weights, "--labels", names, "--precision", "int8",
+                "--calibrate", list.toString(), "--max-image-pixels", "100", small.toString());
+        assertNotEquals(0, result.exitCode());
+        List<String> stderr = result.stderrLines();
+        String error = stderr.get(stderr.size() - 1);
+        assertTrue(error.startsWith("error: " + image1 + ": ") && error.contains("more than the limit of 100 pixels"),
+                result.stderr());
+        assertTrue(stderr.subList(0, stderr.size() - 1).stream().noneMatch(line -> line.startsWith("error")),
+                result.stderr());
+        assertEquals("", result.stdout());
     }
 
     @Test
