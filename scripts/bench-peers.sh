@@ -122,16 +122,25 @@ calibration_list="$work/calibration.list"
 printf '%s\n' "${SAMPLE_IMAGES[@]}" >"$calibration_list"
 
 # Median ms of ONNX Runtime on the model `jdarknet export [EXPORT_OPTION...] CFG WEIGHTS` writes,
-# or n/a (no ORT, or an export this build cannot write).
+# or n/a (no ORT, or an export this build cannot write). The harness's whole line (median, min,
+# max, p75/p25) stays in $ort_line for ort_spread.
+ort_line="$work/ort-line.txt"
 ort_ms() {
+    : >"$ort_line"
     "$have_ort" || { echo n/a; return; }
     local cfg=$1 weights=$2 model
     shift 2
     model="$work/onnx/$(model_of "$cfg").onnx"
     ./jdarknet export "$@" "$cfg" "$weights" "$model" 2>>"$log" || { echo n/a; return; }
     java -cp "target/test-classes:target/classes:$(cat "$ort_classpath")" org.jdarknet.onnx.OrtBenchmark \
-        "$model" "$RUNS" "$WARMUP" "$THREADS" 2>>"$log" | cut -d' ' -f1 | grep . || echo n/a
+        "$model" "$RUNS" "$WARMUP" "$THREADS" 2>>"$log" >"$ort_line"
+    cut -d' ' -f1 "$ort_line" | grep . || echo n/a
     rm -f "$model"
+}
+
+# The 75th over the 25th percentile of the last ort_ms's runs, or n/a.
+ort_spread() {
+    awk '{ print $4 } END { if (NR == 0) print "n/a" }' "$ort_line"
 }
 
 # --- Forward passes: jdarknet first (it also writes the weights the peers load) ----------------
@@ -165,6 +174,10 @@ precision_row model "fp32 ms" "bf16 ms" "int8 ms" "ORT int8 ms" fp32/bf16 fp32/i
 
 forward_row model BFLOPs "jdarknet ms" "OpenCV ms" "darknet ms" "ORT ms" OpenCV/jdarknet darknet/jdarknet \
     ORT/jdarknet >"$table"
+
+steadiness_table="$work/steadiness.txt"
+steadiness_row() { printf '%-14s %15s %10s %15s %10s\n' "$@"; }
+steadiness_row model "jdarknet fp32" "ORT fp32" "jdarknet int8" "ORT int8" >"$steadiness_table"
 for i in "${!cfgs[@]}"; do
     cfg=${cfgs[$i]}
     model=$(model_of "$cfg")
@@ -174,6 +187,7 @@ for i in "${!cfgs[@]}"; do
     opencv=$(opencv_ms "$cfg" "$weights")
     darknet=$(darknet_ms "$cfg" "$weights")
     ort=$(ort_ms "$cfg" "$weights")
+    ort_fp32_spread=$(ort_spread)
     forward_row "$model" "$(jdarknet_value "$model" bflops 3)" "$ours" "$opencv" "$darknet" "$ort" \
         "$(ratio "$opencv" "$ours")" "$(ratio "${darknet%\*}" "$ours")" "$(ratio "$ort" "$ours")" >>"$table"
     bf16=$(jdarknet_value "$model" median_ms 2 bf16)
@@ -181,6 +195,8 @@ for i in "${!cfgs[@]}"; do
     ort_int8=$(ort_ms "$cfg" "$weights" --precision int8 --calibrate "$calibration_list")
     precision_row "$model" "$ours" "$bf16" "$int8" "$ort_int8" "$(ratio "$ours" "$bf16")" "$(ratio "$ours" "$int8")" \
         "$(ratio "$ort_int8" "$int8")" >>"$precision_table"
+    steadiness_row "$model" "$(jdarknet_value "$model" p75_p25 2)" "$ort_fp32_spread" \
+        "$(jdarknet_value "$model" p75_p25 2 int8)" "$(ort_spread)" >>"$steadiness_table"
 done
 
 # --- Whole process: classify one image --------------------------------------------------------
@@ -254,6 +270,11 @@ echo "${SAMPLE_IMAGES[*]}); $ort_int8_about, $THREADS threads."
 echo "Ratios: fp32 over bf16 or int8 (jdarknet's speed-up), ORT int8 over jdarknet int8 (above 1, jdarknet is faster)."
 echo
 cat "$precision_table"
+echo
+echo "Steadiness: the 75th over the 25th percentile of the same timed runs (1.00: the middle half took"
+echo "the same time), jdarknet's from benchmark, ORT's computed the same way by its harness."
+echo
+cat "$steadiness_table"
 if [ -s "$classify_table" ]; then
     echo
     echo "Whole process: classify $IMAGE, median wall time of $CLASSIFY_RUNS runs after 1 warm-up" \

@@ -3,14 +3,16 @@ package org.jdarknet.onnx;
 import ai.onnxruntime.TensorInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import org.jdarknet.bench.Timings;
 import org.jdarknet.weights.RandomWeights;
 
 /**
  * ONNX Runtime as a peer in {@code scripts/bench-peers.sh}: times ORT's CPU execution provider, all
  * graph optimisations on, on a model {@code jdarknet export} wrote (fp32, or the int8 QDQ model),
  * fed darknet's test pattern at the model's input size. Prints the median, fastest and slowest
- * forward pass in milliseconds, as the other peers' harnesses do.
+ * forward pass in milliseconds, as the other peers' harnesses do, then the 75th over the 25th
+ * percentile, computed as {@code jdarknet benchmark} computes its own, so that both runtimes'
+ * steadiness can be set side by side on the same machine.
  *
  * <p>{@code java -cp TEST_CLASSPATH org.jdarknet.onnx.OrtBenchmark MODEL.onnx RUNS WARMUP THREADS}
  */
@@ -32,15 +34,15 @@ public final class OrtBenchmark {
             for (int i = 0; i < warmup; i++) {
                 ort.run(input, shape);
             }
-            double[] milliseconds = new double[runs];
+            long[] nanos = new long[runs];
             for (int i = 0; i < runs; i++) {
                 long start = System.nanoTime();
                 ort.run(input, shape);
-                milliseconds[i] = (System.nanoTime() - start) / 1e6;
+                nanos[i] = System.nanoTime() - start;
             }
-            Arrays.sort(milliseconds);
-            double median = runs % 2 == 1 ? milliseconds[runs / 2] : (milliseconds[runs / 2 - 1] + milliseconds[runs / 2]) / 2;
-            System.out.printf("%.2f %.2f %.2f%n", median, milliseconds[0], milliseconds[runs - 1]);
+            Timings timings = Timings.of(nanos);
+            System.out.printf("%.2f %.2f %.2f %.2f%n", timings.medianMs(), timings.minMs(), timings.maxMs(),
+                    timings.spread());
         }
     }
 }
