@@ -24,7 +24,7 @@ import org.jdarknet.backend.Shape;
 final class Dnnl implements AutoCloseable {
     private final engine engine;
     private final stream stream;
-    private final Layout.Format activationFormat;
+    private Layout.Format activationFormat;
     private final int threads;
     private final Precision precision;
     private final OpenMp openMp;
@@ -75,6 +75,11 @@ final class Dnnl implements AutoCloseable {
 
     Layout.Format activationFormat() {
         return activationFormat;
+    }
+
+    /** Keeps the activations allocated from now on in {@code format}; those allocated before keep theirs. */
+    void useActivationFormat(Layout.Format format) {
+        activationFormat = format;
     }
 
     /** What convolutions and connected layers compute in (their backward passes are always fp32). */
