@@ -17,7 +17,7 @@ import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Shape;
 
 /**
- * One backend's oneDNN context: the CPU engine and stream, the activation layout, the thread count,
+ * One backend's oneDNN context: the CPU engine and stream, the activation layout (of the network being built), the thread count,
  * the precision convolutions and connected layers compute in, and the primitives (and scratch) that operations share (keyed by records that describe them). Every primitive
  * runs through {@link #execute}, the single place where oneDNN's OpenMP pool is entered.
  */
