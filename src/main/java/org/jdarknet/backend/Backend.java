@@ -72,7 +72,8 @@ import java.util.Optional;
  * kernels read and write (in a blocked layout, slices whose offset and size are multiples of the
  * block; none in a layout whose convolutions would fall back to oneDNN's reference kernel for a
  * view, as {@code nhwc} does on CPUs without AVX-512, nor in int8) and declines the rest, saying
- * why with {@code --verbose}; the cuda backend declines all.
+ * why with {@code --verbose}; it keeps a network of many concatenations in a layout that takes
+ * views where it can ({@link #prepare}). The cuda backend declines all.
  *
  * <h2>Residuals</h2>
  * An {@link Epilogue} may end with a {@link Epilogue.Residual}: after batch normalisation, bias and
@@ -165,6 +166,15 @@ public interface Backend extends AutoCloseable {
      */
     default boolean activationsInJavaHeap() {
         return true;
+    }
+
+    /**
+     * Told, before a network allocates its first tensor, what that network is like, so that the
+     * backend may choose how to keep its activations (the cpu backend: their layout). Every tensor
+     * of one network is allocated after the same call; tensors allocated before it, of other
+     * networks, keep how they are kept and stay usable. The default keeps one way for all.
+     */
+    default void prepare(NetworkTraits network) {
     }
 
     /** A new zero-filled activation tensor (a layer's output, the network's input, their gradients). */

@@ -1,8 +1,12 @@
 package org.jdarknet.bench;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The report for people: a per-layer table for each model timed layer by layer, then one table of
@@ -22,7 +26,7 @@ final class TextReport implements Report {
         }
         modelTable(results).lines().forEach(out::println);
         if (!results.isEmpty()) {
-            out.println(howTimed(results.get(0)));
+            out.println(howTimed(results));
         }
         out.flush();
     }
@@ -54,9 +58,24 @@ final class TextReport implements Report {
         return table;
     }
 
-    private static String howTimed(BenchmarkResult first) {
+    private static String howTimed(List<BenchmarkResult> results) {
+        BenchmarkResult first = results.get(0);
         return String.format(Locale.ROOT, "%s of one batch; runs: %d timed after %d warm-up; backend: %s",
-                first.workload(), first.timings().runs(), first.warmup(), first.backendDescription());
+                first.workload(), first.timings().runs(), first.warmup(), backends(results));
+    }
+
+    /**
+     * The backend's description, or where it describes itself differently for some models (the
+     * cpu backend's activation layout is chosen per network) each description with its models.
+     */
+    private static String backends(List<BenchmarkResult> results) {
+        Map<String, List<String>> models = new LinkedHashMap<>();
+        results.forEach(r -> models.computeIfAbsent(r.backendDescription(), d -> new ArrayList<>()).add(r.model()));
+        if (models.size() == 1) {
+            return results.get(0).backendDescription();
+        }
+        return models.entrySet().stream().map(e -> e.getKey() + " for " + String.join(", ", e.getValue()))
+                .collect(Collectors.joining("; "));
     }
 
     private static String fixed(double value, int places) {

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.ConvolutionSpec;
+import org.jdarknet.backend.NetworkTraits;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.calibration.Calibration;
@@ -106,6 +107,7 @@ public final class Network implements AutoCloseable {
         Tensor input = null;
         ConcatenationPlan concatenations = null;
         try {
+            backend.prepare(traits(sketch, training));
             input = backend.allocate(shape);
             ConvolutionRanges ranges = calibration == null ? ConvolutionRanges.NONE
                     : ConvolutionRanges.of(calibration, sections.subList(1, sections.size()).stream().map(CfgSection::type).toList());
@@ -130,6 +132,20 @@ public final class Network implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** What the backend is told of the network whose layers {@code sketch} are, before it allocates anything. */
+    private static NetworkTraits traits(List<Layer> sketch, boolean training) {
+        long values = 0;
+        long concatenated = 0;
+        for (Layer layer : sketch) {
+            long perImage = layer.outputShape().size() / layer.outputShape().n();
+            values += perImage;
+            if (layer instanceof RouteLayer route && route.sources().size() > 1) {
+                concatenated += perImage;
+            }
+        }
+        return new NetworkTraits(values, concatenated, training);
     }
 
     /** Told of each layer as it is built, with the cfg section it was built from. */

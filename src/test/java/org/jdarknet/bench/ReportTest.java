@@ -100,6 +100,20 @@ class ReportTest {
         assertTrue(lines.get(2).contains("runs: 5 timed after 3 warm-up"), lines.get(2));
     }
 
+    /** The cpu backend chooses its activation layout per network, so its description may differ by model. */
+    @Test
+    void textNamesEachBackendDescriptionWithItsModelsWhereTheyDiffer() {
+        BenchmarkResult blocked = new BenchmarkResult("densenet201", "inference", new Shape(1, 3, 256, 256),
+                4_000_000_000L, 20_000_000L, new Timings(List.of(100.0)), 3, "cpu", "cpu (nChw8c)", 2, List.of());
+        BenchmarkResult channelsLast = new BenchmarkResult("tiny", "inference", new Shape(1, 3, 224, 224),
+                983_244_192L, 1_046_488L, new Timings(List.of(5.0)), 3, "cpu", "cpu (nhwc)", 2, List.of());
+        BenchmarkResult alsoChannelsLast = new BenchmarkResult("darknet19", "inference", new Shape(1, 3, 256, 256),
+                5_000_000_000L, 20_000_000L, new Timings(List.of(50.0)), 3, "cpu", "cpu (nhwc)", 2, List.of());
+        List<String> lines = write(Report.text(), channelsLast, blocked, alsoChannelsLast).lines().toList();
+        assertTrue(lines.get(4).endsWith("backend: cpu (nhwc) for tiny, darknet19; cpu (nChw8c) for densenet201"),
+                lines.get(4));
+    }
+
     @Test
     void textPutsEachLayerTableBeforeTheModelTable() {
         List<String> lines = write(Report.text(), LAYERED).lines().toList();

@@ -13,8 +13,9 @@ import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Shape;
 
 /**
- * Chooses the layout activations are kept in: the one oneDNN itself prefers for a typical darknet
- * layer (a 3×3 convolution, 64 channels to 64), which is where its fastest kernels read and write.
+ * The layout activations are kept in unless a network is better off in another ({@link NetworkLayout}):
+ * the one oneDNN itself prefers for a typical darknet layer (a 3×3 convolution, 64 channels to 64),
+ * which is where its fastest kernels read and write.
  * With AVX-512 that is channels-last ({@code nhwc}, faster per network than {@code nChw16c} as
  * measured in docs/benchmarks.md). An int8 backend asks about an int8 convolution: oneDNN's AVX2
  * int8 kernels write channels-last only (for a blocked output it would run its reference loops).

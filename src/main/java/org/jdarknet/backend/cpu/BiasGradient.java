@@ -18,7 +18,7 @@ record BiasGradient(Dnnl dnnl, Pooling pooling) {
         Shape shape = delta.shape();
         int points = shape.h() * shape.w();
         ActivationTensor planes = points == 1 ? delta : dnnl.cached(new Key(delta.layout()),
-                () -> new ActivationTensor(dnnl.layout(new Shape(shape.n(), shape.c(), 1, 1)), dnnl));
+                () -> new ActivationTensor(new Layout(new Shape(shape.n(), shape.c(), 1, 1), delta.layout().format()), dnnl));
         if (planes != delta) {
             pooling.average(delta, planes);
         }

@@ -24,7 +24,18 @@ import org.jdarknet.backend.Shape;
 final class ChannelViews {
     private static final Shape PROBE = new Shape(1, 64, 16, 16);
     private final Dnnl dnnl;
-    private final Map<Layout.Format, Boolean> optimised = new EnumMap<>(Layout.Format.class);
+    private final Map<Layout.Format, Kernels> kernels = new EnumMap<>(Layout.Format.class);
+
+    /** oneDNN's implementations of one 3x3 convolution in a format: between dense tensors, and between views. */
+    private record Kernels(String dense, String views) {
+        boolean denseOptimised() {
+            return !dense.startsWith("ref");
+        }
+
+        boolean viewsOptimised() {
+            return !views.startsWith("ref");
+        }
+    }
 
     ChannelViews(Dnnl dnnl) {
         this.dnnl = dnnl;
@@ -37,10 +48,22 @@ final class ChannelViews {
         Layout layout = parent.layout();
         boolean whole = first == 0 && channels == layout.shape().c();
         boolean wholeBlocks = first % layout.block() == 0 && channels % layout.block() == 0;
-        if (whole || wholeBlocks && optimised.computeIfAbsent(layout.format(), this::convolutionsTakeViews)) {
+        if (whole || wholeBlocks && convolutionsTakeViews(layout.format())) {
             return Optional.of(ActivationTensor.view(parent, first, channels));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether this backend offers views of {@code format} tensors that oneDNN convolves with
+     * optimised kernels: what a network of many route concatenations gains by.
+     */
+    boolean optimisedInViews(Layout.Format format) {
+        if (dnnl.precision() == Precision.INT8) {
+            return false;
+        }
+        Kernels probed = kernels(format);
+        return probed.denseOptimised() && probed.viewsOptimised();
     }
 
     /**
@@ -48,15 +71,24 @@ final class ChannelViews {
      * optimised kernel wherever it has one for dense tensors.
      */
     private boolean convolutionsTakeViews(Layout.Format format) {
+        Kernels probed = kernels(format);
+        return probed.viewsOptimised() || !probed.denseOptimised();
+    }
+
+    private Kernels kernels(Layout.Format format) {
+        return kernels.computeIfAbsent(format, this::probe);
+    }
+
+    private Kernels probe(Layout.Format format) {
         Layout parent = new Layout(PROBE, format);
-        String dense = kernel(new Layout(new Shape(1, 32, 16, 16), format), new Layout(new Shape(1, 16, 16, 16), format));
-        String views = kernel(parent.channels(16, 32), parent.channels(48, 16));
-        boolean taken = !views.startsWith("ref") || dense.startsWith("ref");
-        if (!taken) {
+        Kernels probed = new Kernels(
+                kernel(new Layout(new Shape(1, 32, 16, 16), format), new Layout(new Shape(1, 16, 16, 16), format)),
+                kernel(parent.channels(16, 32), parent.channels(48, 16)));
+        if (probed.denseOptimised() && !probed.viewsOptimised()) {
             Log.detail("the cpu backend offers no channel views in " + format + ": oneDNN would convolve them with "
-                    + views + " (dense: " + dense + "), so routes copy");
+                    + probed.views() + " (dense: " + probed.dense() + "), so routes copy in " + format);
         }
-        return taken;
+        return probed;
     }
 
     /** oneDNN's implementation of a 3x3 convolution from {@code input} to {@code output}. */

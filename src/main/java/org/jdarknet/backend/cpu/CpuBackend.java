@@ -11,6 +11,7 @@ import org.jdarknet.backend.ConnectedSpec;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Epilogue;
+import org.jdarknet.backend.NetworkTraits;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.ReferenceFallback;
@@ -19,9 +20,12 @@ import org.jdarknet.backend.Tensor;
 
 /**
  * The fast CPU backend: oneDNN primitives on activations kept, from the first layer to the last,
- * in the layout oneDNN prefers for a typical convolution on this CPU ({@link ActivationFormat}: so
- * far {@code nhwc} on both AVX-512 and AVX2 machines, a blocked {@code nChw8c} where oneDNN asks
- * for none we handle), converted only by {@link #upload} and {@link #download}. Batch normalisation, bias and activation are fused into each convolution.
+ * in one layout per network, converted only by {@link #upload} and {@link #download}: the layout
+ * oneDNN prefers for a typical convolution on this CPU ({@link ActivationFormat}: so far
+ * {@code nhwc} on both AVX-512 and AVX2 machines, a blocked {@code nChw8c} where oneDNN asks for
+ * none we handle), or, for a network made mostly of route concatenations, one in which oneDNN
+ * convolves channel views with optimised kernels where the preferred one has none
+ * ({@link NetworkLayout}, told of the network by {@link #prepare}). Batch normalisation, bias and activation are fused into each convolution.
  * Parameters stay in Java arrays in darknet's order; convolutions keep folded, reordered copies.
  *
  * <p>Training runs on oneDNN too: backward primitives for convolutions and connected layers, its
@@ -58,6 +62,8 @@ public final class CpuBackend extends ReferenceFallback {
     private final Dropout dropout;
     private final CpuTensor.Kernels kernels;
     private final ChannelViews views;
+    /** Whether the creator chose the layout, which then holds for every network. */
+    private final boolean formatGiven;
 
     /**
      * @param threads threads for oneDNN's pool, 0 for one per core
@@ -73,7 +79,7 @@ public final class CpuBackend extends ReferenceFallback {
         this(threads, null, precision);
     }
 
-    /** A backend keeping activations in {@code format} (null: the fastest here); tests use every layout. */
+    /** A backend keeping activations in {@code format} (null: the fastest here, per network); tests use every layout. */
     CpuBackend(int threads, Layout.Format format) {
         this(threads, format, Precision.FP32);
     }
@@ -102,6 +108,7 @@ public final class CpuBackend extends ReferenceFallback {
         this.dropout = new Dropout(javaThreads);
         this.kernels = new CpuTensor.Kernels(transfers, accumulate, epilogues);
         this.views = new ChannelViews(dnnl);
+        this.formatGiven = format != null;
         Log.detail("cpu backend ready in " + Natives.millisSince(start) + " ms");
         notePrecision(precision);
     }
@@ -155,6 +162,18 @@ public final class CpuBackend extends ReferenceFallback {
         return "cpu (oneDNN " + Natives.version() + ", " + dnnl.activationFormat() + " activations, "
                 + dnnl.threads() + (dnnl.threads() == 1 ? " thread" : " threads")
                 + (dnnl.precision() == Precision.FP32 ? "" : ", " + dnnl.precision().label()) + ")";
+    }
+
+    /** Chooses the network's activation layout, unless the creator chose one ({@link NetworkLayout}). */
+    @Override
+    public void prepare(NetworkTraits network) {
+        if (formatGiven) {
+            return;
+        }
+        NetworkLayout.Choice choice = NetworkLayout.choose(ActivationFormat.preferred(dnnl.precision()), network,
+                views::optimisedInViews);
+        dnnl.useActivationFormat(choice.format());
+        Log.detail("cpu backend keeps this network's activations in " + choice.format() + ": " + choice.reason());
     }
 
     @Override

@@ -17,14 +17,14 @@ import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Shape;
 
 /**
- * One backend's oneDNN context: the CPU engine and stream, the activation layout, the thread count,
+ * One backend's oneDNN context: the CPU engine and stream, the activation layout (of the network being built), the thread count,
  * the precision convolutions and connected layers compute in, and the primitives (and scratch) that operations share (keyed by records that describe them). Every primitive
  * runs through {@link #execute}, the single place where oneDNN's OpenMP pool is entered.
  */
 final class Dnnl implements AutoCloseable {
     private final engine engine;
     private final stream stream;
-    private final Layout.Format activationFormat;
+    private Layout.Format activationFormat;
     private final int threads;
     private final Precision precision;
     private final OpenMp openMp;
@@ -75,6 +75,11 @@ final class Dnnl implements AutoCloseable {
 
     Layout.Format activationFormat() {
         return activationFormat;
+    }
+
+    /** Keeps the activations allocated from now on in {@code format}; those allocated before keep theirs. */
+    void useActivationFormat(Layout.Format format) {
+        activationFormat = format;
     }
 
     /** What convolutions and connected layers compute in (their backward passes are always fp32). */

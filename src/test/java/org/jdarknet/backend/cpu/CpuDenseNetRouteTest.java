@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * On the cpu backend in {@code nChw8c} (whose convolutions oneDNN runs with optimised kernels on
  * every x86 CPU it supports), DenseNet-201's routes copy nothing at inference, and its layers
  * compute what the copying path computes; a route whose channel ranges are not whole blocks of 8
- * copies, and a small dense network still agrees with the reference backend layer by layer.
+ * copies, and a small dense network still agrees with the reference backend layer by layer, in
+ * nChw8c and in the layout the backend chooses for it.
  */
 class CpuDenseNetRouteTest {
     private static final double TOLERANCE = Tolerances.CONTRACT.zooLayer();
@@ -75,6 +76,63 @@ class CpuDenseNetRouteTest {
                     assertAgree(reference.layerOutput(layer), network.layerOutput(layer), "dense-blocks layer " + layer);
                 }
             }
+        }
+    }
+
+    /**
+     * Left to choose, one backend keeps each network in the layout {@link NetworkLayout} picks
+     * from oneDNN's facts on this CPU: the dense blocks (half their activation values are
+     * concatenations) in one whose views oneDNN convolves with optimised kernels, which on an
+     * AVX2 CPU is {@code nChw8c}, and a network without routes, built while the first is still
+     * open, in the preferred layout; both agree with the reference backend layer by layer.
+     */
+    @Test
+    void eachNetworkGetsItsOwnLayoutAndBothAgreeWithTheReference() {
+        Path dense = Path.of("src/test/resources/cfg/dense-blocks.cfg");
+        Path plain = Path.of("src/test/resources/cfg/small.cfg");
+        Layout.Format preferred = ActivationFormat.preferred(Precision.FP32);
+        try (CpuBackend backend = new CpuBackend(0);
+             Dnnl probe = new Dnnl(0, null, Precision.FP32);
+             Network denseReference = Network.build(dense, new ReferenceBackend(), 2);
+             Network plainReference = Network.build(plain, new ReferenceBackend(), 2)) {
+            ChannelViews facts = new ChannelViews(probe);
+            RouteCopies viewed = RouteCopies.counting(backend);
+            try (Network denseNetwork = Network.build(dense, viewed.backend(), 2);
+                 Network plainNetwork = Network.build(plain, backend, 2)) {
+                Layout.Format denseFormat = formatOf(denseNetwork, 2);
+                boolean avx2Facts = !facts.optimisedInViews(Layout.Format.CHANNELS_LAST)
+                        && !facts.optimisedInViews(Layout.Format.BLOCKED_16) && facts.optimisedInViews(Layout.Format.BLOCKED_8);
+                System.err.println("dense blocks kept in " + denseFormat + " (preferred here: " + preferred + ")");
+                if (avx2Facts && preferred == Layout.Format.CHANNELS_LAST) {
+                    assertEquals(Layout.Format.BLOCKED_8, denseFormat, "the dense blocks' layout on an AVX2 CPU");
+                } else {
+                    assertTrue(denseFormat == preferred || facts.optimisedInViews(denseFormat), denseFormat
+                            + ": neither preferred nor convolved as views with optimised kernels");
+                }
+                assertEquals(probe.layout(plainNetwork.layers().get(0).outputShape()).format(), formatOf(plainNetwork, 0),
+                        "the layout of a network without routes");
+                assertAgreesWithTheReference(denseReference, denseNetwork, 14);
+                assertAgreesWithTheReference(plainReference, plainNetwork, 15);
+                if (denseFormat == Layout.Format.BLOCKED_8) {
+                    assertEquals(4, viewed.take(), "copies: those of partial blocks of 8 and of layer 11, routed twice");
+                }
+            }
+        }
+    }
+
+    private static Layout.Format formatOf(Network network, int layer) {
+        return ActivationTensor.of(network.layers().get(layer).output()).layout().format();
+    }
+
+    private static void assertAgreesWithTheReference(Network reference, Network network, long seed) {
+        RandomWeights.fill(reference, seed);
+        RandomWeights.fill(network, seed);
+        float[] images = BackendPair.random(seed + 1, network.inputShape().size(), 0.5);
+        reference.forward(images);
+        network.forward(images);
+        for (int layer = 0; layer < network.layers().size(); layer++) {
+            assertAgree(reference.layerOutput(layer), network.layerOutput(layer),
+                    network.cfgFile().getFileName() + " layer " + layer);
         }
     }
 
