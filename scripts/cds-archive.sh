@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 archive=target/jdarknet.jsa
 work=target/cds
 mkdir -p "$work"
-rm -f "$archive" "$work/jdarknet.jsa" "$work/classes.list"
+rm -f "$archive" "$work/jdarknet.jsa" "$work/classes.list" "$work/archived.list"
 give_up() {
     echo "cds-archive: $1; ./jdarknet works without it, only starts slower (see $work/log)" >&2
     rm -f "$work/jdarknet.jsa"
@@ -25,8 +25,12 @@ java -cp target/jdarknet.jar org.jdarknet.weights.WriteRandomWeights cfg/tiny.cf
 JDARKNET_JAVA_OPTS="-XX:DumpLoadedClassList=$work/classes.list" \
     ./jdarknet classify cfg/tiny.cfg "$work/tiny.weights" data/dog.jpg >>"$work/log" 2>&1 \
     || give_up "the sample run failed"
+# Without the lambdas that implement picocli's interfaces: archiving one links the interface at dump
+# time, and Java 17 then leaves that interface and picocli's CommandLine (classes older than Java 6's
+# format, which it only archives unlinked) out of the archive. Those few lambdas are made at run time.
+grep -v '^@lambda-proxy .*picocli/' "$work/classes.list" >"$work/archived.list"
 # The class path as the launcher spells it (the jar's absolute path); the archive is used only with it.
-java -Xshare:dump -XX:SharedClassListFile="$work/classes.list" -XX:SharedArchiveFile="$work/jdarknet.jsa" \
+java -Xshare:dump -XX:SharedClassListFile="$work/archived.list" -XX:SharedArchiveFile="$work/jdarknet.jsa" \
     -cp "$(pwd -P)/target/jdarknet.jar" >>"$work/log" 2>&1 || give_up "the dump failed"
 # A truncated archive crashes the JVM that maps it, so it must map cleanly before it is used.
 java -XX:SharedArchiveFile="$work/jdarknet.jsa" -Xshare:on -jar "$(pwd -P)/target/jdarknet.jar" --version \

@@ -29,7 +29,11 @@ set -- $quick_start ${JDARKNET_JAVA_OPTS:-} -Djdarknet.home="$home" -jar "$home/
 # The classes a classify run loads, parsed and verified by `make` (scripts/cds-archive.sh): the
 # JVM maps them instead, and a one-image classify starts sooner. It ignores an archive
 # that does not fit this jar or JDK; the -Xlog option keeps it from saying so on stdout.
+# Debian's Java 17 maps archives at a random address and then rewrites every pointer in them
+# (ArchiveRelocationMode=1); mode 0 maps this one where it was dumped, unless that address is
+# taken, and spares each start the rewriting (docs/benchmarks.md).
 if [ -f "$archive" ]; then
-    set -- -XX:SharedArchiveFile="$archive" -Xlog:cds=off,cds+dynamic=off "$@"
+    set -- -XX:SharedArchiveFile="$archive" -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 \
+        -Xlog:cds=off,cds+dynamic=off "$@"
 fi
 exec java "$@"

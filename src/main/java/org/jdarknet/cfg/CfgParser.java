@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.jdarknet.Text;
 
 /**
@@ -24,6 +25,8 @@ import org.jdarknet.Text;
  * starts a comment (darknet would make it part of the value and, for numbers, silently ignore it).
  */
 public final class CfgParser {
+    /** Darknet drops whitespace from section names and keys; compiled once, not per line (a cfg has hundreds). */
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     /** Section names darknet accepts, mapped to the canonical name jdarknet uses. */
     private static final Map<String, String> SECTION_ALIASES = Map.ofEntries(
             Map.entry("net", "net"), Map.entry("network", "net"),
@@ -147,7 +150,7 @@ public final class CfgParser {
     }
 
     private static String sectionType(Path file, int lineNumber, String line) {
-        String compact = line.replaceAll("\\s+", "");
+        String compact = WHITESPACE.matcher(line).replaceAll("");
         if (compact.indexOf(']') != compact.length() - 1) {
             throw new CfgException(file, lineNumber, null, "malformed section header '" + Text.excerpt(line) + "'; expected [name]");
         }
@@ -169,7 +172,7 @@ public final class CfgParser {
         if (equals < 0) {
             throw new CfgException(file, lineNumber, null, "expected key=value, found '" + Text.excerpt(line) + "'");
         }
-        String key = line.substring(0, equals).replaceAll("\\s+", "");
+        String key = WHITESPACE.matcher(line.substring(0, equals)).replaceAll("");
         String value = line.substring(equals + 1).strip();
         if (key.isEmpty()) {
             throw new CfgException(file, lineNumber, null, "missing key before '=' in '" + Text.excerpt(line) + "'");

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.jdarknet.Text;
 
 /**
@@ -19,6 +20,8 @@ import org.jdarknet.Text;
  * naming the file, line and key, and keys nobody asked for can be listed as unused.
  */
 public final class CfgSection {
+    /** A decimal number as a cfg may write one; compiled once, not per value (a cfg has hundreds). */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private final Path file;
     private final String type;
     private final int line;
@@ -163,7 +166,7 @@ public final class CfgSection {
 
     private float parseFloat(CfgOption option, String text) {
         String number = text.strip();
-        if (!number.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+        if (!DECIMAL.matcher(number).matches()) {
             throw new CfgException(file, option.line(), option.key(),
                     "expected a number, found '" + Text.excerpt(number) + "'");
         }

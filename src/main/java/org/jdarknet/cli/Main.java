@@ -20,6 +20,12 @@ public final class Main {
             ExportCommand.class, CompletionCommand.class);
     private static final Set<String> COMPUTING = Set.of("classify", "classifier", "train", "valid", "benchmark",
             "calibrate");
+    /**
+     * Picocli's converters for types no jdarknet option has: registering them loads and
+     * initialises their classes (java.time's formatters among them) on every start, which a
+     * one-image {@code classify} notices (docs/benchmarks.md).
+     */
+    static final String UNUSED_CONVERTERS = "java\\.(sql|time)\\..*";
 
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
             description = "Print details (layer table, backend, preprocessing) and stack traces on errors.")
@@ -35,6 +41,7 @@ public final class Main {
     public static int run(String... args) {
         CommandLinePeek peek = new CommandLinePeek(args);
         startLoadingBackend(peek);
+        System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
         CommandLine commandLine = new CommandLine(new Main());
         subcommandsFor(peek).forEach(commandLine::addSubcommand);
         return execute(commandLine, args);

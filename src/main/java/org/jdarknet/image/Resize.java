@@ -10,43 +10,54 @@ public final class Resize {
     private Resize() {
     }
 
-    /** Darknet's {@code resize_image}: bilinear with the first and last pixels mapped onto each other. */
+    /**
+     * Darknet's {@code resize_image}: bilinear with the first and last pixels mapped onto each other.
+     * The loops index the planes' rows directly: the first image of a process is resized before the
+     * JIT has compiled anything, and each call through {@link FloatImage#get} costs the interpreter more.
+     */
     public static FloatImage bilinear(FloatImage image, int width, int height) {
-        FloatImage horizontal = FloatImage.filled(width, image.height(), image.channels(), 0);
-        float widthScale = (float) (image.width() - 1) / (width - 1);
-        for (int k = 0; k < image.channels(); k++) {
-            for (int r = 0; r < image.height(); r++) {
-                for (int c = 0; c < width; c++) {
-                    float value;
-                    if (c == width - 1 || image.width() == 1) {
-                        value = image.get(image.width() - 1, r, k);
-                    } else {
-                        float sx = c * widthScale;
-                        int ix = (int) sx;
-                        float dx = sx - ix;
-                        value = (1 - dx) * image.get(ix, r, k) + dx * image.get(ix + 1, r, k);
-                    }
-                    horizontal.set(c, r, k, value);
+        int sourceWidth = image.width();
+        int sourceHeight = image.height();
+        float[] source = image.data();
+        FloatImage horizontal = FloatImage.filled(width, sourceHeight, image.channels(), 0);
+        float[] across = horizontal.data();
+        float widthScale = (float) (sourceWidth - 1) / (width - 1);
+        for (int row = 0; row < image.channels() * sourceHeight; row++) {
+            int from = row * sourceWidth;
+            int to = row * width;
+            for (int c = 0; c < width; c++) {
+                float value;
+                if (c == width - 1 || sourceWidth == 1) {
+                    value = source[from + sourceWidth - 1];
+                } else {
+                    float sx = c * widthScale;
+                    int ix = (int) sx;
+                    float dx = sx - ix;
+                    value = (1 - dx) * source[from + ix] + dx * source[from + ix + 1];
                 }
+                across[to + c] = value;
             }
         }
         FloatImage resized = FloatImage.filled(width, height, image.channels(), 0);
+        float[] result = resized.data();
         // For one output row darknet divides by zero and then reads outside the image (row
         // (int) NaN); we take the first row, which its formula gives for any finite scale.
-        float heightScale = height == 1 ? 0 : (float) (image.height() - 1) / (height - 1);
+        float heightScale = height == 1 ? 0 : (float) (sourceHeight - 1) / (height - 1);
         for (int k = 0; k < image.channels(); k++) {
             for (int r = 0; r < height; r++) {
                 float sy = r * heightScale;
                 int iy = (int) sy;
                 float dy = sy - iy;
+                int from = (k * sourceHeight + iy) * width;
+                int to = (k * height + r) * width;
                 for (int c = 0; c < width; c++) {
-                    resized.set(c, r, k, (1 - dy) * horizontal.get(c, iy, k));
+                    result[to + c] = (1 - dy) * across[from + c];
                 }
-                if (r == height - 1 || image.height() == 1) {
+                if (r == height - 1 || sourceHeight == 1) {
                     continue;
                 }
                 for (int c = 0; c < width; c++) {
-                    resized.set(c, r, k, resized.get(c, r, k) + dy * horizontal.get(c, iy + 1, k));
+                    result[to + c] += dy * across[from + width + c];
                 }
             }
         }
@@ -117,9 +128,8 @@ public final class Resize {
     private static void embed(FloatImage source, FloatImage destination, int dx, int dy) {
         for (int k = 0; k < source.channels(); k++) {
             for (int y = 0; y < source.height(); y++) {
-                for (int x = 0; x < source.width(); x++) {
-                    destination.set(dx + x, dy + y, k, source.get(x, y, k));
-                }
+                System.arraycopy(source.data(), (k * source.height() + y) * source.width(), destination.data(),
+                        (k * destination.height() + dy + y) * destination.width() + dx, source.width());
             }
         }
     }

@@ -51,6 +51,8 @@ public final class WeightsReader {
      * network with one would print infinities or NaN instead of failing here.
      */
     static final float LARGEST_PLAUSIBLE = (float) Math.sqrt(Float.MAX_VALUE);
+    /** Values {@link Loading#checkValues} checks at a time: large enough for few copies, small enough to stay in cache. */
+    private static final int CHECK_CHUNK = 1 << 14;
 
     private WeightsReader() {
     }
@@ -119,6 +121,8 @@ public final class WeightsReader {
         private final ByteBuffer buffer;
         private final long unreadBytes;
         private final boolean allowPartial;
+        /** Where {@link #checkValues} copies the values it checks. */
+        private final float[] chunk = new float[CHECK_CHUNK];
 
         Loading(Network network, Path file, ByteBuffer buffer, long unreadBytes, boolean allowPartial) {
             this.network = network;
@@ -213,23 +217,35 @@ public final class WeightsReader {
         /**
          * Values that would make every answer NaN or infinite: not finite, or too large for a
          * product to stay finite; for a variance, also negative. The first such value is named by
-         * layer, tensor and byte offset.
+         * layer, tensor and byte offset. The values are copied a chunk at a time into an array and
+         * checked there: a process checks its first file before the JIT has compiled this loop,
+         * and the interpreter runs through an array several times faster than through
+         * {@link FloatBuffer#get(int)}.
          */
         private void checkValues(Layer layer, Parameter parameter, FloatBuffer values, int offset) {
             boolean variance = parameter.name().equals("rolling_variance");
-            for (int i = 0; i < values.limit(); i++) {
-                float value = values.get(i);
-                if (Math.abs(value) <= LARGEST_PLAUSIBLE && !(variance && value < 0)) {
-                    continue;
+            for (int start = 0; start < values.limit(); start += chunk.length) {
+                int length = Math.min(chunk.length, values.limit() - start);
+                values.get(start, chunk, 0, length);
+                for (int i = 0; i < length; i++) {
+                    float value = chunk[i];
+                    if (!(Math.abs(value) <= LARGEST_PLAUSIBLE) || (variance && value < 0)) { // NaN fails the first test
+                        throw implausible(layer, parameter, start + i, value, variance, offset);
+                    }
                 }
-                String problem = variance && !(value >= 0 && value < Float.POSITIVE_INFINITY)
-                        ? "which no variance can be; these weights do not fit this cfg"
-                        : !Float.isFinite(value) ? "which no network can compute with; a corrupt file?"
-                        : "so large that products with it overflow (trained values stay far below "
-                                + String.format(Locale.ROOT, "%.1e", LARGEST_PLAUSIBLE) + "); a corrupt file?";
-                throw new WeightsException(file, "layer " + layer.index() + " (" + layer.kind() + "): "
-                        + parameter.name() + "[" + i + "] at byte " + (offset + 4L * i) + " is " + value + ", " + problem);
             }
+        }
+
+        private WeightsException implausible(Layer layer, Parameter parameter, int index, float value, boolean variance,
+                                             int offset) {
+            String problem = variance && !(value >= 0 && value < Float.POSITIVE_INFINITY)
+                    ? "which no variance can be; these weights do not fit this cfg"
+                    : !Float.isFinite(value) ? "which no network can compute with; a corrupt file?"
+                    : "so large that products with it overflow (trained values stay far below "
+                            + String.format(Locale.ROOT, "%.1e", LARGEST_PLAUSIBLE) + "); a corrupt file?";
+            return new WeightsException(file, "layer " + layer.index() + " (" + layer.kind() + "): "
+                    + parameter.name() + "[" + index + "] at byte " + (offset + 4L * index) + " is " + value + ", "
+                    + problem);
         }
     }
 
