@@ -32,7 +32,8 @@ grep -v '^@lambda-proxy .*picocli/' "$work/classes.list" >"$work/archived.list"
 # The class path as the launcher spells it (the jar's absolute path); the archive is used only with it.
 java -Xshare:dump -XX:SharedClassListFile="$work/archived.list" -XX:SharedArchiveFile="$work/jdarknet.jsa" \
     -cp "$(pwd -P)/target/jdarknet.jar" >>"$work/log" 2>&1 || give_up "the dump failed"
-# A truncated archive crashes the JVM that maps it, so it must map cleanly before it is used.
-java -XX:SharedArchiveFile="$work/jdarknet.jsa" -Xshare:on -jar "$(pwd -P)/target/jdarknet.jar" --version \
+# A truncated archive crashes the JVM that maps it, so it must map cleanly before it is used, with
+# the options the launcher maps it with (a JDK without ArchiveRelocationMode gets no archive).
+java -XX:SharedArchiveFile="$work/jdarknet.jsa" -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Xshare:on -jar "$(pwd -P)/target/jdarknet.jar" --version \
     >>"$work/log" 2>&1 || give_up "the archive does not load"
 mv "$work/jdarknet.jsa" "$archive"
