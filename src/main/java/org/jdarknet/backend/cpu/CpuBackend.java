@@ -162,6 +162,13 @@ public final class CpuBackend extends ReferenceFallback {
         return new ActivationTensor(dnnl.layout(shape), dnnl);
     }
 
+    /** In int8, signed bytes for the int8 convolutions writing and reading it ({@link Int8Convolution}). */
+    @Override
+    public Tensor allocateQuantised(Shape shape, float range) {
+        return dnnl.precision() == Precision.INT8 ? ActivationTensor.quantised(dnnl.layout(shape), range, dnnl)
+                : allocate(shape);
+    }
+
     @Override
     public Tensor allocateParameter(Shape shape) {
         return new ParameterTensor(shape);
