@@ -1,6 +1,7 @@
 package org.jdarknet.net;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.jdarknet.backend.Tensor;
 import org.jdarknet.calibration.ConvolutionRanges;
 import org.jdarknet.layers.ConvolutionalLayer;
 import org.jdarknet.layers.Layer;
+import org.jdarknet.layers.MaxpoolLayer;
 import org.jdarknet.layers.OutputPlacement;
 
 /**
@@ -17,8 +19,10 @@ import org.jdarknet.layers.OutputPlacement;
  * to the next one already quantised ({@link Backend#allocateQuantised}): a convolution quantised
  * in int8 whose output nothing reads but the next layer, itself a quantised convolution (no route
  * takes it, no shortcut adds it, it is not placed in a route's output), writes it with the next
- * one's input range, the range calibrated for exactly that tensor. Every other output is placed
- * as {@code routes} places it.
+ * one's input range, the range calibrated for exactly that tensor. Max-pools may lie between the
+ * two, each read only by the next layer: they pool the integers, all with the last convolution's
+ * range (a max-pool's largest outputs are its input's, and a value it drops may saturate without
+ * changing what it keeps). Every other output is placed as {@code routes} places it.
  */
 final class QuantisedHandoffs implements OutputPlacement, AutoCloseable {
     private final ConcatenationPlan routes;
@@ -42,11 +46,10 @@ final class QuantisedHandoffs implements OutputPlacement, AutoCloseable {
                                   Backend backend) {
         QuantisedHandoffs plan = new QuantisedHandoffs(routes);
         try {
-            Map<Integer, Integer> reads = ShortcutPlan.otherReads(sketch);
-            for (int index = 0; index + 1 < sketch.size(); index++) {
-                if (handsOff(sketch, ranges, index) && !reads.containsKey(index) && routes.output(index) == null) {
-                    plan.outputs.put(index, backend.allocateQuantised(sketch.get(index).outputShape(),
-                            ranges.inputRange(index + 1)));
+            float[] handed = handOffRanges(sketch, ranges, routes);
+            for (int index = 0; index < handed.length; index++) {
+                if (!Float.isNaN(handed[index])) {
+                    plan.outputs.put(index, backend.allocateQuantised(sketch.get(index).outputShape(), handed[index]));
                 }
             }
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -54,15 +57,41 @@ final class QuantisedHandoffs implements OutputPlacement, AutoCloseable {
             throw e;
         }
         if (!plan.outputs.isEmpty()) {
-            Log.detail("int8: " + plan.outputs.size() + " convolutions hand their output quantised to the next");
+            Log.detail("int8: " + plan.outputs.size() + " outputs of convolutions and max-pools handed on quantised");
         }
         return plan;
     }
 
-    /** Whether layer {@code index} and the next are both convolutions quantised in int8. */
-    private static boolean handsOff(List<Layer> sketch, ConvolutionRanges ranges, int index) {
-        return sketch.get(index) instanceof ConvolutionalLayer && sketch.get(index + 1) instanceof ConvolutionalLayer
-                && !Float.isNaN(ranges.inputRange(index)) && !Float.isNaN(ranges.inputRange(index + 1));
+    /**
+     * Per layer, the range its output is handed on quantised with, or NaN. Back from the end, an
+     * output read only by the next layer takes that layer's input range when it is a quantised
+     * convolution, or the range of a max-pool's own output; then, forward, a max-pool whose input
+     * is not handed on keeps floats.
+     */
+    private static float[] handOffRanges(List<Layer> sketch, ConvolutionRanges ranges, ConcatenationPlan routes) {
+        Map<Integer, Integer> reads = ShortcutPlan.otherReads(sketch);
+        float[] handed = new float[sketch.size()];
+        Arrays.fill(handed, Float.NaN);
+        for (int index = sketch.size() - 2; index >= 0; index--) {
+            Layer layer = sketch.get(index);
+            Layer next = sketch.get(index + 1);
+            boolean writer = layer instanceof MaxpoolLayer || quantised(layer, ranges, index);
+            if (writer && !reads.containsKey(index) && routes.output(index) == null) {
+                handed[index] = quantised(next, ranges, index + 1) ? ranges.inputRange(index + 1)
+                        : next instanceof MaxpoolLayer ? handed[index + 1] : Float.NaN;
+            }
+        }
+        for (int index = 0; index < handed.length; index++) {
+            if (sketch.get(index) instanceof MaxpoolLayer && (index == 0 || Float.isNaN(handed[index - 1]))) {
+                handed[index] = Float.NaN;
+            }
+        }
+        return handed;
+    }
+
+    /** Whether layer {@code index} is a convolution quantised in int8. */
+    private static boolean quantised(Layer layer, ConvolutionRanges ranges, int index) {
+        return layer instanceof ConvolutionalLayer && !Float.isNaN(ranges.inputRange(index));
     }
 
     @Override

@@ -67,6 +67,11 @@ final class ActivationTensor extends CpuTensor {
         return Descriptors.int8(layout.format().tag(), shape.n(), shape.c(), shape.h(), shape.w());
     }
 
+    /** oneDNN's description of {@link #stored}: floats in the layout, or its signed bytes. */
+    memory.desc storedDescriptor() {
+        return quantised() ? integerDescriptor(layout) : layout.descriptor();
+    }
+
     /** Whether this holds signed bytes for the next int8 convolution rather than floats. */
     boolean quantised() {
         return !Float.isNaN(range);

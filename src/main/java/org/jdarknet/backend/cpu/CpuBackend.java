@@ -213,7 +213,12 @@ public final class CpuBackend extends ReferenceFallback {
 
     @Override
     public void maxPool(PoolSpec spec, Tensor input, Tensor output) {
-        if (!pooling.max(spec, ActivationTensor.of(input), ActivationTensor.of(output))) {
+        ActivationTensor source = ActivationTensor.of(input);
+        if (!pooling.max(spec, source, ActivationTensor.of(output))) {
+            if (source.quantised()) {
+                throw new IllegalArgumentException("max-pool " + spec + " has windows outside the image: it cannot"
+                        + " pool an int8 hand-off");
+            }
             super.maxPool(spec, input, output);
         }
     }

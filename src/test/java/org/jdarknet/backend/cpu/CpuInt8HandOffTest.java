@@ -1,5 +1,6 @@
 package org.jdarknet.backend.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.BackendPair;
 import org.jdarknet.backend.ConvolutionSpec;
+import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Quantization;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
+import org.jdarknet.backend.reference.ReferenceBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,6 +85,44 @@ class CpuInt8HandOffTest {
                         : Math.abs(alpha) * expected.tight()[i] + 1e-6 * (Math.abs(value) + Math.abs(beta * from[i])) + 1e-6;
                 assertTrue(Math.abs(value - actual[i]) <= bound, "output " + i + ": " + actual[i]
                         + ", the integer arithmetic gives " + value);
+            }
+        }
+    }
+
+    /**
+     * A max-pool between the two (darknet19's and tiny's blocks) pools the integers: its bytes are
+     * the largest of each window of the writer's, as the reference backend's max-pool of their
+     * values finds them exactly, and the reader convolves those.
+     */
+    @ParameterizedTest
+    @CsvSource({"16, 3, 32, 2, 2, 1", "8, 1, 16, 3, 1, 2"})
+    void aMaxPoolBetweenPoolsTheIntegers(int channels, int size, int filters, int window, int stride, int padding) {
+        ConvolutionCase first = layer(new Shape(1, channels, 12, 12), filters, size, Activation.LEAKY, 5);
+        PoolSpec pool = new PoolSpec(first.spec().output(), window, stride, padding);
+        ConvolutionCase second = layer(pool.output(), 8, 3, Activation.LEAKY, 13);
+        float range = first.inputRange();
+        float handOffRange = largest(Int8Arithmetic.emulate(first, range, halvesWeights()).values());
+        try (Tensor in = int8.allocate(first.spec().input());
+             Tensor handOff = int8.allocateQuantised(first.spec().output(), handOffRange);
+             Tensor pooled = int8.allocateQuantised(pool.output(), handOffRange);
+             Tensor out = int8.allocate(second.spec().output());
+             ReferenceBackend reference = new ReferenceBackend();
+             Tensor referenceIn = reference.allocate(pool.input());
+             Tensor referenceOut = reference.allocate(pool.output())) {
+            int8.upload(first.input(), in);
+            first.withSpec(first.spec().withInputRange(range)).forward(int8, in, handOff, null);
+            int8.maxPool(pool, handOff, pooled);
+            reference.upload(int8.download(handOff), referenceIn);
+            reference.maxPool(pool, referenceIn, referenceOut);
+            float[] values = int8.download(pooled);
+            assertArrayEquals(reference.download(referenceOut), values, "the largest integers of each window");
+            second.withInput(values).withSpec(second.spec().withInputRange(handOffRange)).forward(int8, pooled, out, null);
+            Int8Arithmetic.Result expected = Int8Arithmetic.emulate(second.withInput(values), handOffRange,
+                    halvesWeights());
+            float[] actual = int8.download(out);
+            for (int i = 0; i < actual.length; i++) {
+                assertTrue(Math.abs(expected.values()[i] - actual[i]) <= expected.tight()[i], "output " + i + ": "
+                        + actual[i] + ", the integer arithmetic gives " + expected.values()[i]);
             }
         }
     }
