@@ -37,8 +37,8 @@ import org.jdarknet.backend.Tensor;
  * backend warns). In {@link Precision#INT8} convolutions with a calibrated input range compute on
  * 8-bit integers ({@link Int8Convolution}), with activations in the layout oneDNN's int8 kernels
  * write; the others, the connected layers and everything else compute in fp32. Activations stay
- * fp32 in memory in every precision, but the int8 hand-off from one such convolution to the next
- * ({@link #allocateQuantised}), and training refuses any but fp32.
+ * fp32 in memory in every precision, but the int8 hand-off from one such convolution to the next,
+ * through any max-pools between ({@link #allocateQuantised}), and training refuses any but fp32.
  *
  * <p>Creating the backend loads the native libraries (a noticeable part of a one-image classify; see
  * {@link #unavailableReason()} to find out first whether they load at all).
