@@ -181,6 +181,23 @@ public interface Backend extends AutoCloseable {
     Tensor allocate(Shape shape);
 
     /**
+     * An activation tensor for the output of a convolution that only the next convolution reads,
+     * both quantised in int8 with {@code range} ({@link ConvolutionSpec#inputRange} of the reader:
+     * the calibrated largest |value| of this tensor); or, between them, of max-pools that only the
+     * next layer reads, with the range of the convolution after the last one. A backend computing
+     * the convolutions in int8 may store it in 8 bits, {@link Quantization#activationScale} steps
+     * saturated as {@link Quantization#quantize} rounds them: the writer quantises its output as it
+     * computes it, a max-pool takes the largest integers (quantising keeps the order), and the
+     * reader takes the integers as its quantised input, the passes between them saved. Such a
+     * tensor is only written by its convolution or max-pool, read by the next one, and
+     * {@link #download}ed (the values it holds, each a whole number of steps); nothing else may use
+     * it. Every other backend gives a tensor of {@link #allocate}, which the default does.
+     */
+    default Tensor allocateQuantised(Shape shape, float range) {
+        return allocate(shape);
+    }
+
+    /**
      * A new zero-filled tensor for learned values (weights, biases, batch-norm values) and their
      * gradients. A backend may keep these unlike activations (the cpu backend keeps them in plain
      * order and derives folded, reordered copies, which it rebuilds when the values change).

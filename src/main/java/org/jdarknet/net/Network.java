@@ -46,12 +46,12 @@ public final class Network implements AutoCloseable {
     private final Tensor input;
     private final Layer outputLayer;
     private final Tensor truth;
-    private final ConcatenationPlan concatenations;
+    private final QuantisedHandoffs placement;
     private SplittableRandom random = new SplittableRandom();
     private long seen;
 
     private Network(Path cfgFile, NetConfig config, Backend backend, List<Layer> layers, Tensor input, boolean training,
-                    ConcatenationPlan concatenations) {
+                    QuantisedHandoffs placement) {
         this.cfgFile = cfgFile;
         this.config = config;
         this.backend = backend;
@@ -59,7 +59,7 @@ public final class Network implements AutoCloseable {
         this.input = input;
         this.outputLayer = lastNonCost(layers);
         this.truth = training ? backend.allocate(outputLayer.outputShape()) : null;
-        this.concatenations = concatenations;
+        this.placement = placement;
     }
 
     /**
@@ -106,6 +106,7 @@ public final class Network implements AutoCloseable {
         List<Layer> layers = new ArrayList<>();
         Tensor input = null;
         ConcatenationPlan concatenations = null;
+        QuantisedHandoffs placement = null;
         try {
             backend.prepare(traits(sketch, training));
             input = backend.allocate(shape);
@@ -113,15 +114,19 @@ public final class Network implements AutoCloseable {
                     : ConvolutionRanges.of(calibration, sections.subList(1, sections.size()).stream().map(CfgSection::type).toList());
             concatenations = training ? ConcatenationPlan.none() : ConcatenationPlan.make(sketch, backend);
             ShortcutPlan shortcuts = training ? ShortcutPlan.none() : ShortcutPlan.make(sketch, concatenations);
-            buildLayers(sections, backend, shape, config, training, ranges, concatenations, shortcuts, layers,
+            placement = training ? QuantisedHandoffs.none(concatenations)
+                    : QuantisedHandoffs.make(sketch, ranges, concatenations, backend);
+            buildLayers(sections, backend, shape, config, training, ranges, placement, shortcuts, layers,
                     (section, layer) -> section.warnAboutLeftovers(Log::warn));
             if (calibration != null) {
                 calibration.requireFits(cfgFile, shape, layers);
             }
-            return new Network(cfgFile, config, backend, layers, input, training, concatenations);
+            return new Network(cfgFile, config, backend, layers, input, training, placement);
         } catch (RuntimeException | OutOfMemoryError e) {
             layers.forEach(Layer::close);
-            if (concatenations != null) {
+            if (placement != null) {
+                placement.close();
+            } else if (concatenations != null) {
                 concatenations.close();
             }
             if (input != null) {
@@ -367,7 +372,7 @@ public final class Network implements AutoCloseable {
     @Override
     public void close() {
         layers.forEach(Layer::close);
-        concatenations.close();
+        placement.close();
         input.close();
         if (truth != null) {
             truth.close();

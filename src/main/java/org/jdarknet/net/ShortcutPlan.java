@@ -63,7 +63,7 @@ final class ShortcutPlan implements ShortcutFusion {
     }
 
     /** How often each layer's output is read other than as the next layer's input: by routes and shortcuts. */
-    private static Map<Integer, Integer> otherReads(List<Layer> sketch) {
+    static Map<Integer, Integer> otherReads(List<Layer> sketch) {
         Map<Integer, Integer> reads = new HashMap<>();
         for (Layer layer : sketch) {
             if (layer instanceof RouteLayer route) {

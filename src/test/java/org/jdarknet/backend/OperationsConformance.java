@@ -128,6 +128,9 @@ public abstract class OperationsConformance extends BackendConformance {
         "20, 5, 5, 20, 5, 5, 0.5, -2",    // padded channels, darknet's alpha and beta
         "64, 8, 8, 16, 16, 16, 1, 1",     // from is larger: sampled every 2nd cell, 16 common channels
         "16, 16, 16, 64, 8, 8, 1, 1",     // from is smaller: added at every 2nd cell of the output
+        "16, 8, 8, 64, 8, 8, 1, 1",       // only channels differ (a resnet stage's first block)
+        "64, 8, 8, 16, 8, 8, 0.5, 2",     // only channels differ, from the wider
+        "12, 6, 6, 20, 6, 6, 1, 1",       // only channels differ, not in whole blocks of 8
         "3, 12, 12, 21, 6, 6, 1, 1",      // planar into padded blocks
         "21, 6, 6, 5, 3, 3, 1, 0.5"})
     void shortcutAddsAsDarknetDoes(int fromC, int fromH, int fromW, int outC, int outH, int outW, float alpha, float beta) {

@@ -1,9 +1,12 @@
 package org.jdarknet.backend.cpu;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
+import org.jdarknet.backend.Quantization;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 
@@ -17,12 +20,15 @@ final class ActivationTensor extends CpuTensor {
     private final ActivationTensor parent;
     private memory memory;
     private final FloatBuffer values;
+    /** NaN for floats; else the range whose steps the tensor holds as signed bytes ({@link #quantised}). */
+    private final float range;
 
     ActivationTensor(Layout layout, Dnnl dnnl) {
         this.layout = layout;
         this.parent = null;
         this.memory = dnnl.allocate(layout.descriptor());
         this.values = new FloatPointer(memory.get_data_handle()).capacity(layout.bufferSize()).asBuffer();
+        this.range = Float.NaN;
     }
 
     private ActivationTensor(ActivationTensor parent, Layout layout) {
@@ -31,6 +37,49 @@ final class ActivationTensor extends CpuTensor {
         memory whole = parent.memory();
         this.memory = new memory(layout.descriptor(), whole.get_engine(), whole.get_data_handle());
         this.values = parent.values;
+        this.range = Float.NaN;
+    }
+
+    private ActivationTensor(Layout layout, float range, Dnnl dnnl) {
+        this.layout = layout;
+        this.parent = null;
+        this.memory = dnnl.allocate(integerDescriptor(layout));
+        this.values = null;
+        this.range = range;
+    }
+
+    /**
+     * A tensor holding its values as signed bytes, steps of {@code range}'s activation scale, in
+     * {@code layout}'s order ({@code Backend.allocateQuantised}): written and read only by int8
+     * convolutions, which take it as their quantised output or input ({@link #stored}), and
+     * downloaded.
+     */
+    static ActivationTensor quantised(Layout layout, float range, Dnnl dnnl) {
+        if (layout.isView() || layout.paddedChannels() != layout.shape().c()) {
+            throw new IllegalArgumentException("no quantised tensor in " + layout);
+        }
+        return new ActivationTensor(layout, range, dnnl);
+    }
+
+    /** {@code layout}'s dimensions and order, as signed bytes. */
+    static memory.desc integerDescriptor(Layout layout) {
+        Shape shape = layout.shape();
+        return Descriptors.int8(layout.format().tag(), shape.n(), shape.c(), shape.h(), shape.w());
+    }
+
+    /** oneDNN's description of {@link #stored}: floats in the layout, or its signed bytes. */
+    memory.desc storedDescriptor() {
+        return quantised() ? integerDescriptor(layout) : layout.descriptor();
+    }
+
+    /** Whether this holds signed bytes for the next int8 convolution rather than floats. */
+    boolean quantised() {
+        return !Float.isNaN(range);
+    }
+
+    /** The largest |value| a quantised tensor's bytes step through; NaN for floats. */
+    float range() {
+        return range;
     }
 
     /**
@@ -97,7 +146,17 @@ final class ActivationTensor extends CpuTensor {
         return layout;
     }
 
+    /** The buffer of floats; a quantised tensor has none, as only int8 convolutions may use it. */
     memory memory() {
+        if (quantised()) {
+            throw new IllegalStateException("tensor " + layout.shape() + " holds 8-bit integers that only the int8"
+                    + " convolutions writing and reading it may use");
+        }
+        return stored();
+    }
+
+    /** The buffer, of floats or, {@link #quantised}, of signed bytes. */
+    memory stored() {
         if (memory == null || parent != null && parent.memory == null) {
             throw new IllegalStateException("tensor " + layout.shape() + " used after close()");
         }
@@ -110,6 +169,24 @@ final class ActivationTensor extends CpuTensor {
         return values;
     }
 
+    /** A quantised tensor's values in darknet's NCHW order: each byte times the scale. */
+    float[] dequantised() {
+        Shape shape = layout.shape();
+        ByteBuffer bytes = new BytePointer(stored().get_data_handle()).capacity(layout.bufferSize()).asBuffer();
+        float scale = Quantization.activationScale(range);
+        float[] values = new float[shape.size()];
+        int points = shape.h() * shape.w();
+        int next = 0;
+        for (int n = 0; n < shape.n(); n++) {
+            for (int c = 0; c < shape.c(); c++) {
+                for (int i = 0, at = layout.plane(n, c); i < points; i++, at += layout.pointStride()) {
+                    values[next++] = bytes.get(at) * scale;
+                }
+            }
+        }
+        return values;
+    }
+
     @Override
     void upload(FloatBuffer values, Kernels kernels) {
         kernels.transfers().upload(values, this);
@@ -117,7 +194,7 @@ final class ActivationTensor extends CpuTensor {
 
     @Override
     float[] download(Kernels kernels) {
-        return kernels.transfers().download(this);
+        return quantised() ? dequantised() : kernels.transfers().download(this);
     }
 
     @Override
@@ -151,7 +228,7 @@ final class ActivationTensor extends CpuTensor {
 
     @Override
     public String toString() {
-        return "ActivationTensor[" + layout.shape() + " " + layout.format()
+        return "ActivationTensor[" + layout.shape() + " " + layout.format() + (quantised() ? " int8" : "")
                 + (parent == null ? "" : " view from channel " + layout.firstChannel() + " of " + parent.shape()) + "]";
     }
 }

@@ -41,7 +41,8 @@ import org.jdarknet.backend.Tensor;
  * backend warns). In {@link Precision#INT8} convolutions with a calibrated input range compute on
  * 8-bit integers ({@link Int8Convolution}), with activations in the layout oneDNN's int8 kernels
  * write; the others, the connected layers and everything else compute in fp32. Activations stay
- * fp32 in memory in every precision, and training refuses any but fp32.
+ * fp32 in memory in every precision, but the int8 hand-off from one such convolution to the next,
+ * through any max-pools between ({@link #allocateQuantised}), and training refuses any but fp32.
  *
  * <p>Creating the backend loads the native libraries (a noticeable part of a one-image classify; see
  * {@link #unavailableReason()} to find out first whether they load at all).
@@ -181,6 +182,13 @@ public final class CpuBackend extends ReferenceFallback {
         return new ActivationTensor(dnnl.layout(shape), dnnl);
     }
 
+    /** In int8, signed bytes for the int8 convolutions writing and reading it ({@link Int8Convolution}). */
+    @Override
+    public Tensor allocateQuantised(Shape shape, float range) {
+        return dnnl.precision() == Precision.INT8 ? ActivationTensor.quantised(dnnl.layout(shape), range, dnnl)
+                : allocate(shape);
+    }
+
     @Override
     public Tensor allocateParameter(Shape shape) {
         return new ParameterTensor(shape);
@@ -224,7 +232,12 @@ public final class CpuBackend extends ReferenceFallback {
 
     @Override
     public void maxPool(PoolSpec spec, Tensor input, Tensor output) {
-        if (!pooling.max(spec, ActivationTensor.of(input), ActivationTensor.of(output))) {
+        ActivationTensor source = ActivationTensor.of(input);
+        if (!pooling.max(spec, source, ActivationTensor.of(output))) {
+            if (source.quantised()) {
+                throw new IllegalArgumentException("max-pool " + spec + " has windows outside the image: it cannot"
+                        + " pool an int8 hand-off");
+            }
             super.maxPool(spec, input, output);
         }
     }

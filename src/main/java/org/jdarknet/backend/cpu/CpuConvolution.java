@@ -11,6 +11,7 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.primitive_desc;
+import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
@@ -51,8 +52,22 @@ final class CpuConvolution implements Convolution {
         this.backward = new LinearBackward(this::backwardWeights, this::backwardData);
     }
 
-    /** A forward primitive's variant: its epilogue, and the layouts it reads and writes (either may be a channel view). */
-    private record Forward(Epilogue epilogue, Layout input, Layout output) {
+    /**
+     * A forward primitive's variant: its epilogue, the layouts it reads and writes (either may be a
+     * channel view), and the ranges of quantised tensors it reads or writes (NaN: floats).
+     */
+    private record Forward(Epilogue epilogue, Layout input, Layout output, float inputRange, float outputRange) {
+        Forward withoutResidual() {
+            return new Forward(epilogue.withoutResidual(), input, output, inputRange, outputRange);
+        }
+
+        Forward withFloatOutput() {
+            return new Forward(epilogue, input, output, inputRange, Float.NaN);
+        }
+
+        boolean quantised() {
+            return !Float.isNaN(inputRange) || !Float.isNaN(outputRange);
+        }
     }
 
     @Override
@@ -64,8 +79,9 @@ final class CpuConvolution implements Convolution {
     public void forward(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
         ActivationTensor source = ActivationTensor.requireValues(input, this.input, "convolution input");
         ActivationTensor destination = ActivationTensor.requireValues(output, this.output, "convolution output");
-        fused.computeIfAbsent(new Forward(epilogue, source.layout(), destination.layout()), this::create)
-                .forward(source.memory(), ParameterTensor.of(weights), epilogue, destination.memory(), destination);
+        fused.computeIfAbsent(new Forward(epilogue, source.layout(), destination.layout(), source.range(),
+                        destination.range()), this::create)
+                .forward(source.stored(), ParameterTensor.of(weights), epilogue, destination.stored(), destination);
     }
 
     @Override
@@ -81,20 +97,41 @@ final class CpuConvolution implements Convolution {
 
     private ForwardPass create(Forward variant) {
         Epilogue epilogue = variant.epilogue();
+        boolean int8 = dnnl.precision() == Precision.INT8 && spec.calibrated();
+        if (variant.quantised()) {
+            requireHandOff(variant, int8);
+            if (!Float.isNaN(variant.outputRange()) && EltwiseSteps.of(epilogue.activation()) == null) {
+                return new QuantisedAfter(dnnl, create(variant.withFloatOutput()), output, variant.outputRange());
+            }
+        }
         ResidualPostOps residual = ResidualPostOps.of(epilogue, variant.output());
         if (epilogue.residual() != null && residual == null) {
-            return new ComposedResidual(create(new Forward(epilogue.withoutResidual(), variant.input(),
-                    variant.output())), backend);
+            return new ComposedResidual(create(variant.withoutResidual()), backend);
         }
-        return dnnl.precision() == Precision.INT8 && spec.calibrated() ? int8(epilogue, residual)
-                : floating(variant, residual);
+        return int8 ? int8(variant, residual) : floating(variant, residual);
+    }
+
+    /**
+     * Checks that a quantised tensor is a hand-off this convolution can take
+     * ({@code Backend.allocateQuantised}): it computes in int8, reads one with its own input range,
+     * writes one with no residual after.
+     */
+    private void requireHandOff(Forward variant, boolean int8) {
+        String problem = !int8 ? "it computes in fp32"
+                : !Float.isNaN(variant.inputRange()) && variant.inputRange() != spec.inputRange()
+                ? "its input was quantised with range " + variant.inputRange() + ", not its own " + spec.inputRange()
+                : !Float.isNaN(variant.outputRange()) && variant.epilogue().residual() != null ? "a residual follows it"
+                : null;
+        if (problem != null) {
+            throw new IllegalArgumentException("convolution " + spec + " cannot take a quantised tensor: " + problem);
+        }
     }
 
     private ForwardPass floating(Forward variant, ResidualPostOps residual) {
         Precision precision = dnnl.floatPrecision();
         try (primitive_attr attributes = FusedPrimitive.attributes(variant.epilogue().activation(), residual, precision);
              convolution_forward.primitive_desc descriptor = forwardDescriptor(variant.input().descriptor(),
-                     Descriptors.any(weightDimensions()), variant.output(), attributes)) {
+                     Descriptors.any(weightDimensions()), variant.output().descriptor(), attributes)) {
             Dnnl.noteKernel(descriptor, () -> "convolution " + spec + " in " + precision.label());
             return new FusedPrimitive(dnnl, new convolution_forward(descriptor), plainWeights(), descriptor.weights_desc(),
                     spec.filters(), variant.epilogue().activation(), residual);
@@ -102,29 +139,37 @@ final class CpuConvolution implements Convolution {
     }
 
     /**
-     * The int8 convolution, its input bytes and weights bytes in the layouts oneDNN picks. In int8
-     * the backend offers no views, so a calibrated convolution meets only its own layouts.
+     * The int8 convolution, its input bytes (unless it reads a quantised tensor's) and weights bytes
+     * in the layouts oneDNN picks. In int8 the backend offers no views, so a calibrated convolution
+     * meets only its own layouts.
      */
-    private ForwardPass int8(Epilogue epilogue, ResidualPostOps residual) {
-        try (primitive_attr attributes = Int8Convolution.attributes(epilogue.activation(), residual, spec.groups());
-             convolution_forward.primitive_desc descriptor = forwardDescriptor(
-                     Descriptors.int8(memory.format_tag.any, input.shape().n(), input.shape().c(), input.shape().h(),
-                             input.shape().w()),
-                     Descriptors.int8(memory.format_tag.any, weightDimensions()), output, attributes)) {
-            Dnnl.noteKernel(descriptor, () -> "convolution " + spec + " in int8");
+    private ForwardPass int8(Forward variant, ResidualPostOps residual) {
+        Activation activation = variant.epilogue().activation();
+        boolean quantisedInput = !Float.isNaN(variant.inputRange());
+        boolean quantisedOutput = !Float.isNaN(variant.outputRange());
+        try (primitive_attr attributes = quantisedOutput ? Int8Convolution.quantisingAttributes(activation, spec.groups())
+                : Int8Convolution.attributes(activation, residual, spec.groups());
+             memory.desc source = quantisedInput ? ActivationTensor.integerDescriptor(input)
+                     : Descriptors.int8(memory.format_tag.any, input.shape().n(), input.shape().c(), input.shape().h(),
+                             input.shape().w());
+             memory.desc destination = quantisedOutput ? ActivationTensor.integerDescriptor(output) : output.descriptor();
+             convolution_forward.primitive_desc descriptor = forwardDescriptor(source,
+                     Descriptors.int8(memory.format_tag.any, weightDimensions()), destination, attributes)) {
+            Dnnl.noteKernel(descriptor, () -> "convolution " + spec + " in int8" + (quantisedInput ? ", int8 input" : "")
+                    + (quantisedOutput ? ", int8 output" : ""));
             CpuIsa.warnOfSlowInt8();
-            return new Int8Convolution(dnnl, descriptor, input, plainWeights(),
+            return new Int8Convolution(dnnl, descriptor, input, quantisedInput, plainWeights(),
                     Descriptors.int8(plainWeightsTag(), weightDimensions()), spec.filters(), spec.inputRange(),
-                    epilogue.activation(), residual);
+                    variant.outputRange(), activation, residual);
         }
     }
 
     /** The forward-inference description for this geometry, with a float bias and the output in {@code destination}. */
     private convolution_forward.primitive_desc forwardDescriptor(memory.desc source, memory.desc weights,
-                                                                  Layout destination, primitive_attr attributes) {
+                                                                  memory.desc destination, primitive_attr attributes) {
         return new convolution_forward.primitive_desc(dnnl.engine(), prop_kind.forward_inference,
                 algorithm.convolution_direct, source, weights, Descriptors.of(memory.format_tag.x, spec.filters()),
-                destination.descriptor(), strides(), padding(), padding(), attributes, false);
+                destination, strides(), padding(), padding(), attributes, false);
     }
 
     /** The constructor both backward primitives' descriptions share. */

@@ -17,14 +17,14 @@ final class CpuIsa {
     }
 
     /**
-     * Warns, once a process, when int8 computes without VNNI: oneDNN's kernels then gain little
-     * over fp32, and on networks of many 1x1 convolutions lose (docs/benchmarks.md). Called as the
-     * first int8 kernel is made, so that a run refused before computing anything says only why.
+     * Warns, once a process, when int8 computes without VNNI: oneDNN's kernels then sum in 16 bits
+     * and gain about half what VNNI gives over fp32 (docs/precision-cpu.md). Called as the first
+     * int8 kernel is made, so that a run refused before computing anything says only why.
      */
     static void warnOfSlowInt8() {
         if (!hasVnni() && !WARNED_OF_SLOW_INT8.getAndSet(true)) {
-            Log.warn("--precision int8: this CPU (" + name() + ") has no VNNI, so oneDNN's int8 kernels are little"
-                    + " faster than fp32 here, on some networks slower");
+            Log.warn("--precision int8: this CPU (" + name() + ") has no VNNI, so oneDNN's int8 kernels gain far"
+                    + " less over fp32 here than with VNNI");
         }
     }
 

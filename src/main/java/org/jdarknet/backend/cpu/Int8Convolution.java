@@ -4,6 +4,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.memory;
@@ -24,38 +25,56 @@ import org.jdarknet.backend.Quantization;
  * floats in the backend's activation layout; activations oneDNN lacks run in Java after, as in
  * fp32.
  *
+ * <p>A quantised tensor ({@link ActivationTensor#quantised}) is the hand-off between two such
+ * convolutions: one reading it takes its bytes as its quantised input, with no reorder; one
+ * writing it divides its output by the tensor's scale and rounds it to bytes as the last step of
+ * the primitive (oneDNN's destination scale), instead of writing floats.
+ *
  * <p>oneDNN's reorder multiplies by the scale's reciprocal where {@link Quantization#quantize}
  * divides: the two give different integers only where {@code x/scale} is within a float rounding
- * of a half-integer.
+ * of a half-integer. The same holds for the destination scale.
  */
 final class Int8Convolution implements ForwardPass {
     private final Dnnl dnnl;
     private final reorder quantize;
     private final memory quantized;
     private final memory inputScale;
+    private final memory outputScale;
     private final FusedPrimitive convolution;
 
     /**
      * @param descriptor    the int8 convolution, created with {@link #attributes}
-     * @param input         the layout of the float input
+     * @param input         the layout of the input
+     * @param quantisedInput whether the input is a quantised tensor (with this convolution's input range)
      * @param plainFloats   the layer's weights as darknet stores them
      * @param plainIntegers the same dimensions as bytes
      * @param inputRange    the calibrated largest |input|
+     * @param outputRange   the range of a quantised output, NaN for floats
      */
-    Int8Convolution(Dnnl dnnl, convolution_forward.primitive_desc descriptor, Layout input, memory.desc plainFloats,
-                    memory.desc plainIntegers, int outputs, float inputRange, Activation activation,
-                    ResidualPostOps residual) {
+    Int8Convolution(Dnnl dnnl, convolution_forward.primitive_desc descriptor, Layout input, boolean quantisedInput,
+                    memory.desc plainFloats, memory.desc plainIntegers, int outputs, float inputRange,
+                    float outputRange, Activation activation, ResidualPostOps residual) {
         this.dnnl = dnnl;
         memory.desc integers = descriptor.src_desc();
-        this.quantized = dnnl.allocate(integers);
-        this.quantize = quantizer(dnnl, input.descriptor(), integers);
-        this.inputScale = dnnl.allocate(Descriptors.of(memory.format_tag.x, 1));
-        new FloatPointer(inputScale.get_data_handle()).put(Quantization.activationScale(inputRange));
+        this.quantized = quantisedInput ? null : dnnl.allocate(integers);
+        this.quantize = quantisedInput ? null : quantizer(dnnl, input.descriptor(), integers);
+        this.inputScale = scale(dnnl, inputRange);
+        this.outputScale = Float.isNaN(outputRange) ? null : scale(dnnl, outputRange);
         QuantizedWeights weights = new QuantizedWeights(dnnl, plainIntegers, descriptor.weights_desc(), outputs);
+        List<Arg> scales = new ArrayList<>(List.of(Arg.scales(DNNL_ARG_SRC, inputScale),
+                Arg.scales(DNNL_ARG_WEIGHTS, weights.scales())));
+        if (outputScale != null) {
+            scales.add(Arg.scales(DNNL_ARG_DST, outputScale));
+        }
         this.convolution = new FusedPrimitive(dnnl, new convolution_forward(descriptor),
-                new FoldedWeights(dnnl, plainFloats, weights, outputs),
-                List.of(Arg.scales(DNNL_ARG_SRC, inputScale), Arg.scales(DNNL_ARG_WEIGHTS, weights.scales())),
-                activation, residual);
+                new FoldedWeights(dnnl, plainFloats, weights, outputs), scales, activation, residual);
+    }
+
+    /** The activation scale of {@code range}, as a primitive reads it. */
+    static memory scale(Dnnl dnnl, float range) {
+        memory scale = dnnl.allocate(Descriptors.of(memory.format_tag.x, 1));
+        new FloatPointer(scale.get_data_handle()).put(Quantization.activationScale(range));
+        return scale;
     }
 
     /**
@@ -70,8 +89,15 @@ final class Int8Convolution implements ForwardPass {
         return attributes;
     }
 
+    /** The same for a convolution writing a quantised tensor: one output scale besides. */
+    static primitive_attr quantisingAttributes(Activation activation, int groups) {
+        primitive_attr attributes = attributes(activation, null, groups);
+        attributes.set_scales_mask(DNNL_ARG_DST, 0);
+        return attributes;
+    }
+
     /** The reorder from floats to the primitive's bytes, dividing by a scale given on each pass. */
-    private static reorder quantizer(Dnnl dnnl, memory.desc floats, memory.desc integers) {
+    static reorder quantizer(Dnnl dnnl, memory.desc floats, memory.desc integers) {
         try (primitive_attr attributes = new primitive_attr()) {
             attributes.set_scales_mask(DNNL_ARG_DST, 0);
             try (reorder.primitive_desc descriptor = new reorder.primitive_desc(dnnl.engine(), floats, dnnl.engine(),
@@ -84,6 +110,10 @@ final class Int8Convolution implements ForwardPass {
     @Override
     public void forward(memory source, ParameterTensor weights, Epilogue epilogue, memory destination,
                         ActivationTensor output) {
+        if (quantize == null) {
+            convolution.forward(source, weights, epilogue, destination, output);
+            return;
+        }
         dnnl.execute(quantize, Arg.src(source), Arg.dst(quantized), Arg.scales(DNNL_ARG_DST, inputScale));
         convolution.forward(quantized, weights, epilogue, destination, output);
     }
@@ -91,8 +121,13 @@ final class Int8Convolution implements ForwardPass {
     @Override
     public void close() {
         convolution.close();
-        quantize.close();
-        quantized.close();
+        if (quantize != null) {
+            quantize.close();
+            quantized.close();
+        }
         inputScale.close();
+        if (outputScale != null) {
+            outputScale.close();
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.jdarknet.backend.cpu;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.pooling_forward;
+import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Shape;
@@ -25,23 +26,32 @@ final class Pooling {
         this.dnnl = dnnl;
     }
 
-    private record MaxKey(PoolSpec spec, Layout input, Layout output) {
+    private record MaxKey(PoolSpec spec, Layout input, Layout output, boolean quantised) {
     }
 
     private record AverageKey(Layout input, Layout output) {
     }
 
-    /** Max pooling with oneDNN; false, computing nothing, when a window could lie outside the image. */
+    /**
+     * Max pooling with oneDNN; false, computing nothing, when a window could lie outside the image.
+     * Quantised tensors (an int8 hand-off, {@link ActivationTensor#quantised}) pool their integers,
+     * input and output in one range.
+     */
     boolean max(PoolSpec spec, ActivationTensor input, ActivationTensor output) {
+        if (Float.compare(input.range(), output.range()) != 0) {
+            throw new IllegalArgumentException("max-pool from " + input + " into " + output
+                    + ": both floats, or both quantised in one range");
+        }
         long[] left = {-spec.offset(), -spec.offset()};
         long[] right = {rightPadding(spec.input().h(), spec.outputHeight(), spec),
             rightPadding(spec.input().w(), spec.outputWidth(), spec)};
         if (left[0] >= spec.size() || right[0] >= spec.size() || right[1] >= spec.size()) {
             return false;
         }
-        primitive pooling = dnnl.cached(new MaxKey(spec, input.layout(), output.layout()), () -> create(algorithm.pooling_max,
-                input.layout(), output.layout(), spec.size(), spec.size(), spec.stride(), left, right));
-        dnnl.execute(pooling, Arg.src(input.memory()), Arg.dst(output.memory()));
+        primitive pooling = dnnl.cached(new MaxKey(spec, input.layout(), output.layout(), input.quantised()),
+                () -> create(algorithm.pooling_max, input.storedDescriptor(), output.storedDescriptor(), spec.size(),
+                        spec.size(), spec.stride(), left, right));
+        dnnl.execute(pooling, Arg.src(input.stored()), Arg.dst(output.stored()));
         return true;
     }
 
@@ -55,14 +65,15 @@ final class Pooling {
         Shape shape = input.shape();
         long[] none = {0, 0};
         primitive pooling = dnnl.cached(new AverageKey(input.layout(), output.layout()), () -> create(
-                algorithm.pooling_avg_exclude_padding, input.layout(), output.layout(), shape.h(), shape.w(), 1, none, none));
+                algorithm.pooling_avg_exclude_padding, input.layout().descriptor(), output.layout().descriptor(), shape.h(),
+                shape.w(), 1, none, none));
         dnnl.execute(pooling, Arg.src(input.memory()), Arg.dst(output.memory()));
     }
 
-    private primitive create(algorithm kind, Layout input, Layout output, int height, int width, int stride,
+    private primitive create(algorithm kind, memory.desc input, memory.desc output, int height, int width, int stride,
                              long[] left, long[] right) {
         try (pooling_forward.primitive_desc descriptor = new pooling_forward.primitive_desc(dnnl.engine(),
-                prop_kind.forward_inference, kind, input.descriptor(), output.descriptor(), new long[] {stride, stride},
+                prop_kind.forward_inference, kind, input, output, new long[] {stride, stride},
                 new long[] {height, width}, new long[] {0, 0}, left, right)) {
             return new pooling_forward(descriptor);
         }

@@ -48,6 +48,26 @@ record ConvolutionCase(ConvolutionSpec spec, float[] input, float[] weights, flo
         return new ConvolutionCase(other, input, weights, scales, mean, variance, biases, activation);
     }
 
+    /** This layer reading {@code other} instead of its own input (of the same shape). */
+    ConvolutionCase withInput(float[] other) {
+        return new ConvolutionCase(spec, other, weights, scales, mean, variance, biases, activation);
+    }
+
+    /**
+     * One pass of this layer on {@code backend} from {@code in} into {@code out}, tensors the caller
+     * allocated (either may be a quantised tensor, {@code Backend.allocateQuantised}) and closes,
+     * the epilogue ending with {@code residual} (null: none).
+     */
+    void forward(Backend backend, Tensor in, Tensor out, Residual residual) {
+        List<Tensor> tensors = new ArrayList<>();
+        try (Convolution convolution = backend.convolution(spec)) {
+            Tensor w = upload(backend, tensors, backend.allocateParameter(spec.weights()), weights);
+            convolution.forward(in, w, withResidual(epilogue(backend, tensors), backend, tensors, residual), out);
+        } finally {
+            tensors.forEach(Tensor::close);
+        }
+    }
+
     /** The output of this layer computed by {@code backend}, with {@code spec} (which may carry an input range). */
     float[] run(Backend backend) {
         return run(backend, null);
@@ -77,12 +97,7 @@ record ConvolutionCase(ConvolutionSpec spec, float[] input, float[] weights, flo
             Tensor in = upload(backend, tensors, backend.allocate(spec.input()), input);
             Tensor w = upload(backend, tensors, backend.allocateParameter(spec.weights()), weights);
             Tensor out = upload(backend, tensors, backend.allocate(spec.output()), new float[spec.output().size()]);
-            Epilogue epilogue = epilogue(backend, tensors);
-            if (residual != null) {
-                Tensor from = upload(backend, tensors, backend.allocate(spec.output()), residual.from());
-                epilogue = epilogue.withResidual(new Epilogue.Residual(from, residual.alpha(), residual.beta(),
-                        residual.activation()));
-            }
+            Epilogue epilogue = withResidual(epilogue(backend, tensors), backend, tensors, residual);
             try (Convolution convolution = backend.convolution(spec)) {
                 convolution.forward(in, w, epilogue, out);
                 outputs.add(backend.download(out));
@@ -97,6 +112,15 @@ record ConvolutionCase(ConvolutionSpec spec, float[] input, float[] weights, flo
         } finally {
             tensors.forEach(Tensor::close);
         }
+    }
+
+    /** {@code epilogue} ending with {@code residual} (none when null), its {@code from} uploaded. */
+    private Epilogue withResidual(Epilogue epilogue, Backend backend, List<Tensor> tensors, Residual residual) {
+        if (residual == null) {
+            return epilogue;
+        }
+        Tensor from = upload(backend, tensors, backend.allocate(spec.output()), residual.from());
+        return epilogue.withResidual(new Epilogue.Residual(from, residual.alpha(), residual.beta(), residual.activation()));
     }
 
     private Epilogue epilogue(Backend backend, List<Tensor> tensors) {

@@ -1,0 +1,115 @@
+package org.jdarknet.net;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdarknet.Log;
+import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.Tensor;
+import org.jdarknet.calibration.ConvolutionRanges;
+import org.jdarknet.layers.ConvolutionalLayer;
+import org.jdarknet.layers.Layer;
+import org.jdarknet.layers.MaxpoolLayer;
+import org.jdarknet.layers.OutputPlacement;
+
+/**
+ * Decides, before an inference network's layers are built, which convolutions hand their output
+ * to the next one already quantised ({@link Backend#allocateQuantised}): a convolution quantised
+ * in int8 whose output nothing reads but the next layer, itself a quantised convolution (no route
+ * takes it, no shortcut adds it, it is not placed in a route's output), writes it with the next
+ * one's input range, the range calibrated for exactly that tensor. Max-pools may lie between the
+ * two, each read only by the next layer: they pool the integers, all with the last convolution's
+ * range (a max-pool's largest outputs are its input's, and a value it drops may saturate without
+ * changing what it keeps). Every other output is placed as {@code routes} places it.
+ */
+final class QuantisedHandoffs implements OutputPlacement, AutoCloseable {
+    private final ConcatenationPlan routes;
+    private final Map<Integer, Tensor> outputs = new HashMap<>();
+
+    private QuantisedHandoffs(ConcatenationPlan routes) {
+        this.routes = routes;
+    }
+
+    /** No hand-off: outputs placed as {@code routes} says (training, or no calibration). */
+    static QuantisedHandoffs none(ConcatenationPlan routes) {
+        return new QuantisedHandoffs(routes);
+    }
+
+    /**
+     * The plan for an inference network on {@code backend} whose layers {@code sketch} shows (built
+     * on a counting backend, read only for which layer feeds which), with the hand-off tensors
+     * allocated; it closes {@code routes} with its own.
+     */
+    static QuantisedHandoffs make(List<Layer> sketch, ConvolutionRanges ranges, ConcatenationPlan routes,
+                                  Backend backend) {
+        QuantisedHandoffs plan = new QuantisedHandoffs(routes);
+        try {
+            float[] handed = handOffRanges(sketch, ranges, routes);
+            for (int index = 0; index < handed.length; index++) {
+                if (!Float.isNaN(handed[index])) {
+                    plan.outputs.put(index, backend.allocateQuantised(sketch.get(index).outputShape(), handed[index]));
+                }
+            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            plan.close();
+            throw e;
+        }
+        if (!plan.outputs.isEmpty()) {
+            Log.detail("int8: " + plan.outputs.size() + " outputs of convolutions and max-pools handed on quantised");
+        }
+        return plan;
+    }
+
+    /**
+     * Per layer, the range its output is handed on quantised with, or NaN. Back from the end, an
+     * output read only by the next layer takes that layer's input range when it is a quantised
+     * convolution, or the range of a max-pool's own output; then, forward, a max-pool whose input
+     * is not handed on keeps floats.
+     */
+    private static float[] handOffRanges(List<Layer> sketch, ConvolutionRanges ranges, ConcatenationPlan routes) {
+        Map<Integer, Integer> reads = ShortcutPlan.otherReads(sketch);
+        float[] handed = new float[sketch.size()];
+        Arrays.fill(handed, Float.NaN);
+        for (int index = sketch.size() - 2; index >= 0; index--) {
+            Layer layer = sketch.get(index);
+            Layer next = sketch.get(index + 1);
+            boolean writer = layer instanceof MaxpoolLayer || quantised(layer, ranges, index);
+            if (writer && !reads.containsKey(index) && routes.output(index) == null) {
+                handed[index] = quantised(next, ranges, index + 1) ? ranges.inputRange(index + 1)
+                        : next instanceof MaxpoolLayer ? handed[index + 1] : Float.NaN;
+            }
+        }
+        for (int index = 0; index < handed.length; index++) {
+            if (sketch.get(index) instanceof MaxpoolLayer && (index == 0 || Float.isNaN(handed[index - 1]))) {
+                handed[index] = Float.NaN;
+            }
+        }
+        return handed;
+    }
+
+    /** Whether layer {@code index} is a convolution quantised in int8. */
+    private static boolean quantised(Layer layer, ConvolutionRanges ranges, int index) {
+        return layer instanceof ConvolutionalLayer && !Float.isNaN(ranges.inputRange(index));
+    }
+
+    @Override
+    public Tensor output(int layer) {
+        Tensor quantised = outputs.get(layer);
+        return quantised != null ? quantised : routes.output(layer);
+    }
+
+    @Override
+    public boolean placedIn(int source, int route) {
+        return routes.placedIn(source, route);
+    }
+
+    @Override
+    public void close() {
+        List<Tensor> owned = new ArrayList<>(outputs.values());
+        outputs.clear();
+        owned.forEach(Tensor::close);
+        routes.close();
+    }
+}

@@ -1,0 +1,184 @@
+package org.jdarknet.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jdarknet.backend.Activation;
+import org.jdarknet.backend.BackendPair;
+import org.jdarknet.backend.ConvolutionSpec;
+import org.jdarknet.backend.PoolSpec;
+import org.jdarknet.backend.Precision;
+import org.jdarknet.backend.Quantization;
+import org.jdarknet.backend.Shape;
+import org.jdarknet.backend.Tensor;
+import org.jdarknet.backend.reference.ReferenceBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Two int8 convolutions handing over a quantised tensor ({@code Backend.allocateQuantised}), against
+ * {@link Int8Arithmetic}, the integer arithmetic of the shared rules in Java: the first one's bytes
+ * are its emulated outputs quantised with the second one's input range, as that one would have
+ * rounded them ({@link Quantization#quantize}; oneDNN multiplies by the scale's reciprocal, so an
+ * output within a float rounding of a half step may land one step off), and the second one's
+ * outputs are the emulated convolution of exactly those integers, within a few float roundings
+ * ({@link Int8Arithmetic.Result#tight}); with a residual after it (darknet53's 3x3 convolutions
+ * read a hand-off and end with their block's shortcut), {@code activation(alpha*y + beta*from)} of
+ * those outputs, within that bound scaled by alpha plus the float rounding of the sum.
+ */
+class CpuInt8HandOffTest {
+    private static CpuBackend int8;
+
+    @BeforeAll
+    static void open() {
+        CpuBackendUnderTest.assumeAvailable();
+        int8 = new CpuBackend(0, Precision.INT8);
+    }
+
+    @AfterAll
+    static void close() {
+        if (int8 != null) {
+            int8.close();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // channels, size, filters, activation of the first; size, filters, activation of the second;
+        // share of the range; alpha and beta of a residual after the second (beta 0: none)
+        "16, 1, 32, LEAKY, 3, 24, LEAKY, 1, 0, 0",     // 1x1 then 3x3, as in the resnets' blocks
+        "24, 3, 24, LINEAR, 1, 16, RELU, 1, 0, 0",     // linear: negative values handed over
+        "16, 3, 32, LEAKY, 3, 16, LINEAR, 0.5, 0, 0",  // a range half the largest |value|: the hand-off saturates
+        "16, 1, 8, LEAKY, 3, 16, LEAKY, 1, 1, 1",      // darknet53's block: 1x1, then 3x3 and the shortcut
+        "8, 1, 16, LEAKY, 1, 8, LINEAR, 1, 0.5, 2",    // a residual with factors
+        "8, 3, 16, PLSE, 1, 8, LEAKY, 1, 0, 0"})       // an activation oneDNN lacks: Java, then quantised
+    void theNextConvolutionReadsTheIntegersItWouldHaveRounded(int channels, int size, int filters, Activation activation,
+            int nextSize, int nextFilters, Activation nextActivation, float share, float alpha, float beta) {
+        ConvolutionCase first = layer(new Shape(1, channels, 12, 11), filters, size, activation, 7);
+        float range = first.inputRange();
+        Int8Arithmetic.Result written = Int8Arithmetic.emulate(first, range, halvesWeights());
+        float handOffRange = largest(written.values()) * share;
+        ConvolutionCase second = layer(first.spec().output(), nextFilters, nextSize, nextActivation, 11);
+        try (Tensor in = int8.allocate(first.spec().input());
+             Tensor handOff = int8.allocateQuantised(first.spec().output(), handOffRange);
+             Tensor out = int8.allocate(second.spec().output())) {
+            assertTrue(ActivationTensor.of(handOff).quantised(), "an int8 backend stores the hand-off in bytes");
+            int8.upload(first.input(), in);
+            first.withSpec(first.spec().withInputRange(range)).forward(int8, in, handOff, null);
+            float[] handed = int8.download(handOff);
+            assertQuantised(written, handOffRange, handed);
+            ConvolutionCase reading = second.withInput(handed).withSpec(second.spec().withInputRange(handOffRange));
+            float[] from = BackendPair.random(17, second.spec().output().size(), 1);
+            reading.forward(int8, handOff, out, beta == 0 ? null
+                    : new ConvolutionCase.Residual(from, alpha, beta, Activation.LINEAR));
+            Int8Arithmetic.Result expected = Int8Arithmetic.emulate(second.withInput(handed), handOffRange,
+                    halvesWeights());
+            float[] actual = int8.download(out);
+            for (int i = 0; i < actual.length; i++) {
+                float value = beta == 0 ? expected.values()[i] : alpha * expected.values()[i] + beta * from[i];
+                double bound = beta == 0 ? expected.tight()[i]
+                        : Math.abs(alpha) * expected.tight()[i] + 1e-6 * (Math.abs(value) + Math.abs(beta * from[i])) + 1e-6;
+                assertTrue(Math.abs(value - actual[i]) <= bound, "output " + i + ": " + actual[i]
+                        + ", the integer arithmetic gives " + value);
+            }
+        }
+    }
+
+    /**
+     * A max-pool between the two (darknet19's and tiny's blocks) pools the integers: its bytes are
+     * the largest of each window of the writer's, as the reference backend's max-pool of their
+     * values finds them exactly, and the reader convolves those.
+     */
+    @ParameterizedTest
+    @CsvSource({"16, 3, 32, 2, 2, 1", "8, 1, 16, 3, 1, 2"})
+    void aMaxPoolBetweenPoolsTheIntegers(int channels, int size, int filters, int window, int stride, int padding) {
+        ConvolutionCase first = layer(new Shape(1, channels, 12, 12), filters, size, Activation.LEAKY, 5);
+        PoolSpec pool = new PoolSpec(first.spec().output(), window, stride, padding);
+        ConvolutionCase second = layer(pool.output(), 8, 3, Activation.LEAKY, 13);
+        float range = first.inputRange();
+        float handOffRange = largest(Int8Arithmetic.emulate(first, range, halvesWeights()).values());
+        try (Tensor in = int8.allocate(first.spec().input());
+             Tensor handOff = int8.allocateQuantised(first.spec().output(), handOffRange);
+             Tensor pooled = int8.allocateQuantised(pool.output(), handOffRange);
+             Tensor out = int8.allocate(second.spec().output());
+             ReferenceBackend reference = new ReferenceBackend();
+             Tensor referenceIn = reference.allocate(pool.input());
+             Tensor referenceOut = reference.allocate(pool.output())) {
+            int8.upload(first.input(), in);
+            first.withSpec(first.spec().withInputRange(range)).forward(int8, in, handOff, null);
+            int8.maxPool(pool, handOff, pooled);
+            reference.upload(int8.download(handOff), referenceIn);
+            reference.maxPool(pool, referenceIn, referenceOut);
+            float[] values = int8.download(pooled);
+            assertArrayEquals(reference.download(referenceOut), values, "the largest integers of each window");
+            second.withInput(values).withSpec(second.spec().withInputRange(handOffRange)).forward(int8, pooled, out, null);
+            Int8Arithmetic.Result expected = Int8Arithmetic.emulate(second.withInput(values), handOffRange,
+                    halvesWeights());
+            float[] actual = int8.download(out);
+            for (int i = 0; i < actual.length; i++) {
+                assertTrue(Math.abs(expected.values()[i] - actual[i]) <= expected.tight()[i], "output " + i + ": "
+                        + actual[i] + ", the integer arithmetic gives " + expected.values()[i]);
+            }
+        }
+    }
+
+    @Test
+    void aConvolutionInFp32RefusesAQuantisedTensor() {
+        ConvolutionCase layer = layer(new Shape(1, 8, 6, 6), 8, 3, Activation.LEAKY, 3);
+        try (Tensor in = int8.allocateQuantised(layer.spec().input(), 1);
+             Tensor out = int8.allocate(layer.spec().output())) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> layer.forward(int8, in, out, null));
+            assertTrue(refused.getMessage().endsWith("cannot take a quantised tensor: it computes in fp32"),
+                    refused.getMessage());
+            assertThrows(IllegalStateException.class, () -> int8.fill(in, 0), "only convolutions use its bytes");
+        }
+    }
+
+    /**
+     * Each handed value is a whole number of steps of the hand-off's scale, the emulated output
+     * quantised, or one step off where that output lies within a float rounding of a half step.
+     */
+    private static void assertQuantised(Int8Arithmetic.Result written, float range, float[] handed) {
+        float scale = Quantization.activationScale(range);
+        int nearTies = 0;
+        int saturated = 0;
+        for (int i = 0; i < handed.length; i++) {
+            float steps = handed[i] / scale;
+            assertEquals(Math.rint(steps), steps, 1e-3, "value " + i + " is no whole number of steps");
+            int expected = Quantization.quantize(written.values()[i], scale);
+            double exact = written.values()[i] / (double) scale;
+            double margin = (written.tight()[i] + Math.ulp(written.values()[i])) / scale;
+            boolean nearTie = Math.abs(Math.abs(exact - Math.floor(exact)) - 0.5) <= margin;
+            int difference = Math.abs(Math.round(steps) - expected);
+            assertTrue(difference == 0 || nearTie && difference == 1, "value " + i + ": " + Math.round(steps)
+                    + " steps, the rules give " + expected + " (of " + exact + ")");
+            nearTies += difference;
+            saturated += Math.abs(expected) == Quantization.LEVELS ? 1 : 0;
+        }
+        System.out.printf("hand-off of %d values: %d saturated, %d a near tie one step off%n", handed.length,
+                saturated, nearTies);
+    }
+
+    private static ConvolutionCase layer(Shape input, int filters, int size, Activation activation, long seed) {
+        ConvolutionSpec spec = new ConvolutionSpec(input, filters, size, 1, size / 2, 1);
+        return ConvolutionCase.random(spec, true, activation, seed);
+    }
+
+    private static float largest(float[] values) {
+        float largest = 0;
+        for (float value : values) {
+            largest = Math.max(largest, Math.abs(value));
+        }
+        return largest;
+    }
+
+    private static boolean halvesWeights() {
+        return !CpuIsa.hasVnni();
+    }
+}
