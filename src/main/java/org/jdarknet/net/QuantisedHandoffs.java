@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Tensor;
@@ -69,14 +70,14 @@ final class QuantisedHandoffs implements OutputPlacement, AutoCloseable {
      * is not handed on keeps floats.
      */
     private static float[] handOffRanges(List<Layer> sketch, ConvolutionRanges ranges, ConcatenationPlan routes) {
-        Map<Integer, Integer> reads = ShortcutPlan.otherReads(sketch);
+        Set<Integer> readElsewhere = ShortcutPlan.readElsewhere(sketch);
         float[] handed = new float[sketch.size()];
         Arrays.fill(handed, Float.NaN);
         for (int index = sketch.size() - 2; index >= 0; index--) {
             Layer layer = sketch.get(index);
             Layer next = sketch.get(index + 1);
             boolean writer = layer instanceof MaxpoolLayer || quantised(layer, ranges, index);
-            if (writer && !reads.containsKey(index) && routes.output(index) == null) {
+            if (writer && !readElsewhere.contains(index) && routes.output(index) == null) {
                 handed[index] = quantised(next, ranges, index + 1) ? ranges.inputRange(index + 1)
                         : next instanceof MaxpoolLayer ? handed[index + 1] : Float.NaN;
             }

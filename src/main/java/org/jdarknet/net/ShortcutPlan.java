@@ -1,8 +1,10 @@
 package org.jdarknet.net;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jdarknet.Log;
 import org.jdarknet.layers.ConvolutionalLayer;
 import org.jdarknet.layers.Layer;
@@ -38,7 +40,7 @@ final class ShortcutPlan implements ShortcutFusion {
      */
     static ShortcutPlan make(List<Layer> sketch, OutputPlacement placement) {
         ShortcutPlan plan = new ShortcutPlan();
-        Map<Integer, Integer> reads = otherReads(sketch);
+        Set<Integer> readElsewhere = readElsewhere(sketch);
         int shortcuts = 0;
         for (int index = 1; index < sketch.size(); index++) {
             if (!(sketch.get(index) instanceof ShortcutLayer shortcut)) {
@@ -48,7 +50,7 @@ final class ShortcutPlan implements ShortcutFusion {
             int previous = index - 1;
             boolean fusable = sketch.get(previous) instanceof ConvolutionalLayer
                     && shortcut.from().outputShape().equals(shortcut.outputShape())
-                    && !reads.containsKey(previous)
+                    && !readElsewhere.contains(previous)
                     && placement.output(previous) == null && placement.output(index) == null;
             if (fusable) {
                 plan.fused.put(previous, new Fused(shortcut.from().index(), shortcut.alpha(), shortcut.beta(),
@@ -62,17 +64,17 @@ final class ShortcutPlan implements ShortcutFusion {
         return plan;
     }
 
-    /** How often each layer's output is read other than as the next layer's input: by routes and shortcuts. */
-    static Map<Integer, Integer> otherReads(List<Layer> sketch) {
-        Map<Integer, Integer> reads = new HashMap<>();
+    /** The layers whose output is read other than as the next layer's input: by routes and shortcuts. */
+    static Set<Integer> readElsewhere(List<Layer> sketch) {
+        Set<Integer> read = new HashSet<>();
         for (Layer layer : sketch) {
             if (layer instanceof RouteLayer route) {
-                route.sources().forEach(source -> reads.merge(source.index(), 1, Integer::sum));
+                route.sources().forEach(source -> read.add(source.index()));
             } else if (layer instanceof ShortcutLayer shortcut) {
-                reads.merge(shortcut.from().index(), 1, Integer::sum);
+                read.add(shortcut.from().index());
             }
         }
-        return reads;
+        return read;
     }
 
     @Override
