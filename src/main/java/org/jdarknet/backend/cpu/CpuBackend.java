@@ -36,9 +36,9 @@ import org.jdarknet.backend.Tensor;
  * rebuilds the folded copies that inference uses. Softmax, the losses, crop and unusual
  * pooling windows run on the reference backend, as {@link ReferenceFallback} does them.
  *
- * <p>In {@link Precision#BF16} convolutions and connected layers let oneDNN round the operands of
- * their products to bf16 (where the CPU has bf16 instructions; elsewhere they compute fp32, as the
- * backend warns). In {@link Precision#INT8} convolutions with a calibrated input range compute on
+ * <p>In {@link Precision#BF16} convolutions multiply bf16 weights by their input rounded to bf16
+ * ({@link Bf16Input}) and sum in fp32, where the CPU has bf16 instructions (elsewhere they compute
+ * fp32, as the backend warns); connected layers compute fp32. In {@link Precision#INT8} convolutions with a calibrated input range compute on
  * 8-bit integers ({@link Int8Convolution}), with activations in the layout oneDNN's int8 kernels
  * write; the others, the connected layers and everything else compute in fp32. Activations stay
  * fp32 in memory in every precision, but the int8 hand-off from one such convolution to the next,
@@ -119,9 +119,10 @@ public final class CpuBackend extends ReferenceFallback {
      * (int8 without VNNI warns when its first kernel is made: {@link CpuIsa#warnOfSlowInt8}).
      */
     private static void notePrecision(Precision precision) {
-        Log.detail("cpu backend computes convolutions and connected layers in " + precision.label() + " on "
-                + CpuIsa.name() + (precision == Precision.INT8 ? (CpuIsa.hasVnni() ? " with" : " without")
-                + " VNNI; connected layers and uncalibrated convolutions in fp32" : ""));
+        Log.detail("cpu backend computes convolutions in " + precision.label() + " on " + CpuIsa.name()
+                + (precision == Precision.INT8 ? (CpuIsa.hasVnni() ? " with" : " without")
+                + " VNNI; connected layers and uncalibrated convolutions in fp32"
+                : precision == Precision.BF16 ? "; connected layers in fp32" : ""));
         if (precision == Precision.BF16 && !CpuIsa.hasBf16()) {
             Log.warn("--precision bf16: this CPU (" + CpuIsa.name() + ") has no bf16 instructions, so oneDNN"
                     + " computes in fp32");

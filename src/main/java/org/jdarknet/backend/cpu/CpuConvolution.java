@@ -17,6 +17,7 @@ import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.Precision;
+import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 
 /**
@@ -28,8 +29,9 @@ import org.jdarknet.backend.Tensor;
  * convolution from the backend's own operations ({@link ComposedResidual}).
  *
  * <p>In an int8 backend a convolution with a calibrated input range computes on integers
- * ({@link Int8Convolution}); one without runs exactly as in fp32. In a bf16 backend oneDNN may
- * round the operands of the products to bf16. Training computes only in fp32.
+ * ({@link Int8Convolution}); one without runs exactly as in fp32. In a bf16 backend, on a CPU with
+ * bf16 instructions, it multiplies bf16 weights by its input rounded to bf16 ({@link Bf16Input}),
+ * summing in fp32; elsewhere it computes fp32. Training computes only in fp32.
  */
 final class CpuConvolution implements Convolution {
     private final ConvolutionSpec spec;
@@ -128,14 +130,24 @@ final class CpuConvolution implements Convolution {
     }
 
     private ForwardPass floating(Forward variant, ResidualPostOps residual) {
-        Precision precision = dnnl.floatPrecision();
-        try (primitive_attr attributes = FusedPrimitive.attributes(variant.epilogue().activation(), residual, precision);
-             convolution_forward.primitive_desc descriptor = forwardDescriptor(variant.input().descriptor(),
-                     Descriptors.any(weightDimensions()), variant.output().descriptor(), attributes)) {
-            Dnnl.noteKernel(descriptor, () -> "convolution " + spec + " in " + precision.label());
-            return new FusedPrimitive(dnnl, new convolution_forward(descriptor), plainWeights(), descriptor.weights_desc(),
-                    spec.filters(), variant.epilogue().activation(), residual);
+        boolean bf16 = dnnl.precision() == Precision.BF16 && CpuIsa.hasBf16();
+        try (primitive_attr attributes = FusedPrimitive.attributes(variant.epilogue().activation(), residual);
+             memory.desc source = bf16 ? Descriptors.bf16(memory.format_tag.any, inputDimensions())
+                     : variant.input().descriptor();
+             memory.desc weights = bf16 ? Descriptors.bf16(memory.format_tag.any, weightDimensions())
+                     : Descriptors.any(weightDimensions());
+             convolution_forward.primitive_desc descriptor = forwardDescriptor(source, weights,
+                     variant.output().descriptor(), attributes)) {
+            Dnnl.noteKernel(descriptor, () -> "convolution " + spec + " in " + (bf16 ? "bf16" : "fp32"));
+            ForwardPass pass = new FusedPrimitive(dnnl, new convolution_forward(descriptor), plainWeights(),
+                    descriptor.weights_desc(), spec.filters(), variant.epilogue().activation(), residual);
+            return bf16 ? new Bf16Input(dnnl, variant.input(), descriptor.src_desc(), pass) : pass;
         }
+    }
+
+    private long[] inputDimensions() {
+        Shape shape = spec.input();
+        return new long[] {shape.n(), shape.c(), shape.h(), shape.w()};
     }
 
     /**
@@ -150,8 +162,7 @@ final class CpuConvolution implements Convolution {
         try (primitive_attr attributes = quantisedOutput ? Int8Convolution.quantisingAttributes(activation, spec.groups())
                 : Int8Convolution.attributes(activation, residual, spec.groups());
              memory.desc source = quantisedInput ? ActivationTensor.integerDescriptor(input)
-                     : Descriptors.int8(memory.format_tag.any, input.shape().n(), input.shape().c(), input.shape().h(),
-                             input.shape().w());
+                     : Descriptors.int8(memory.format_tag.any, inputDimensions());
              memory.desc destination = quantisedOutput ? ActivationTensor.integerDescriptor(output) : output.descriptor();
              convolution_forward.primitive_desc descriptor = forwardDescriptor(source,
                      Descriptors.int8(memory.format_tag.any, weightDimensions()), destination, attributes)) {

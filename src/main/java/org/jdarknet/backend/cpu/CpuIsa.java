@@ -35,7 +35,7 @@ final class CpuIsa {
 
     /**
      * Whether oneDNN computes bf16 dot products here (AVX-512 bf16, AMX, or AVX2 with VNNI-2's bf16
-     * conversions). Without them a bf16 fpmath mode falls back to fp32 kernels.
+     * conversions). Without them the bf16 backend computes its convolutions in fp32.
      */
     static boolean hasBf16() {
         return includes(cpu_isa.avx512_core_bf16) || includes(cpu_isa.avx2_vnni_2);

@@ -3,7 +3,7 @@ package org.jdarknet.backend.cpu;
 import org.bytedeco.dnnl.memory;
 import org.jdarknet.backend.Shape;
 
-/** oneDNN memory descriptors for float (and, for int8 convolutions, signed byte) tensors, built from darknet's shapes. */
+/** oneDNN memory descriptors for float (and, for int8 and bf16 convolutions, signed byte and bf16) tensors, built from darknet's shapes. */
 final class Descriptors {
 
     private Descriptors() {
@@ -22,6 +22,11 @@ final class Descriptors {
     /** A signed byte tensor of the given dimensions in the format {@code tag}. */
     static memory.desc int8(memory.format_tag tag, long... dims) {
         return new memory.desc(dims, memory.data_type.s8, tag);
+    }
+
+    /** A bf16 tensor of the given dimensions in the format {@code tag}. */
+    static memory.desc bf16(memory.format_tag tag, long... dims) {
+        return new memory.desc(dims, memory.data_type.bf16, tag);
     }
 
     /** A tensor of the given dimensions whose format the primitive chooses. */

@@ -87,11 +87,6 @@ final class Dnnl implements AutoCloseable {
         return precision;
     }
 
-    /** What primitives computing on floats compute in: bf16 in a bf16 backend, else (int8 included) fp32. */
-    Precision floatPrecision() {
-        return precision == Precision.BF16 ? Precision.BF16 : Precision.FP32;
-    }
-
     /**
      * Refuses {@code what} (a training operation) in a backend that computes in less than fp32:
      * its forward passes would not be the ones the gradients are computed for.

@@ -3,14 +3,12 @@ package org.jdarknet.backend.cpu;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.dnnl.IntMemoryMap;
-import org.bytedeco.dnnl.global.dnnl.fpmath_mode;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_attr;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Epilogue;
-import org.jdarknet.backend.Precision;
 
 /**
  * A convolution or inner product with darknet's epilogue fused in: batch normalisation and bias
@@ -61,18 +59,14 @@ final class FusedPrimitive implements ForwardPass {
 
     /**
      * Attributes for a primitive that ends with {@code activation}, when oneDNN can compute it, then
-     * {@code residual} (null: none), and computes in {@code precision}: bf16 lets oneDNN round the
-     * operands of its products to bf16 (it does where the CPU has bf16 instructions, else it keeps fp32).
+     * {@code residual} (null: none). What it computes in is the number type of its memories.
      */
-    static primitive_attr attributes(Activation activation, ResidualPostOps residual, Precision precision) {
+    static primitive_attr attributes(Activation activation, ResidualPostOps residual) {
         List<EltwiseSteps.Step> steps = EltwiseSteps.of(activation);
         primitive_attr attributes = new primitive_attr();
         try (post_ops operations = new post_ops()) {
             EltwiseSteps.append(operations, steps == null ? List.of() : steps);
             attributes.set_post_ops(residual == null ? operations : residual.append(operations));
-        }
-        if (precision == Precision.BF16) {
-            attributes.set_fpmath_mode(fpmath_mode.bf16);
         }
         return attributes;
     }

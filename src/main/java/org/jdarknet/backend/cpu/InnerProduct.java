@@ -9,7 +9,6 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.primitive_desc;
 import org.jdarknet.backend.Activation;
-import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Shape;
 
 /**
@@ -17,9 +16,8 @@ import org.jdarknet.backend.Shape;
  * layouts. The input is read in its own layout as a 4-D tensor: darknet flattens each item in CHW
  * order, which is exactly how the weights' {@code oihw} dimensions line up. The output,
  * {@code n × outputs × 1 × 1}, is written (and its delta read) through a 2-D view of its buffer,
- * {@link #outputView}. In a bf16 backend oneDNN may round the operands of the products to bf16; in
- * an int8 one connected layers compute in fp32 (they are the classifier head, where int8 would
- * cost accuracy most, and a small part of the work).
+ * {@link #outputView}. Connected layers compute in fp32 in every precision: they are the classifier
+ * head, where a lower precision would cost accuracy most, and a small part of the work.
  *
  * @param input  the layout of the layer's input, and of its delta
  * @param output the layout of the layer's output, and of its delta
@@ -29,12 +27,11 @@ record InnerProduct(Dnnl dnnl, Accumulate accumulate, Layout input, Layout outpu
     /** The forward primitive with {@code activation} fused (or applied right after, when oneDNN lacks it). */
     FusedPrimitive forward(Activation activation) {
         long outputs = output.shape().c();
-        Precision precision = dnnl.floatPrecision();
-        try (primitive_attr attributes = FusedPrimitive.attributes(activation, null, precision);
+        try (primitive_attr attributes = FusedPrimitive.attributes(activation, null);
              inner_product_forward.primitive_desc descriptor = new inner_product_forward.primitive_desc(dnnl.engine(),
                      prop_kind.forward_inference, input.descriptor(), Descriptors.any(weightDimensions()),
                      Descriptors.of(memory.format_tag.x, outputs), outputView(), attributes, false)) {
-            Dnnl.noteKernel(descriptor, () -> "connected layer " + input.shape() + " -> " + outputs + " in " + precision.label());
+            Dnnl.noteKernel(descriptor, () -> "connected layer " + input.shape() + " -> " + outputs + " in fp32");
             return new FusedPrimitive(dnnl, new inner_product_forward(descriptor), plainWeights(),
                     descriptor.weights_desc(), (int) outputs, activation, null);
         }

@@ -13,7 +13,6 @@ import org.bytedeco.dnnl.reorder;
 import org.bytedeco.javacpp.FloatPointer;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Epilogue;
-import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Quantization;
 
 /**
@@ -83,7 +82,7 @@ final class Int8Convolution implements ForwardPass {
      * dimensions of grouped weights).
      */
     static primitive_attr attributes(Activation activation, ResidualPostOps residual, int groups) {
-        primitive_attr attributes = FusedPrimitive.attributes(activation, residual, Precision.INT8);
+        primitive_attr attributes = FusedPrimitive.attributes(activation, residual);
         attributes.set_scales_mask(DNNL_ARG_SRC, 0);
         attributes.set_scales_mask(DNNL_ARG_WEIGHTS, groups == 1 ? 1 : (1 << 0) | (1 << 1));
         return attributes;

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 class CpuInt8NetworkTest {
     private static final long SEED = 2024;
     private static final double LOGIT_STD = 2.5;
-    private static final List<String> IMAGES = List.of("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg");
+    static final List<String> IMAGES = List.of("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg");
     private static final double PROBABILITY_ERROR = 0.02;
     private static final int TOP5_SHARED = 4;
 
@@ -71,7 +71,7 @@ class CpuInt8NetworkTest {
             WeightsReader.load(network, weights);
             for (int image = 0; image < IMAGES.size(); image++) {
                 float[] actual = network.output(input(network.config(), IMAGES.get(image)));
-                assertAgree(expected.get(image), actual, IMAGES.get(image));
+                assertAgree("tiny int8 on " + IMAGES.get(image), expected.get(image), actual, PROBABILITY_ERROR);
             }
         } finally {
             Files.deleteIfExists(weights);
@@ -125,8 +125,13 @@ class CpuInt8NetworkTest {
                 });
     }
 
-    private static void assertAgree(float[] expected, float[] actual, String image) {
-        assertEquals(expected.length, actual.length, image + ": outputs");
+    /**
+     * {@code actual}, probabilities computed in a lower precision, agrees with fp32's: the same
+     * top-1, at least 4 of the top-5 shared, each probability within {@code probabilityError}, and
+     * not fp32's bit for bit (then the lower precision did not run).
+     */
+    static void assertAgree(String what, float[] expected, float[] actual, double probabilityError) {
+        assertEquals(expected.length, actual.length, what + ": outputs");
         int[] top5 = TopK.of(expected, 5);
         int[] found = TopK.of(actual, 5);
         long shared = Arrays.stream(found).filter(k -> Arrays.stream(top5).anyMatch(e -> e == k)).count();
@@ -134,16 +139,16 @@ class CpuInt8NetworkTest {
         for (int i = 0; i < expected.length; i++) {
             error = Math.max(error, Math.abs((double) expected[i] - actual[i]));
         }
-        System.out.printf("tiny int8 on %s: top-1 %s, %d of the top-5 shared, largest probability error %.4f"
-                + " (fp32 top-1 probability %.3f)%n", image, top5[0] == found[0] ? "same" : "differs", shared, error,
+        System.out.printf("%s: top-1 %s, %d of the top-5 shared, largest probability error %.4f"
+                + " (fp32 top-1 probability %.3f)%n", what, top5[0] == found[0] ? "same" : "differs", shared, error,
                 expected[top5[0]]);
-        assertEquals(top5[0], found[0], image + ": top-1");
-        assertTrue(shared >= TOP5_SHARED, image + ": only " + shared + " of the top-5 shared");
-        assertTrue(error <= PROBABILITY_ERROR, image + ": probability error " + error);
-        assertFalse(Arrays.equals(expected, actual), image + ": int8 gave fp32's probabilities: it did not quantise");
+        assertEquals(top5[0], found[0], what + ": top-1");
+        assertTrue(shared >= TOP5_SHARED, what + ": only " + shared + " of the top-5 shared");
+        assertTrue(error <= probabilityError, what + ": probability error " + error);
+        assertFalse(Arrays.equals(expected, actual), what + ": fp32's probabilities: the lower precision did not run");
     }
 
-    private static float[] input(NetConfig config, String image) {
+    static float[] input(NetConfig config, String image) {
         return Preprocessing.LETTERBOX.apply(ImageLoader.load(Path.of("data", image)), config.width(), config.height())
                 .data();
     }

@@ -1,0 +1,67 @@
+package org.jdarknet.backend.cpu;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdarknet.backend.Precision;
+import org.jdarknet.net.NetConfig;
+import org.jdarknet.net.Network;
+import org.jdarknet.weights.RandomWeights;
+import org.jdarknet.weights.WeightsReader;
+import org.jdarknet.weights.WeightsWriter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Whole zoo networks in bf16 against fp32, on seeded random weights (the head calibrated so that
+ * the probabilities are not flat) and the sample images: tiny (plain convolutions and pools) and
+ * densenet121 (convolutions reading and writing channel views of route concatenations). Bounds:
+ * the same top-1, at least 4 of the top-5 shared, every probability within 0.01 of fp32's, and
+ * not fp32's bit for bit. Each convolution's error is bounded by {@link CpuBf16Test}; this checks
+ * that the errors stay that small through a whole network. It needs bf16 instructions: without
+ * them bf16 computes fp32, which CpuBf16Test checks.
+ */
+class CpuBf16NetworkTest {
+    private static final long SEED = 2025;
+    private static final double LOGIT_STD = 2.5;
+    private static final double PROBABILITY_ERROR = 0.01;
+
+    @BeforeAll
+    static void available() {
+        CpuBackendUnderTest.assumeAvailable();
+        assumeTrue(CpuIsa.hasBf16(), "this CPU (" + CpuIsa.name() + ") has no bf16 instructions: bf16 computes fp32");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny", "densenet121"})
+    void bf16AgreesWithFp32(String model) throws IOException {
+        Path cfg = Path.of("cfg", model + ".cfg");
+        Path weights = Files.createTempFile(Files.createDirectories(Path.of("target")), "bf16-" + model, ".weights");
+        List<float[]> expected = new ArrayList<>();
+        try (CpuBackend fp32 = new CpuBackend(0, Precision.FP32); Network network = Network.build(cfg, fp32, 1)) {
+            RandomWeights.fill(network, SEED);
+            NetConfig config = network.config();
+            RandomWeights.calibrateHead(network, RandomWeights.testPattern(config.width(), config.height(),
+                    config.channels()), LOGIT_STD);
+            WeightsWriter.save(network, weights);
+            for (String image : CpuInt8NetworkTest.IMAGES) {
+                expected.add(network.output(CpuInt8NetworkTest.input(config, image)).clone());
+            }
+        }
+        try (CpuBackend bf16 = new CpuBackend(0, Precision.BF16); Network network = Network.build(cfg, bf16, 1)) {
+            WeightsReader.load(network, weights);
+            for (int i = 0; i < expected.size(); i++) {
+                String image = CpuInt8NetworkTest.IMAGES.get(i);
+                CpuInt8NetworkTest.assertAgree(model + " bf16 on " + image, expected.get(i),
+                        network.output(CpuInt8NetworkTest.input(network.config(), image)), PROBABILITY_ERROR);
+            }
+        } finally {
+            Files.deleteIfExists(weights);
+        }
+    }
+}
