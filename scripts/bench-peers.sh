@@ -8,8 +8,12 @@
 # convolution's output before its activation quantised too, so that ORT fuses every one into an
 # integer QLinearConv (and leaky into QLinearLeakyRelu) instead of running float convolutions on
 # dequantised values (docs/precision.md). ORT runs with its default kernels, which on x86 CPUs
-# without VNNI may saturate 16-bit sums (its exact ones, session.x64quantprecision, are slower). Then the whole process, `classify` of one image (wall time and peak memory), jdarknet
-# against darknet. Peers that are not installed, and precisions this build lacks, show n/a.
+# without VNNI may saturate 16-bit sums (its exact ones, session.x64quantprecision, are slower).
+# Then many images: `jdarknet classify` of many paths on stdin (decode, letterbox, forward each)
+# in images/s, beside OpenCV's own per-image pipeline on the same paths (imread, letterbox,
+# blobFromImage, forward). Then the whole process, `classify` of one image (wall time and peak
+# memory), jdarknet against darknet. Peers that are not installed, and precisions this build
+# lacks, show n/a.
 #
 # Usage: scripts/bench-peers.sh [CFG...]          (default: every cfg/*.cfg; `make bench` builds first)
 # Environment:
@@ -18,6 +22,8 @@
 #   BACKEND          jdarknet's --backend (default auto)
 #   CLASSIFY_MODELS  models for the whole-process comparison, if benchmarked (default "tiny darknet53")
 #   CLASSIFY_RUNS    runs of each classify process (default 5)
+#   MANY_MODELS      models for the many-images comparison, if benchmarked (default "tiny darknet19")
+#   MANY_IMAGES      paths classified there: data/*.jpg over and over (default 200)
 #   WORK             scratch directory: weights, harness, peers' logs (default target/bench-peers)
 #   OPENCV_PYTHON, DARKNET_LIB  where the peers are (default /usr/bin/python3, /usr/lib/darknet)
 set -euo pipefail
@@ -28,6 +34,8 @@ THREADS=${THREADS:-$(nproc)}
 BACKEND=${BACKEND:-auto}
 CLASSIFY_MODELS=${CLASSIFY_MODELS:-tiny darknet53}
 CLASSIFY_RUNS=${CLASSIFY_RUNS:-5}
+MANY_MODELS=${MANY_MODELS:-tiny darknet19}
+MANY_IMAGES=${MANY_IMAGES:-200}
 IMAGE=data/dog.jpg
 OPENCV_PYTHON=${OPENCV_PYTHON:-/usr/bin/python3} # Debian's python3-opencv is there, whatever python3 is on PATH
 DARKNET_LIB=${DARKNET_LIB:-/usr/lib/darknet}
@@ -199,6 +207,43 @@ for i in "${!cfgs[@]}"; do
         "$(jdarknet_value "$model" p75_p25 2 int8)" "$(ort_spread)" >>"$steadiness_table"
 done
 
+# --- Many images: images/s of classify over many paths -----------------------------------------
+
+many_row() { printf '%-14s %8s %17s %17s %16s
+' "$@"; }
+
+many_table="$work/many.txt"
+many_paths="$work/many.list"
+: >"$many_table"
+for ((i = 0; i < MANY_IMAGES; i++)); do
+    echo "${SAMPLE_IMAGES[i % ${#SAMPLE_IMAGES[@]}]}"
+done >"$many_paths"
+
+# jdarknet's images/s over the paths on stdin, from its closing line (counted from the network being ready).
+jdarknet_images_per_s() {
+    ./jdarknet classify --backend "$BACKEND" --threads "$THREADS" "$1" "$2" <"$many_paths" 2>&1 >/dev/null |
+        sed -n 's/^classified .*: \([0-9.]*\) images\/s.*/\1/p' | grep . || echo n/a
+}
+
+# OpenCV's images/s over the same paths, or n/a.
+opencv_images_per_s() {
+    "$have_opencv" || { echo n/a; return; }
+    local model=$1 cfg=$2 weights=$3
+    "$OPENCV_PYTHON" scripts/bench/opencv-pipeline.py "$cfg" "$weights" "$THREADS" \
+        "$(jdarknet_value "$model" width)" "$(jdarknet_value "$model" height)" $(cat "$many_paths") 2>>"$log" |
+        cut -d' ' -f1 | grep . || echo n/a
+}
+
+for cfg in "${cfgs[@]}"; do
+    model=$(model_of "$cfg")
+    case " $MANY_MODELS " in *" $model "*) ;; *) continue ;; esac
+    weights="$work/weights/$model.weights"
+    say "classify $MANY_IMAGES paths with $model: jdarknet, then OpenCV's per-image pipeline"
+    ours=$(jdarknet_images_per_s "$cfg" "$weights")
+    theirs=$(opencv_images_per_s "$model" "$cfg" "$weights")
+    many_row "$model" "$MANY_IMAGES" "$ours" "$theirs" "$(ratio "$ours" "$theirs")" >>"$many_table"
+done
+
 # --- Whole process: classify one image --------------------------------------------------------
 
 # Median wall seconds of the command "$@" over CLASSIFY_RUNS runs after an untimed one.
@@ -275,6 +320,15 @@ echo "Steadiness: the 75th over the 25th percentile of the same timed runs (1.00
 echo "the same time), jdarknet's from benchmark, ORT's computed the same way by its harness."
 echo
 cat "$steadiness_table"
+if [ -s "$many_table" ]; then
+    echo
+    echo "Many images: images/s of jdarknet classify ($THREADS threads, paths on stdin, data/*.jpg over and over),"
+    echo "from the network being ready to the last result, and of OpenCV's per-image pipeline over the same paths"
+    echo "(imread, letterbox, blobFromImage, forward: scripts/bench/opencv-pipeline.py). Ratio: jdarknet over OpenCV."
+    echo
+    many_row model images "jdarknet img/s" "OpenCV img/s" jdarknet/OpenCV
+    cat "$many_table"
+fi
 if [ -s "$classify_table" ]; then
     echo
     echo "Whole process: classify $IMAGE, median wall time of $CLASSIFY_RUNS runs after 1 warm-up" \

@@ -28,6 +28,7 @@ final class PredictionRun {
     private final int top;
     private final PredictionPrinter printer;
     private int failures;
+    private int classified;
 
     private PredictionRun(DecodeAhead images, int top, PredictionPrinter printer) {
         this.images = images;
@@ -46,14 +47,25 @@ final class PredictionRun {
                 new PredictionPrinter(System.out, format, several));
     }
 
-    /** Classifies every image; returns the process exit code: 0 when every image was classified, 1 otherwise. */
+    /**
+     * Classifies every image; returns the process exit code: 0 when every image was classified, 1
+     * otherwise. With more than one image it ends by saying how many it classified per second,
+     * counted from the network being ready (decoding, preprocessing and forward passes).
+     */
     int classifyAll(Classifier classifier) {
         Log.detail("preprocessing: " + classifier.preprocessing().cliName());
         int batch = classifier.network().inputShape().n();
+        long start = System.nanoTime();
+        images.prepareInputs(classifier::input);
         try (images) {
             for (List<DecodeAhead.Decoded> group = nextGroup(batch); !group.isEmpty(); group = nextGroup(batch)) {
                 classifyGroup(classifier, group);
             }
+        }
+        if (classified + failures > 1) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Log.info(String.format(Locale.ROOT, "classified %d images in %.3f seconds: %.1f images/s (batch %d)",
+                    classified, seconds, classified / seconds, batch));
         }
         return failures == 0 ? 0 : 1;
     }
@@ -89,6 +101,7 @@ final class PredictionRun {
                 continue;
             }
             List<Prediction> predictions = classifier.topPredictions(outputs[next++], top);
+            classified++;
             Log.info(String.format(Locale.ROOT, "%s: Predicted in %f seconds.", image.path(), seconds));
             printer.print(image.path().toString(), predictions, seconds);
         }
@@ -106,7 +119,7 @@ final class PredictionRun {
         int size = network.inputShape().itemSize();
         float[] input = new float[batch * size];
         for (int i = 0; i < decoded.size(); i++) {
-            System.arraycopy(classifier.input(decoded.get(i).image()), 0, input, i * size, size);
+            System.arraycopy(decoded.get(i).input(classifier::input), 0, input, i * size, size);
         }
         float[] output = network.output(input);
         int outputs = output.length / batch;

@@ -5,12 +5,25 @@ package org.jdarknet.image;
  * Index of (x, y, channel) is {@code (channel*height + y)*width + x}.
  */
 public record FloatImage(int width, int height, int channels, float[] data) {
+    /** {@code sample/255.} for each 8-bit sample, computed in double and rounded once, as darknet scales pixels. */
+    private static final float[] UNIT = new float[256];
+
+    static {
+        for (int sample = 0; sample < UNIT.length; sample++) {
+            UNIT[sample] = (float) (sample / 255.0);
+        }
+    }
 
     public FloatImage {
         if (width < 1 || height < 1 || channels < 1 || data.length != width * height * channels) {
             throw new IllegalArgumentException("image " + width + "x" + height + "x" + channels
                     + " with " + data.length + " values");
         }
+    }
+
+    /** An 8-bit sample (0 to 255) as a value in [0,1]: {@code sample/255.} rounded once, looked up. */
+    static float unit(int sample) {
+        return UNIT[sample];
     }
 
     /** A new image of the given size with every value set to {@code value}. */

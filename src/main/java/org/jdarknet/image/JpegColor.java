@@ -47,7 +47,7 @@ final class JpegColor {
                 raster.getPixel(raster.getMinX() + x, raster.getMinY() + y, in);
                 convert(space, in, rgb);
                 for (int c = 0; c < 3; c++) {
-                    data[c * plane + y * width + x] = (float) (rgb[c] / 255.0);
+                    data[c * plane + y * width + x] = FloatImage.unit(rgb[c]);
                 }
             }
         }

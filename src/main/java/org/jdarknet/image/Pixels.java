@@ -13,7 +13,7 @@ final class Pixels {
     private Pixels() {
     }
 
-    /** Darknet's planar RGB floats, {@code value/255.} computed in double and rounded once. */
+    /** Darknet's planar RGB floats, {@code value/255.} computed in double and rounded once ({@link FloatImage#unit}). */
     static FloatImage toFloat(BufferedImage image, FileType type) {
         ColorModel model = image.getColorModel();
         return model instanceof ComponentColorModel && isRgbOrGrey(model) ? fromSamples(image, type) : fromArgb(image);
@@ -47,7 +47,7 @@ final class Pixels {
                     if (premultiply) {
                         value = (value * alpha + 127) / 255;
                     }
-                    data[c * plane + y * width + x] = (float) (value / 255.0);
+                    data[c * plane + y * width + x] = FloatImage.unit(value);
                 }
             }
         }
@@ -63,9 +63,9 @@ final class Pixels {
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 int argb = image.getRGB(x, y);
-                data[y * width + x] = (float) (((argb >> 16) & 0xff) / 255.0);
-                data[plane + y * width + x] = (float) (((argb >> 8) & 0xff) / 255.0);
-                data[2 * plane + y * width + x] = (float) ((argb & 0xff) / 255.0);
+                data[y * width + x] = FloatImage.unit((argb >> 16) & 0xff);
+                data[plane + y * width + x] = FloatImage.unit((argb >> 8) & 0xff);
+                data[2 * plane + y * width + x] = FloatImage.unit(argb & 0xff);
             }
         }
         return new FloatImage(width, height, 3, data);

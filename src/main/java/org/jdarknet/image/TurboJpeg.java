@@ -173,9 +173,10 @@ final class TurboJpeg implements JpegDecoder {
     private static FloatImage fromRgb(byte[] pixels, int width, int height) {
         int plane = width * height;
         float[] data = new float[3 * plane];
-        for (int i = 0; i < plane; i++) {
-            for (int c = 0; c < 3; c++) {
-                data[c * plane + i] = (float) ((pixels[3 * i + c] & 0xff) / 255.0);
+        for (int c = 0; c < 3; c++) {
+            int offset = c * plane;
+            for (int i = 0, sample = c; i < plane; i++, sample += 3) {
+                data[offset + i] = FloatImage.unit(pixels[sample] & 0xff);
             }
         }
         return new FloatImage(width, height, 3, data);
@@ -189,7 +190,7 @@ final class TurboJpeg implements JpegDecoder {
             JpegColor.cmykToRgb(pixels[4 * i] & 0xff, pixels[4 * i + 1] & 0xff, pixels[4 * i + 2] & 0xff,
                     pixels[4 * i + 3] & 0xff, rgb);
             for (int c = 0; c < 3; c++) {
-                data[c * plane + i] = (float) (rgb[c] / 255.0);
+                data[c * plane + i] = FloatImage.unit(rgb[c]);
             }
         }
         return new FloatImage(width, height, 3, data);

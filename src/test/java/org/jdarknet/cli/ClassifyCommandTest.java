@@ -83,7 +83,10 @@ class ClassifyCommandTest {
         assertTrue(result.stderrLines().get(0).matches(quoted(good1) + PREDICTED_IN), result.stderr());
     }
 
-    /** A failing image is reported in its place; the others are still classified; the exit code is 1. */
+    /**
+     * A failing image is reported in its place; the others are still classified; the exit code is
+     * 1. The last line on stderr says how many were classified, and how fast.
+     */
     @Test
     void aBatchGoesOnAfterABadImage() {
         String missing = dir.resolve("missing.jpg").toString();
@@ -94,10 +97,12 @@ class ClassifyCommandTest {
         assertEquals(good1 + ":", out.get(0));
         assertEquals(good2 + ":", out.get(6));
         List<String> err = result.stderrLines();
-        assertEquals(3, err.size(), result.stderr());
+        assertEquals(4, err.size(), result.stderr());
         assertTrue(err.get(0).matches(quoted(good1) + PREDICTED_IN), err.get(0));
         assertEquals("error: " + missing + ": no such file", err.get(1));
         assertTrue(err.get(2).matches(quoted(good2) + PREDICTED_IN), err.get(2));
+        assertTrue(err.get(3).matches("classified 2 images in \\d+\\.\\d{3} seconds: \\d+\\.\\d images/s \\(batch 1\\)"),
+                err.get(3));
     }
 
     /** Like darknet, with no image on the command line the paths come from stdin, one per line. */

@@ -28,7 +28,8 @@ class ClassifyLimitsTest {
         assertEquals(12, out.size(), result.stdout());
         assertEquals(good2 + ":", out.get(6));
         List<String> err = result.stderrLines();
-        assertEquals(4, err.size(), result.stderr());
+        assertEquals(5, err.size(), result.stderr());
+        assertTrue(err.get(4).startsWith("classified 2 images in "), err.get(4));
         assertTrue(err.get(1).startsWith("error: " + huge + ": is 26000x26000 pixels (676000000), more than the limit of"
                 + " 100000000 pixels; raise it with --max-image-pixels"), err.get(1));
         assertEquals("error: an image path is empty ('')", err.get(2));
