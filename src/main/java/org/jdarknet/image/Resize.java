@@ -19,27 +19,29 @@ public final class Resize {
         int sourceWidth = image.width();
         int sourceHeight = image.height();
         float[] source = image.data();
-        FloatImage horizontal = FloatImage.filled(width, sourceHeight, image.channels(), 0);
-        float[] across = horizontal.data();
+        float[] across = new float[width * sourceHeight * image.channels()];
+        // Each output column's source pixel and weight, the same on every row: computed once.
+        int last = width - 1;
+        int[] left = new int[last];
+        float[] weight = new float[last];
         float widthScale = (float) (sourceWidth - 1) / (width - 1);
+        for (int c = 0; c < last && sourceWidth > 1; c++) {
+            float sx = c * widthScale;
+            left[c] = (int) sx;
+            weight[c] = sx - left[c];
+        }
         for (int row = 0; row < image.channels() * sourceHeight; row++) {
             int from = row * sourceWidth;
             int to = row * width;
-            for (int c = 0; c < width; c++) {
-                float value;
-                if (c == width - 1 || sourceWidth == 1) {
-                    value = source[from + sourceWidth - 1];
-                } else {
-                    float sx = c * widthScale;
-                    int ix = (int) sx;
-                    float dx = sx - ix;
-                    value = (1 - dx) * source[from + ix] + dx * source[from + ix + 1];
-                }
-                across[to + c] = value;
+            for (int c = 0; c < last && sourceWidth > 1; c++) {
+                float dx = weight[c];
+                across[to + c] = (1 - dx) * source[from + left[c]] + dx * source[from + left[c] + 1];
+            }
+            for (int c = sourceWidth > 1 ? last : 0; c < width; c++) {
+                across[to + c] = source[from + sourceWidth - 1];
             }
         }
-        FloatImage resized = FloatImage.filled(width, height, image.channels(), 0);
-        float[] result = resized.data();
+        float[] result = new float[width * height * image.channels()];
         // For one output row darknet divides by zero and then reads outside the image (row
         // (int) NaN); we take the first row, which its formula gives for any finite scale.
         float heightScale = height == 1 ? 0 : (float) (sourceHeight - 1) / (height - 1);
@@ -61,7 +63,7 @@ public final class Resize {
                 }
             }
         }
-        return resized;
+        return new FloatImage(width, height, image.channels(), result);
     }
 
     /**
