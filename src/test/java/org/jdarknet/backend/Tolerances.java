@@ -27,9 +27,4 @@ public record Tolerances(double rounding, double approximation, double softmax, 
 
     /** Bit for bit everywhere. */
     public static final Tolerances EXACT = new Tolerances(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-
-    /** These bounds with softmax and the losses exact, for a backend that runs them on the reference. */
-    public Tolerances withExactSoftmax() {
-        return new Tolerances(rounding, approximation, 0, linear, batchNorm, zooLayer, probability, loss, change, noise);
-    }
 }

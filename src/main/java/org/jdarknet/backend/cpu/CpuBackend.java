@@ -33,8 +33,10 @@ import org.jdarknet.backend.Tensor;
  * activations, pooling for bias gradients. Max-pooling backward, dropout and the rest are Java
  * passes over the same layouts, shared out between as many Java threads as oneDNN uses
  * ({@link JavaThreads}). Parameters count their changes, so that an update by the solver
- * rebuilds the folded copies that inference uses. Softmax, the losses, crop and unusual
- * pooling windows run on the reference backend, as {@link ReferenceFallback} does them.
+ * rebuilds the folded copies that inference uses. Softmax runs on oneDNN where its tensors are in
+ * darknet's flat order and no temperature divides them ({@link Softmax}); other softmaxes, the
+ * losses, crop and unusual pooling windows run on the reference backend, as
+ * {@link ReferenceFallback} does them.
  *
  * <p>In {@link Precision#BF16} convolutions multiply bf16 weights by their input rounded to bf16
  * ({@link Bf16Input}) and sum in fp32, where the CPU has bf16 instructions (elsewhere they compute
@@ -52,6 +54,7 @@ public final class CpuBackend extends ReferenceFallback {
     private final Transfers transfers;
     private final EpilogueOp epilogues;
     private final Pooling pooling;
+    private final Softmax softmax;
     private final Shortcut shortcut;
     private final ChannelCopy channels;
     private final JavaThreads javaThreads;
@@ -98,6 +101,7 @@ public final class CpuBackend extends ReferenceFallback {
         this.transfers = new Transfers(dnnl);
         this.epilogues = new EpilogueOp(dnnl);
         this.pooling = new Pooling(dnnl);
+        this.softmax = new Softmax(dnnl);
         this.accumulate = new Accumulate(dnnl);
         this.shortcut = new Shortcut(accumulate);
         this.channels = new ChannelCopy(dnnl);
@@ -240,6 +244,13 @@ public final class CpuBackend extends ReferenceFallback {
                         + " pool an int8 hand-off");
             }
             super.maxPool(spec, input, output);
+        }
+    }
+
+    @Override
+    public void softmax(Tensor input, int groups, float temperature, Tensor output) {
+        if (!softmax.apply(ActivationTensor.of(input), groups, temperature, ActivationTensor.of(output))) {
+            super.softmax(input, groups, temperature, output);
         }
     }
 
