@@ -40,9 +40,10 @@ import org.jdarknet.backend.Tensor;
  *
  * <p>In {@link Precision#BF16} convolutions multiply bf16 weights by their input rounded to bf16
  * ({@link Bf16Input}) and sum in fp32, where the CPU has bf16 instructions (elsewhere they compute
- * fp32, as the backend warns); connected layers compute fp32. In {@link Precision#INT8} convolutions with a calibrated input range compute on
- * 8-bit integers ({@link Int8Convolution}), with activations in the layout oneDNN's int8 kernels
- * write; the others, the connected layers and everything else compute in fp32. Activations stay
+ * fp32, as the backend warns); connected layers compute fp32. In {@link Precision#INT8}
+ * convolutions with a calibrated input range compute on 8-bit integers ({@link Int8Convolution}),
+ * with activations in the layout oneDNN's int8 kernels write; the others, the connected layers and
+ * everything else compute in fp32. Activations stay
  * fp32 in memory in every precision, but the int8 hand-off from one such convolution to the next,
  * through any max-pools between ({@link #allocateQuantised}), and training refuses any but fp32.
  *

@@ -3,7 +3,10 @@ package org.jdarknet.backend.cpu;
 import org.bytedeco.dnnl.memory;
 import org.jdarknet.backend.Shape;
 
-/** oneDNN memory descriptors for float (and, for int8 and bf16 convolutions, signed byte and bf16) tensors, built from darknet's shapes. */
+/**
+ * oneDNN memory descriptors for float tensors (and, for int8 and bf16 convolutions, signed byte and
+ * bf16 ones), built from darknet's shapes.
+ */
 final class Descriptors {
 
     private Descriptors() {

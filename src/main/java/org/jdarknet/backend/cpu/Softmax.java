@@ -8,17 +8,24 @@ import org.bytedeco.dnnl.softmax_forward;
 import org.jdarknet.backend.Shape;
 
 /**
- * Darknet's softmax as oneDNN's (max subtracted, exponentials summed in fp32), where the tensors
- * hold their values in darknet's flat CHW order ({@link Layout#inPlainOrder}: a classifier's
- * one-value-per-channel output in any layout) and no temperature divides them. Each item's
- * {@code groups} slices are the middle dimension of a 3-D view of the buffers, the softmax axis
- * the last. Elsewhere the backend leaves softmax to the reference backend, through the host,
- * which costs a classifier's 1,000 classes about 0.1 ms: a few percent of tiny's pass.
+ * Darknet's softmax as oneDNN's (max subtracted, exponentials summed in fp32), where each item's
+ * values lie in darknet's flat CHW order ({@link Layout#inPlainOrder}, or a classifier's one value
+ * per channel in any layout, blocked ones padded at the item's end) and no temperature divides
+ * them. Each item's {@code groups} slices are the middle dimension of a 3-D view of the buffers,
+ * the softmax axis the last. Elsewhere the backend leaves softmax to the reference backend,
+ * through the host, which costs a classifier's 1,000 classes about 0.1 ms: a few percent of
+ * tiny's pass.
  */
 final class Softmax {
     private final Dnnl dnnl;
 
-    private record Key(Shape shape, int groups) {
+    private record Key(Shape shape, int groups, long inputStride, long outputStride) {
+        /** Items × groups × each group's values, {@code itemStride} floats from one item to the next. */
+        memory.desc descriptor(long itemStride) {
+            long perGroup = shape.itemSize() / groups;
+            return new memory.desc(new long[] {shape.n(), groups, perGroup}, memory.data_type.f32,
+                    new long[] {itemStride, perGroup, 1});
+        }
     }
 
     Softmax(Dnnl dnnl) {
@@ -28,24 +35,35 @@ final class Softmax {
     /** Computes {@code output} from {@code input}; false, computing nothing, where this cannot. */
     boolean apply(ActivationTensor input, int groups, float temperature, ActivationTensor output) {
         Shape shape = input.shape();
-        if (temperature != 1 || shape.itemSize() % groups != 0 || !input.layout().inPlainOrder()
-                || !output.layout().inPlainOrder()) {
+        if (temperature != 1 || shape.itemSize() % groups != 0 || !flat(input.layout()) || !flat(output.layout())) {
             return false;
         }
-        long[] dimensions = {shape.n(), groups, shape.itemSize() / groups};
-        primitive softmax = dnnl.cached(new Key(shape, groups), () -> create(dimensions));
-        try (memory.desc flat = Descriptors.of(memory.format_tag.abc, dimensions);
-             memory source = dnnl.wrap(flat, input.memory().get_data_handle());
-             memory destination = dnnl.wrap(flat, output.memory().get_data_handle())) {
+        Key key = new Key(shape, groups, itemStride(input.layout()), itemStride(output.layout()));
+        primitive softmax = dnnl.cached(key, () -> create(key));
+        try (memory.desc from = key.descriptor(key.inputStride());
+             memory.desc to = key.descriptor(key.outputStride());
+             memory source = dnnl.wrap(from, input.memory().get_data_handle());
+             memory destination = dnnl.wrap(to, output.memory().get_data_handle())) {
             dnnl.execute(softmax, Arg.src(source), Arg.dst(destination));
         }
         return true;
     }
 
-    private primitive create(long[] dimensions) {
-        try (memory.desc flat = Descriptors.of(memory.format_tag.abc, dimensions);
+    /** Whether each item's values lie in darknet's order at the start of the item's part of the buffer. */
+    private static boolean flat(Layout layout) {
+        return layout.inPlainOrder() || !layout.isView() && layout.shape().h() * layout.shape().w() == 1;
+    }
+
+    /** Floats from one item to the next in the buffer (more than the item's values where channels are padded). */
+    private static long itemStride(Layout layout) {
+        return layout.bufferSize() / layout.shape().n();
+    }
+
+    private primitive create(Key key) {
+        try (memory.desc from = key.descriptor(key.inputStride());
+             memory.desc to = key.descriptor(key.outputStride());
              softmax_forward.primitive_desc descriptor = new softmax_forward.primitive_desc(dnnl.engine(),
-                     prop_kind.forward_inference, algorithm.softmax_accurate, flat, flat, 2)) {
+                     prop_kind.forward_inference, algorithm.softmax_accurate, from, to, 2)) {
             return new softmax_forward(descriptor);
         }
     }
