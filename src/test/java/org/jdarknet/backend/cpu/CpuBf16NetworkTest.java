@@ -8,11 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdarknet.backend.Precision;
-import org.jdarknet.net.NetConfig;
 import org.jdarknet.net.Network;
-import org.jdarknet.weights.RandomWeights;
 import org.jdarknet.weights.WeightsReader;
-import org.jdarknet.weights.WeightsWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,7 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CpuBf16NetworkTest {
     private static final long SEED = 2025;
-    private static final double LOGIT_STD = 2.5;
     private static final double PROBABILITY_ERROR = 0.01;
 
     @BeforeAll
@@ -44,13 +40,9 @@ class CpuBf16NetworkTest {
         Path weights = Files.createTempFile(Files.createDirectories(Path.of("target")), "bf16-" + model, ".weights");
         List<float[]> expected = new ArrayList<>();
         try (CpuBackend fp32 = new CpuBackend(0, Precision.FP32); Network network = Network.build(cfg, fp32, 1)) {
-            RandomWeights.fill(network, SEED);
-            NetConfig config = network.config();
-            RandomWeights.calibrateHead(network, RandomWeights.testPattern(config.width(), config.height(),
-                    config.channels()), LOGIT_STD);
-            WeightsWriter.save(network, weights);
+            CpuInt8NetworkTest.seedAndSave(network, SEED, weights);
             for (String image : CpuInt8NetworkTest.IMAGES) {
-                expected.add(network.output(CpuInt8NetworkTest.input(config, image)).clone());
+                expected.add(network.output(CpuInt8NetworkTest.input(network.config(), image)).clone());
             }
         }
         try (CpuBackend bf16 = new CpuBackend(0, Precision.BF16); Network network = Network.build(cfg, bf16, 1)) {

@@ -57,11 +57,7 @@ class CpuInt8NetworkTest {
         List<float[]> expected = new ArrayList<>();
         List<Float> ranges;
         try (CpuBackend fp32 = new CpuBackend(0, Precision.FP32); Network network = Network.build(cfg, fp32, 1)) {
-            RandomWeights.fill(network, SEED);
-            NetConfig config = network.config();
-            RandomWeights.calibrateHead(network, RandomWeights.testPattern(config.width(), config.height(),
-                    config.channels()), LOGIT_STD);
-            WeightsWriter.save(network, weights);
+            seedAndSave(network, SEED, weights);
             ranges = calibrate(network, expected);
         }
         Iterator<Float> unused = ranges.iterator();
@@ -76,6 +72,18 @@ class CpuInt8NetworkTest {
         } finally {
             Files.deleteIfExists(weights);
         }
+    }
+
+    /**
+     * Gives {@code network} seeded random weights, its head scaled for confident predictions (the
+     * logits' spread {@link #LOGIT_STD} on the test pattern), and saves them to {@code weights}.
+     */
+    static void seedAndSave(Network network, long seed, Path weights) {
+        RandomWeights.fill(network, seed);
+        NetConfig config = network.config();
+        RandomWeights.calibrateHead(network, RandomWeights.testPattern(config.width(), config.height(),
+                config.channels()), LOGIT_STD);
+        WeightsWriter.save(network, weights);
     }
 
     /** Each convolution's largest |input| over the images, in layer order; records the probabilities. */
