@@ -151,17 +151,30 @@ ort_spread() {
     awk '{ print $4 } END { if (NR == 0) print "n/a" }' "$ort_line"
 }
 
-# --- Forward passes: jdarknet first (it also writes the weights the peers load) ----------------
+# --- Forward passes: each model through jdarknet, then straight away through ONNX Runtime in the
+# same precision (this VM's speed moves by a fifth over minutes: a runtime timed minutes after the
+# other would measure the machine as much as the runtime), then through OpenCV and darknet. ----
 
-say "jdarknet benchmark: ${#cfgs[@]} models, $RUNS runs after $WARMUP warm-up, backend $BACKEND, $THREADS threads"
-./jdarknet benchmark --csv --runs "$RUNS" --warmup "$WARMUP" --threads "$THREADS" --backend "$BACKEND" \
-    --save-weights "$work/weights" "${cfgs[@]}" >"$work/jdarknet-fp32.csv"
-for precision in bf16 int8; do
-    say "jdarknet benchmark --precision $precision"
-    ./jdarknet benchmark --csv --precision "$precision" --runs "$RUNS" --warmup "$WARMUP" --threads "$THREADS" \
-        --backend "$BACKEND" "${cfgs[@]}" >"$work/jdarknet-$precision.csv" 2>>"$log" ||
-        say "jdarknet benchmark --precision $precision failed (see $log): n/a"
+for precision in fp32 bf16 int8; do
+    : >"$work/jdarknet-$precision.csv"
 done
+
+# Appends the row of `jdarknet benchmark --csv --precision PRECISION [OPTION...] CFG` to that
+# precision's CSV (with the header, the first time); says so and leaves no row when it fails.
+jdarknet_csv() {
+    local precision=$1 cfg=$2 csv="$work/jdarknet-$1.csv" rows
+    shift 2
+    if ! rows=$(./jdarknet benchmark --csv --precision "$precision" --runs "$RUNS" --warmup "$WARMUP" \
+        --threads "$THREADS" --backend "$BACKEND" "$@" "$cfg" 2>>"$log"); then
+        say "jdarknet benchmark --precision $precision $(model_of "$cfg") failed (see $log): n/a"
+        return
+    fi
+    if [ -s "$csv" ]; then
+        tail -n +2 <<<"$rows" >>"$csv"
+    else
+        echo "$rows" >>"$csv"
+    fi
+}
 
 # Column NAME of model MODEL's row in jdarknet's CSV of PRECISION (default fp32), numbers with
 # PLACES decimals if given; n/a when that run has no such row.
@@ -190,17 +203,20 @@ for i in "${!cfgs[@]}"; do
     cfg=${cfgs[$i]}
     model=$(model_of "$cfg")
     weights="$work/weights/$model.weights"
-    say "[$((i + 1))/${#cfgs[@]}] $model: OpenCV DNN, darknet, ONNX Runtime (fp32 and int8)"
+    say "[$((i + 1))/${#cfgs[@]}] $model: jdarknet and ONNX Runtime in turn (fp32, bf16, int8), OpenCV DNN, darknet"
+    jdarknet_csv fp32 "$cfg" --save-weights "$work/weights"
+    ort=$(ort_ms "$cfg" "$weights")
+    ort_fp32_spread=$(ort_spread)
+    jdarknet_csv bf16 "$cfg"
+    jdarknet_csv int8 "$cfg"
+    ort_int8=$(ort_ms "$cfg" "$weights" --precision int8 --calibrate "$calibration_list")
     ours=$(jdarknet_value "$model" median_ms 2)
     opencv=$(opencv_ms "$cfg" "$weights")
     darknet=$(darknet_ms "$cfg" "$weights")
-    ort=$(ort_ms "$cfg" "$weights")
-    ort_fp32_spread=$(ort_spread)
     forward_row "$model" "$(jdarknet_value "$model" bflops 3)" "$ours" "$opencv" "$darknet" "$ort" \
         "$(ratio "$opencv" "$ours")" "$(ratio "${darknet%\*}" "$ours")" "$(ratio "$ort" "$ours")" >>"$table"
     bf16=$(jdarknet_value "$model" median_ms 2 bf16)
     int8=$(jdarknet_value "$model" median_ms 2 int8)
-    ort_int8=$(ort_ms "$cfg" "$weights" --precision int8 --calibrate "$calibration_list")
     precision_row "$model" "$ours" "$bf16" "$int8" "$ort_int8" "$(ratio "$ours" "$bf16")" "$(ratio "$ours" "$int8")" \
         "$(ratio "$ort_int8" "$int8")" >>"$precision_table"
     steadiness_row "$model" "$(jdarknet_value "$model" p75_p25 2)" "$ort_fp32_spread" \
