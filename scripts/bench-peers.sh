@@ -225,8 +225,7 @@ done
 
 # --- Many images: images/s of classify over many paths -----------------------------------------
 
-many_row() { printf '%-14s %8s %17s %17s %16s
-' "$@"; }
+many_row() { printf '%-14s %8s %17s %17s %16s\n' "$@"; }
 
 many_table="$work/many.txt"
 many_paths="$work/many.list"

@@ -20,12 +20,13 @@ public final class Resize {
         int sourceHeight = image.height();
         float[] source = image.data();
         float[] across = new float[width * sourceHeight * image.channels()];
-        // Each output column's source pixel and weight, the same on every row: computed once.
-        int last = width - 1;
-        int[] left = new int[last];
-        float[] weight = new float[last];
+        // Each interpolated column's source pixel and weight, the same on every row: computed once.
+        // The last column, and every column of a one-pixel-wide source, copy the last source pixel.
+        int interpolated = sourceWidth > 1 ? width - 1 : 0;
+        int[] left = new int[interpolated];
+        float[] weight = new float[interpolated];
         float widthScale = (float) (sourceWidth - 1) / (width - 1);
-        for (int c = 0; c < last && sourceWidth > 1; c++) {
+        for (int c = 0; c < interpolated; c++) {
             float sx = c * widthScale;
             left[c] = (int) sx;
             weight[c] = sx - left[c];
@@ -33,11 +34,11 @@ public final class Resize {
         for (int row = 0; row < image.channels() * sourceHeight; row++) {
             int from = row * sourceWidth;
             int to = row * width;
-            for (int c = 0; c < last && sourceWidth > 1; c++) {
+            for (int c = 0; c < interpolated; c++) {
                 float dx = weight[c];
                 across[to + c] = (1 - dx) * source[from + left[c]] + dx * source[from + left[c] + 1];
             }
-            for (int c = sourceWidth > 1 ? last : 0; c < width; c++) {
+            for (int c = interpolated; c < width; c++) {
                 across[to + c] = source[from + sourceWidth - 1];
             }
         }

@@ -63,8 +63,7 @@ final class ActivationTensor extends CpuTensor {
 
     /** {@code layout}'s dimensions and order, as signed bytes. */
     static memory.desc integerDescriptor(Layout layout) {
-        Shape shape = layout.shape();
-        return Descriptors.int8(layout.format().tag(), shape.n(), shape.c(), shape.h(), shape.w());
+        return Descriptors.int8(layout.format().tag(), Descriptors.dimensions(layout.shape()));
     }
 
     /** oneDNN's description of {@link #stored}: floats in the layout, or its signed bytes. */

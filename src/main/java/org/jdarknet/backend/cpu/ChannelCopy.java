@@ -48,9 +48,8 @@ final class ChannelCopy {
 
     /** The part of {@code destination} that receives {@code source}. */
     private static memory.desc range(Layout source, Layout destination, int offset) {
-        Shape shape = source.shape();
         try (memory.desc whole = destination.descriptor()) {
-            return whole.submemory_desc(new long[] {shape.n(), shape.c(), shape.h(), shape.w()}, new long[] {0, offset, 0, 0});
+            return whole.submemory_desc(Descriptors.dimensions(source.shape()), new long[] {0, offset, 0, 0});
         }
     }
 

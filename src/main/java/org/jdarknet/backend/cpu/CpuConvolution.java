@@ -17,7 +17,6 @@ import org.jdarknet.backend.Convolution;
 import org.jdarknet.backend.ConvolutionSpec;
 import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.Precision;
-import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 
 /**
@@ -132,7 +131,7 @@ final class CpuConvolution implements Convolution {
     private ForwardPass floating(Forward variant, ResidualPostOps residual) {
         boolean bf16 = dnnl.precision() == Precision.BF16 && CpuIsa.hasBf16();
         try (primitive_attr attributes = FusedPrimitive.attributes(variant.epilogue().activation(), residual);
-             memory.desc source = bf16 ? Descriptors.bf16(memory.format_tag.any, inputDimensions())
+             memory.desc source = bf16 ? Descriptors.bf16(memory.format_tag.any, Descriptors.dimensions(spec.input()))
                      : variant.input().descriptor();
              memory.desc weights = bf16 ? Descriptors.bf16(memory.format_tag.any, weightDimensions())
                      : Descriptors.any(weightDimensions());
@@ -143,11 +142,6 @@ final class CpuConvolution implements Convolution {
                     descriptor.weights_desc(), spec.filters(), variant.epilogue().activation(), residual);
             return bf16 ? new Bf16Input(dnnl, variant.input(), descriptor.src_desc(), pass) : pass;
         }
-    }
-
-    private long[] inputDimensions() {
-        Shape shape = spec.input();
-        return new long[] {shape.n(), shape.c(), shape.h(), shape.w()};
     }
 
     /**
@@ -162,7 +156,7 @@ final class CpuConvolution implements Convolution {
         try (primitive_attr attributes = quantisedOutput ? Int8Convolution.quantisingAttributes(activation, spec.groups())
                 : Int8Convolution.attributes(activation, residual, spec.groups());
              memory.desc source = quantisedInput ? ActivationTensor.integerDescriptor(input)
-                     : Descriptors.int8(memory.format_tag.any, inputDimensions());
+                     : Descriptors.int8(memory.format_tag.any, Descriptors.dimensions(spec.input()));
              memory.desc destination = quantisedOutput ? ActivationTensor.integerDescriptor(output) : output.descriptor();
              convolution_forward.primitive_desc descriptor = forwardDescriptor(source,
                      Descriptors.int8(memory.format_tag.any, weightDimensions()), destination, attributes)) {

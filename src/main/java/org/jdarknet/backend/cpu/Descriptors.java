@@ -14,7 +14,12 @@ final class Descriptors {
 
     /** A batch × channels × height × width tensor in the format {@code tag}. */
     static memory.desc of(Shape shape, memory.format_tag tag) {
-        return of(tag, shape.n(), shape.c(), shape.h(), shape.w());
+        return of(tag, dimensions(shape));
+    }
+
+    /** oneDNN's dimensions of {@code shape}: batch, channels, height, width. */
+    static long[] dimensions(Shape shape) {
+        return new long[] {shape.n(), shape.c(), shape.h(), shape.w()};
     }
 
     /** A tensor of the given dimensions in the format {@code tag}. */

@@ -174,8 +174,7 @@ record Layout(Shape shape, Format format, int parentChannels, int firstChannel) 
             return Descriptors.of(shape, format.tag());
         }
         try (memory.desc parent = Descriptors.of(format.tag(), shape.n(), parentChannels, shape.h(), shape.w())) {
-            return parent.submemory_desc(new long[] {shape.n(), shape.c(), shape.h(), shape.w()},
-                    new long[] {0, firstChannel, 0, 0});
+            return parent.submemory_desc(Descriptors.dimensions(shape), new long[] {0, firstChannel, 0, 0});
         }
     }
 }

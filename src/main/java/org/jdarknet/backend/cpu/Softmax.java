@@ -20,11 +20,15 @@ final class Softmax {
     private final Dnnl dnnl;
 
     private record Key(Shape shape, int groups, long inputStride, long outputStride) {
-        /** Items × groups × each group's values, {@code itemStride} floats from one item to the next. */
-        memory.desc descriptor(long itemStride) {
-            long perGroup = shape.itemSize() / groups;
-            return new memory.desc(new long[] {shape.n(), groups, perGroup}, memory.data_type.f32,
-                    new long[] {itemStride, perGroup, 1});
+    }
+
+    /** The primitive and its two 3-D views, made once per key. */
+    private record Prepared(primitive softmax, memory.desc input, memory.desc output) implements AutoCloseable {
+        @Override
+        public void close() {
+            softmax.close();
+            input.close();
+            output.close();
         }
     }
 
@@ -39,12 +43,10 @@ final class Softmax {
             return false;
         }
         Key key = new Key(shape, groups, itemStride(input.layout()), itemStride(output.layout()));
-        primitive softmax = dnnl.cached(key, () -> create(key));
-        try (memory.desc from = key.descriptor(key.inputStride());
-             memory.desc to = key.descriptor(key.outputStride());
-             memory source = dnnl.wrap(from, input.memory().get_data_handle());
-             memory destination = dnnl.wrap(to, output.memory().get_data_handle())) {
-            dnnl.execute(softmax, Arg.src(source), Arg.dst(destination));
+        Prepared prepared = dnnl.cached(key, () -> prepare(key));
+        try (memory source = dnnl.wrap(prepared.input(), input.memory().get_data_handle());
+             memory destination = dnnl.wrap(prepared.output(), output.memory().get_data_handle())) {
+            dnnl.execute(prepared.softmax(), Arg.src(source), Arg.dst(destination));
         }
         return true;
     }
@@ -59,12 +61,19 @@ final class Softmax {
         return layout.bufferSize() / layout.shape().n();
     }
 
-    private primitive create(Key key) {
-        try (memory.desc from = key.descriptor(key.inputStride());
-             memory.desc to = key.descriptor(key.outputStride());
-             softmax_forward.primitive_desc descriptor = new softmax_forward.primitive_desc(dnnl.engine(),
-                     prop_kind.forward_inference, algorithm.softmax_accurate, from, to, 2)) {
-            return new softmax_forward(descriptor);
+    private Prepared prepare(Key key) {
+        memory.desc input = view(key, key.inputStride());
+        memory.desc output = view(key, key.outputStride());
+        try (softmax_forward.primitive_desc descriptor = new softmax_forward.primitive_desc(dnnl.engine(),
+                prop_kind.forward_inference, algorithm.softmax_accurate, input, output, 2)) {
+            return new Prepared(new softmax_forward(descriptor), input, output);
         }
+    }
+
+    /** Items × groups × each group's values, {@code itemStride} floats from one item to the next. */
+    private static memory.desc view(Key key, long itemStride) {
+        long perGroup = key.shape().itemSize() / key.groups();
+        return new memory.desc(new long[] {key.shape().n(), key.groups(), perGroup}, memory.data_type.f32,
+                new long[] {itemStride, perGroup, 1});
     }
 }
