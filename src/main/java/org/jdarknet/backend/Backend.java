@@ -198,6 +198,21 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * An activation tensor whose every reader rounds its values to bf16 anyway where the backend
+     * multiplies in bf16 ({@link Precision#BF16}): it is written only by convolutions with no
+     * residual after and by max-pools (from another such tensor), read only by convolutions and by
+     * max-pools (into another such tensor), and otherwise only viewed ({@link #channelSlice}: the
+     * views are such tensors too, and a route placing all its sources in it reads nothing) and
+     * {@link #download}ed. A backend whose convolutions multiply bf16 may store it in bf16: writers
+     * round what they store to nearest, ties to even, as the reader would have rounded its input,
+     * so results stay as they were and the rounding passes are saved; its values download exactly.
+     * Every other backend gives a tensor of {@link #allocate}, which the default does.
+     */
+    default Tensor allocateRounded(Shape shape) {
+        return allocate(shape);
+    }
+
+    /**
      * A new zero-filled tensor for learned values (weights, biases, batch-norm values) and their
      * gradients. A backend may keep these unlike activations (the cpu backend keeps them in plain
      * order and derives folded, reordered copies, which it rebuilds when the values change).

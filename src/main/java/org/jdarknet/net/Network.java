@@ -46,12 +46,12 @@ public final class Network implements AutoCloseable {
     private final Tensor input;
     private final Layer outputLayer;
     private final Tensor truth;
-    private final QuantisedHandoffs placement;
+    private final Handoffs placement;
     private SplittableRandom random = new SplittableRandom();
     private long seen;
 
     private Network(Path cfgFile, NetConfig config, Backend backend, List<Layer> layers, Tensor input, boolean training,
-                    QuantisedHandoffs placement) {
+                    Handoffs placement) {
         this.cfgFile = cfgFile;
         this.config = config;
         this.backend = backend;
@@ -106,7 +106,7 @@ public final class Network implements AutoCloseable {
         List<Layer> layers = new ArrayList<>();
         Tensor input = null;
         ConcatenationPlan concatenations = null;
-        QuantisedHandoffs placement = null;
+        Handoffs placement = null;
         try {
             backend.prepare(traits(sketch, training));
             input = backend.allocate(shape);
@@ -114,8 +114,8 @@ public final class Network implements AutoCloseable {
                     : ConvolutionRanges.of(calibration, sections.subList(1, sections.size()).stream().map(CfgSection::type).toList());
             concatenations = training ? ConcatenationPlan.none() : ConcatenationPlan.make(sketch, backend);
             ShortcutPlan shortcuts = training ? ShortcutPlan.none() : ShortcutPlan.make(sketch, concatenations);
-            placement = training ? QuantisedHandoffs.none(concatenations)
-                    : QuantisedHandoffs.make(sketch, ranges, concatenations, backend);
+            placement = training ? Handoffs.none(concatenations)
+                    : Handoffs.make(sketch, ranges, concatenations, backend);
             buildLayers(sections, backend, shape, config, training, ranges, placement, shortcuts, layers,
                     (section, layer) -> section.warnAboutLeftovers(Log::warn));
             if (calibration != null) {

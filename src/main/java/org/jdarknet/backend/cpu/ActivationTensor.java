@@ -3,6 +3,7 @@ package org.jdarknet.backend.cpu;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.memory.data_type;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
@@ -14,13 +15,22 @@ import org.jdarknet.backend.Tensor;
  * An activation tensor of the CPU backend: a oneDNN buffer in the backend's {@link Layout}, with a
  * Java view of its floats for the few passes done in Java. A channel view has no buffer of its
  * own: its memory describes its channels of the parent's buffer, and its floats are the parent's.
+ *
+ * <p>Most tensors hold floats. Two kinds of hand-off between convolutions hold their values
+ * narrower, as the convolutions reading them would round them anyway: {@link #quantised} tensors
+ * hold signed bytes for int8 convolutions, {@link #rounded} ones bf16 values for bf16
+ * convolutions. Only the primitives made for them write and read them ({@link #stored}); they have
+ * no floats for Java passes.
  */
 final class ActivationTensor extends CpuTensor {
     private final Layout layout;
     private final ActivationTensor parent;
     private memory memory;
+    /** The buffer's floats; null for a tensor stored narrower. */
     private final FloatBuffer values;
-    /** NaN for floats; else the range whose steps the tensor holds as signed bytes ({@link #quantised}). */
+    /** What the buffer holds: f32, s8 ({@link #quantised}) or bf16 ({@link #rounded}). */
+    private final data_type type;
+    /** NaN but for a quantised tensor: the range whose steps its signed bytes hold. */
     private final float range;
 
     ActivationTensor(Layout layout, Dnnl dnnl) {
@@ -28,22 +38,25 @@ final class ActivationTensor extends CpuTensor {
         this.parent = null;
         this.memory = dnnl.allocate(layout.descriptor());
         this.values = new FloatPointer(memory.get_data_handle()).capacity(layout.bufferSize()).asBuffer();
+        this.type = data_type.f32;
         this.range = Float.NaN;
     }
 
     private ActivationTensor(ActivationTensor parent, Layout layout) {
         this.layout = layout;
         this.parent = parent;
-        memory whole = parent.memory();
-        this.memory = new memory(layout.descriptor(), whole.get_engine(), whole.get_data_handle());
+        this.type = parent.type;
+        memory whole = parent.stored();
+        this.memory = new memory(layout.descriptor(type), whole.get_engine(), whole.get_data_handle());
         this.values = parent.values;
-        this.range = Float.NaN;
+        this.range = parent.range;
     }
 
-    private ActivationTensor(Layout layout, float range, Dnnl dnnl) {
+    private ActivationTensor(Layout layout, data_type type, float range, Dnnl dnnl) {
         this.layout = layout;
         this.parent = null;
-        this.memory = dnnl.allocate(integerDescriptor(layout));
+        this.type = type;
+        this.memory = dnnl.allocate(layout.descriptor(type));
         this.values = null;
         this.range = range;
     }
@@ -55,28 +68,55 @@ final class ActivationTensor extends CpuTensor {
      * downloaded.
      */
     static ActivationTensor quantised(Layout layout, float range, Dnnl dnnl) {
-        if (layout.isView() || layout.paddedChannels() != layout.shape().c()) {
+        if (!narrowable(layout)) {
             throw new IllegalArgumentException("no quantised tensor in " + layout);
         }
-        return new ActivationTensor(layout, range, dnnl);
+        return new ActivationTensor(layout, data_type.s8, range, dnnl);
+    }
+
+    /**
+     * A tensor holding its values in bf16, in {@code layout}'s order ({@code Backend.allocateRounded}):
+     * written by bf16 convolutions and max-pools, which round what they store to nearest, ties to
+     * even, read by bf16 convolutions and max-pools, viewed in channel ranges, and downloaded.
+     */
+    static ActivationTensor rounded(Layout layout, Dnnl dnnl) {
+        if (!narrowable(layout)) {
+            throw new IllegalArgumentException("no bf16 tensor in " + layout);
+        }
+        return new ActivationTensor(layout, data_type.bf16, Float.NaN, dnnl);
+    }
+
+    /** Whether a tensor of {@code layout} may be stored narrower: a tensor of its own, with no padding lanes to keep zero. */
+    static boolean narrowable(Layout layout) {
+        return !layout.isView() && layout.paddedChannels() == layout.shape().c();
     }
 
     /** {@code layout}'s dimensions and order, as signed bytes. */
     static memory.desc integerDescriptor(Layout layout) {
-        return Descriptors.int8(layout.format().tag(), Descriptors.dimensions(layout.shape()));
+        return layout.descriptor(data_type.s8);
     }
 
-    /** oneDNN's description of {@link #stored}: floats in the layout, or its signed bytes. */
+    /** oneDNN's description of {@link #stored}: the layout, of floats or of what the tensor holds instead. */
     memory.desc storedDescriptor() {
-        return quantised() ? integerDescriptor(layout) : layout.descriptor();
+        return layout.descriptor(type);
+    }
+
+    /** What the buffer holds: f32, s8 or bf16. */
+    data_type storedType() {
+        return type;
     }
 
     /** Whether this holds signed bytes for the next int8 convolution rather than floats. */
     boolean quantised() {
-        return !Float.isNaN(range);
+        return type == data_type.s8;
     }
 
-    /** The largest |value| a quantised tensor's bytes step through; NaN for floats. */
+    /** Whether this holds bf16 values for bf16 convolutions and max-pools rather than floats. */
+    boolean rounded() {
+        return type == data_type.bf16;
+    }
+
+    /** The largest |value| a quantised tensor's bytes step through; NaN for other tensors. */
     float range() {
         return range;
     }
@@ -145,16 +185,20 @@ final class ActivationTensor extends CpuTensor {
         return layout;
     }
 
-    /** The buffer of floats; a quantised tensor has none, as only int8 convolutions may use it. */
+    /** The buffer of floats; a tensor stored narrower has none, as only the primitives made for it may use it. */
     memory memory() {
         if (quantised()) {
             throw new IllegalStateException("tensor " + layout.shape() + " holds 8-bit integers that only the int8"
                     + " convolutions writing and reading it may use");
         }
+        if (rounded()) {
+            throw new IllegalStateException("tensor " + layout.shape() + " holds bf16 values that only the bf16"
+                    + " convolutions and max-pools writing and reading it may use");
+        }
         return stored();
     }
 
-    /** The buffer, of floats or, {@link #quantised}, of signed bytes. */
+    /** The buffer, of floats or of what the tensor holds instead ({@link #storedType}). */
     memory stored() {
         if (memory == null || parent != null && parent.memory == null) {
             throw new IllegalStateException("tensor " + layout.shape() + " used after close()");
@@ -227,7 +271,7 @@ final class ActivationTensor extends CpuTensor {
 
     @Override
     public String toString() {
-        return "ActivationTensor[" + layout.shape() + " " + layout.format() + (quantised() ? " int8" : "")
+        return "ActivationTensor[" + layout.shape() + " " + layout.format() + (type == data_type.f32 ? "" : " " + type)
                 + (parent == null ? "" : " view from channel " + layout.firstChannel() + " of " + parent.shape()) + "]";
     }
 }

@@ -1,6 +1,6 @@
 package org.jdarknet.backend.cpu;
 
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.bytedeco.dnnl.convolution_forward;
@@ -18,13 +18,18 @@ import org.jdarknet.backend.Shape;
  * a view is worth having only where oneDNN's optimised convolutions read and write it: in a
  * format where they do not (this CPU's kernels may require dense channels), it would turn every
  * convolution touching a route into a reference loop, slower than the copy it saves. Whether they
- * do is asked of oneDNN once per format. In int8 there are no views: a calibrated convolution
- * quantises its input from its own dense layout ({@link Int8Convolution}).
+ * do is asked of oneDNN once per format and number type (views of a bf16 hand-off are read and
+ * written by bf16 kernels). In int8 there are no views: a calibrated convolution quantises its
+ * input from its own dense layout ({@link Int8Convolution}).
  */
 final class ChannelViews {
     private static final Shape PROBE = new Shape(1, 64, 16, 16);
     private final Dnnl dnnl;
-    private final Map<Layout.Format, Kernels> kernels = new EnumMap<>(Layout.Format.class);
+    private final Map<Probe, Kernels> kernels = new HashMap<>();
+
+    /** A format and the number type of the tensors in it. */
+    private record Probe(Layout.Format format, memory.data_type type) {
+    }
 
     /** oneDNN's implementations of one 3x3 convolution in a format: between dense tensors, and between views. */
     private record Kernels(String dense, String views) {
@@ -48,7 +53,7 @@ final class ChannelViews {
         Layout layout = parent.layout();
         boolean whole = first == 0 && channels == layout.shape().c();
         boolean wholeBlocks = first % layout.block() == 0 && channels % layout.block() == 0;
-        if (whole || wholeBlocks && convolutionsTakeViews(layout.format())) {
+        if (whole || wholeBlocks && convolutionsTakeViews(new Probe(layout.format(), parent.storedType()))) {
             return Optional.of(ActivationTensor.view(parent, first, channels));
         }
         return Optional.empty();
@@ -62,41 +67,44 @@ final class ChannelViews {
         if (dnnl.precision() == Precision.INT8) {
             return false;
         }
-        Kernels probed = kernels(format);
+        Kernels probed = kernels(new Probe(format, memory.data_type.f32));
         return probed.denseOptimised() && probed.viewsOptimised();
     }
 
     /**
-     * Whether oneDNN convolves from one view into another of a {@code format} tensor with an
-     * optimised kernel wherever it has one for dense tensors.
+     * Whether oneDNN convolves from one view into another of a tensor in {@code probe}'s format and
+     * type with an optimised kernel wherever it has one for dense tensors.
      */
-    private boolean convolutionsTakeViews(Layout.Format format) {
-        Kernels probed = kernels(format);
+    private boolean convolutionsTakeViews(Probe probe) {
+        Kernels probed = kernels(probe);
         return probed.viewsOptimised() || !probed.denseOptimised();
     }
 
-    private Kernels kernels(Layout.Format format) {
-        return kernels.computeIfAbsent(format, this::probe);
+    private Kernels kernels(Probe probe) {
+        return kernels.computeIfAbsent(probe, this::probe);
     }
 
-    private Kernels probe(Layout.Format format) {
+    private Kernels probe(Probe probe) {
+        Layout.Format format = probe.format();
         Layout parent = new Layout(PROBE, format);
         Kernels probed = new Kernels(
-                kernel(new Layout(new Shape(1, 32, 16, 16), format), new Layout(new Shape(1, 16, 16, 16), format)),
-                kernel(parent.channels(16, 32), parent.channels(48, 16)));
+                kernel(new Layout(new Shape(1, 32, 16, 16), format), new Layout(new Shape(1, 16, 16, 16), format),
+                        probe.type()),
+                kernel(parent.channels(16, 32), parent.channels(48, 16), probe.type()));
         if (probed.denseOptimised() && !probed.viewsOptimised()) {
-            Log.detail("the cpu backend offers no channel views in " + format + ": oneDNN would convolve them with "
-                    + probed.views() + " (dense: " + probed.dense() + "), so routes copy in " + format);
+            Log.detail("the cpu backend offers no channel views of " + probe.type() + " in " + format
+                    + ": oneDNN would convolve them with " + probed.views() + " (dense: " + probed.dense()
+                    + "), so routes copy in " + format);
         }
         return probed;
     }
 
-    /** oneDNN's implementation of a 3x3 convolution from {@code input} to {@code output}. */
-    private String kernel(Layout input, Layout output) {
+    /** oneDNN's implementation of a 3x3 convolution from {@code input} to {@code output}, both holding {@code type}. */
+    private String kernel(Layout input, Layout output, memory.data_type type) {
         long[] ones = {1, 1};
-        try (memory.desc source = input.descriptor();
-             memory.desc weights = Descriptors.any(output.shape().c(), input.shape().c(), 3, 3);
-             memory.desc destination = output.descriptor();
+        try (memory.desc source = input.descriptor(type);
+             memory.desc weights = Descriptors.of(type, memory.format_tag.any, output.shape().c(), input.shape().c(), 3, 3);
+             memory.desc destination = output.descriptor(type);
              convolution_forward.primitive_desc convolution = new convolution_forward.primitive_desc(dnnl.engine(),
                      prop_kind.forward_inference, algorithm.convolution_direct, source, weights, destination, ones, ones,
                      ones)) {

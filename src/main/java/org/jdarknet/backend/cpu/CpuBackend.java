@@ -44,8 +44,10 @@ import org.jdarknet.backend.Tensor;
  * convolutions with a calibrated input range compute on 8-bit integers ({@link Int8Convolution}),
  * with activations in the layout oneDNN's int8 kernels write; the others, the connected layers and
  * everything else compute in fp32. Activations stay
- * fp32 in memory in every precision, but the int8 hand-off from one such convolution to the next,
- * through any max-pools between ({@link #allocateQuantised}), and training refuses any but fp32.
+ * fp32 in memory in every precision, but the hand-offs: in int8 from one such convolution to the
+ * next, through any max-pools between ({@link #allocateQuantised}), in bf16 the tensors that only
+ * convolutions and max-pools write and read, route concatenations among them
+ * ({@link #allocateRounded}). Training refuses any precision but fp32.
  *
  * <p>Creating the backend loads the native libraries (a noticeable part of a one-image classify; see
  * {@link #unavailableReason()} to find out first whether they load at all).
@@ -195,6 +197,17 @@ public final class CpuBackend extends ReferenceFallback {
                 : allocate(shape);
     }
 
+    /**
+     * In bf16, on a CPU with bf16 instructions, bf16 values for the convolutions and max-pools
+     * writing and reading it; a tensor of floats where it would have padding lanes.
+     */
+    @Override
+    public Tensor allocateRounded(Shape shape) {
+        Layout layout = dnnl.layout(shape);
+        return dnnl.bf16Products() && ActivationTensor.narrowable(layout) ? ActivationTensor.rounded(layout, dnnl)
+                : allocate(shape);
+    }
+
     @Override
     public Tensor allocateParameter(Shape shape) {
         return new ParameterTensor(shape);
@@ -240,9 +253,9 @@ public final class CpuBackend extends ReferenceFallback {
     public void maxPool(PoolSpec spec, Tensor input, Tensor output) {
         ActivationTensor source = ActivationTensor.of(input);
         if (!pooling.max(spec, source, ActivationTensor.of(output))) {
-            if (source.quantised()) {
+            if (source.quantised() || source.rounded()) {
                 throw new IllegalArgumentException("max-pool " + spec + " has windows outside the image: it cannot"
-                        + " pool an int8 hand-off");
+                        + " pool an int8 or bf16 hand-off");
             }
             super.maxPool(spec, input, output);
         }

@@ -30,7 +30,8 @@ import org.jdarknet.backend.Tensor;
  * <p>In an int8 backend a convolution with a calibrated input range computes on integers
  * ({@link Int8Convolution}); one without runs exactly as in fp32. In a bf16 backend, on a CPU with
  * bf16 instructions, it multiplies bf16 weights by its input rounded to bf16 ({@link Bf16Input}),
- * summing in fp32; elsewhere it computes fp32. Training computes only in fp32.
+ * or by a bf16 hand-off as it is, summing in fp32 and writing floats or a bf16 hand-off; elsewhere
+ * it computes fp32. Training computes only in fp32.
  */
 final class CpuConvolution implements Convolution {
     private final ConvolutionSpec spec;
@@ -55,19 +56,34 @@ final class CpuConvolution implements Convolution {
 
     /**
      * A forward primitive's variant: its epilogue, the layouts it reads and writes (either may be a
-     * channel view), and the ranges of quantised tensors it reads or writes (NaN: floats).
+     * channel view), what the tensors it reads and writes hold (f32, or a hand-off's s8 or bf16),
+     * and the ranges of quantised ones (NaN: not quantised).
      */
-    private record Forward(Epilogue epilogue, Layout input, Layout output, float inputRange, float outputRange) {
+    private record Forward(Epilogue epilogue, Layout input, Layout output, memory.data_type inputType,
+                           memory.data_type outputType, float inputRange, float outputRange) {
+        Forward(Epilogue epilogue, ActivationTensor input, ActivationTensor output) {
+            this(epilogue, input.layout(), output.layout(), input.storedType(), output.storedType(), input.range(),
+                    output.range());
+        }
+
         Forward withoutResidual() {
-            return new Forward(epilogue.withoutResidual(), input, output, inputRange, outputRange);
+            return new Forward(epilogue.withoutResidual(), input, output, inputType, outputType, inputRange, outputRange);
         }
 
         Forward withFloatOutput() {
-            return new Forward(epilogue, input, output, inputRange, Float.NaN);
+            return new Forward(epilogue, input, output, inputType, memory.data_type.f32, inputRange, Float.NaN);
         }
 
         boolean quantised() {
             return !Float.isNaN(inputRange) || !Float.isNaN(outputRange);
+        }
+
+        boolean roundedInput() {
+            return inputType == memory.data_type.bf16;
+        }
+
+        boolean roundedOutput() {
+            return outputType == memory.data_type.bf16;
         }
     }
 
@@ -80,8 +96,7 @@ final class CpuConvolution implements Convolution {
     public void forward(Tensor input, Tensor weights, Epilogue epilogue, Tensor output) {
         ActivationTensor source = ActivationTensor.requireValues(input, this.input, "convolution input");
         ActivationTensor destination = ActivationTensor.requireValues(output, this.output, "convolution output");
-        fused.computeIfAbsent(new Forward(epilogue, source.layout(), destination.layout(), source.range(),
-                        destination.range()), this::create)
+        fused.computeIfAbsent(new Forward(epilogue, source, destination), this::create)
                 .forward(source.stored(), ParameterTensor.of(weights), epilogue, destination.stored(), destination);
     }
 
@@ -99,10 +114,13 @@ final class CpuConvolution implements Convolution {
     private ForwardPass create(Forward variant) {
         Epilogue epilogue = variant.epilogue();
         boolean int8 = dnnl.precision() == Precision.INT8 && spec.calibrated();
-        if (variant.quantised()) {
-            requireHandOff(variant, int8);
-            if (!Float.isNaN(variant.outputRange()) && EltwiseSteps.of(epilogue.activation()) == null) {
-                return new QuantisedAfter(dnnl, create(variant.withFloatOutput()), output, variant.outputRange());
+        requireHandOff(variant, int8);
+        if (EltwiseSteps.of(epilogue.activation()) == null) {
+            if (!Float.isNaN(variant.outputRange())) {
+                return NarrowedAfter.quantising(dnnl, create(variant.withFloatOutput()), output, variant.outputRange());
+            }
+            if (variant.roundedOutput()) {
+                return NarrowedAfter.rounding(dnnl, create(variant.withFloatOutput()), output);
             }
         }
         ResidualPostOps residual = ResidualPostOps.of(epilogue, variant.output());
@@ -113,34 +131,45 @@ final class CpuConvolution implements Convolution {
     }
 
     /**
-     * Checks that a quantised tensor is a hand-off this convolution can take
-     * ({@code Backend.allocateQuantised}): it computes in int8, reads one with its own input range,
-     * writes one with no residual after.
+     * Checks that the hand-offs it reads or writes are ones this convolution can take: a quantised
+     * tensor ({@code Backend.allocateQuantised}) when it computes in int8, read with its own input
+     * range; a rounded one ({@code Backend.allocateRounded}) when it multiplies bf16; either
+     * written with no residual after.
      */
     private void requireHandOff(Forward variant, boolean int8) {
-        String problem = !int8 ? "it computes in fp32"
+        boolean narrowOutput = !Float.isNaN(variant.outputRange()) || variant.roundedOutput();
+        String problem = variant.quantised() && !int8 ? "it does not compute in int8"
+                : (variant.roundedInput() || variant.roundedOutput()) && !dnnl.bf16Products()
+                ? "it does not multiply bf16"
                 : !Float.isNaN(variant.inputRange()) && variant.inputRange() != spec.inputRange()
                 ? "its input was quantised with range " + variant.inputRange() + ", not its own " + spec.inputRange()
-                : !Float.isNaN(variant.outputRange()) && variant.epilogue().residual() != null ? "a residual follows it"
+                : narrowOutput && variant.epilogue().residual() != null ? "a residual follows it"
                 : null;
         if (problem != null) {
-            throw new IllegalArgumentException("convolution " + spec + " cannot take a quantised tensor: " + problem);
+            throw new IllegalArgumentException("convolution " + spec + " cannot take a hand-off tensor: " + problem);
         }
     }
 
+    /**
+     * The fp32 or bf16 convolution. In bf16 it reads a rounded input as it is, and rounds any other
+     * into a bf16 scratch tensor in the layout oneDNN picks ({@link Bf16Input}).
+     */
     private ForwardPass floating(Forward variant, ResidualPostOps residual) {
-        boolean bf16 = dnnl.precision() == Precision.BF16 && CpuIsa.hasBf16();
+        boolean bf16 = dnnl.bf16Products();
+        boolean roundInput = bf16 && !variant.roundedInput();
         try (primitive_attr attributes = FusedPrimitive.attributes(variant.epilogue().activation(), residual);
-             memory.desc source = bf16 ? Descriptors.bf16(memory.format_tag.any, Descriptors.dimensions(spec.input()))
-                     : variant.input().descriptor();
+             memory.desc source = roundInput ? Descriptors.bf16(memory.format_tag.any, Descriptors.dimensions(spec.input()))
+                     : variant.input().descriptor(variant.inputType());
              memory.desc weights = bf16 ? Descriptors.bf16(memory.format_tag.any, weightDimensions())
                      : Descriptors.any(weightDimensions());
-             convolution_forward.primitive_desc descriptor = forwardDescriptor(source, weights,
-                     variant.output().descriptor(), attributes)) {
-            Dnnl.noteKernel(descriptor, () -> "convolution " + spec + " in " + (bf16 ? "bf16" : "fp32"));
+             memory.desc destination = variant.output().descriptor(variant.outputType());
+             convolution_forward.primitive_desc descriptor = forwardDescriptor(source, weights, destination,
+                     attributes)) {
+            Dnnl.noteKernel(descriptor, () -> "convolution " + spec + " in " + (bf16 ? "bf16" : "fp32")
+                    + (variant.roundedInput() ? ", bf16 input" : "") + (variant.roundedOutput() ? ", bf16 output" : ""));
             ForwardPass pass = new FusedPrimitive(dnnl, new convolution_forward(descriptor), plainWeights(),
                     descriptor.weights_desc(), spec.filters(), variant.epilogue().activation(), residual);
-            return bf16 ? new Bf16Input(dnnl, variant.input(), descriptor.src_desc(), pass) : pass;
+            return roundInput ? new Bf16Input(dnnl, variant.input(), descriptor.src_desc(), pass) : pass;
         }
     }
 

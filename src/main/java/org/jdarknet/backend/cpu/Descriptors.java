@@ -24,17 +24,22 @@ final class Descriptors {
 
     /** A tensor of the given dimensions in the format {@code tag}. */
     static memory.desc of(memory.format_tag tag, long... dims) {
-        return new memory.desc(dims, memory.data_type.f32, tag);
+        return of(memory.data_type.f32, tag, dims);
+    }
+
+    /** A tensor of {@code type} values, of the given dimensions in the format {@code tag}. */
+    static memory.desc of(memory.data_type type, memory.format_tag tag, long... dims) {
+        return new memory.desc(dims, type, tag);
     }
 
     /** A signed byte tensor of the given dimensions in the format {@code tag}. */
     static memory.desc int8(memory.format_tag tag, long... dims) {
-        return new memory.desc(dims, memory.data_type.s8, tag);
+        return of(memory.data_type.s8, tag, dims);
     }
 
     /** A bf16 tensor of the given dimensions in the format {@code tag}. */
     static memory.desc bf16(memory.format_tag tag, long... dims) {
-        return new memory.desc(dims, memory.data_type.bf16, tag);
+        return of(memory.data_type.bf16, tag, dims);
     }
 
     /** A tensor of the given dimensions whose format the primitive chooses. */

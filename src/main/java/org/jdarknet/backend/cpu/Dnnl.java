@@ -87,6 +87,11 @@ final class Dnnl implements AutoCloseable {
         return precision;
     }
 
+    /** Whether convolutions multiply bf16 operands: bf16 asked for, on a CPU with bf16 instructions. */
+    boolean bf16Products() {
+        return precision == Precision.BF16 && CpuIsa.hasBf16();
+    }
+
     /**
      * Refuses {@code what} (a training operation) in a backend that computes in less than fp32:
      * its forward passes would not be the ones the gradients are computed for.

@@ -168,12 +168,17 @@ record Layout(Shape shape, Format format, int parentChannels, int firstChannel) 
         return format == Format.CHANNELS_LAST ? parentChannels : block();
     }
 
-    /** oneDNN's description: for a view, a sub-memory of the parent's (its offset included). */
+    /** oneDNN's description of floats: for a view, a sub-memory of the parent's (its offset included). */
     memory.desc descriptor() {
+        return descriptor(memory.data_type.f32);
+    }
+
+    /** The same for values of {@code type} (a tensor stored in bf16 or signed bytes). */
+    memory.desc descriptor(memory.data_type type) {
         if (!isView()) {
-            return Descriptors.of(shape, format.tag());
+            return Descriptors.of(type, format.tag(), Descriptors.dimensions(shape));
         }
-        try (memory.desc parent = Descriptors.of(format.tag(), shape.n(), parentChannels, shape.h(), shape.w())) {
+        try (memory.desc parent = Descriptors.of(type, format.tag(), shape.n(), parentChannels, shape.h(), shape.w())) {
             return parent.submemory_desc(Descriptors.dimensions(shape), new long[] {0, firstChannel, 0, 0});
         }
     }

@@ -26,7 +26,7 @@ final class Pooling {
         this.dnnl = dnnl;
     }
 
-    private record MaxKey(PoolSpec spec, Layout input, Layout output, boolean quantised) {
+    private record MaxKey(PoolSpec spec, Layout input, Layout output, memory.data_type type) {
     }
 
     private record AverageKey(Layout input, Layout output) {
@@ -35,12 +35,13 @@ final class Pooling {
     /**
      * Max pooling with oneDNN; false, computing nothing, when a window could lie outside the image.
      * Quantised tensors (an int8 hand-off, {@link ActivationTensor#quantised}) pool their integers,
-     * input and output in one range.
+     * input and output in one range; rounded ones (a bf16 hand-off) their bf16 values, which gives
+     * the rounding of the float maximum, as rounding keeps the order.
      */
     boolean max(PoolSpec spec, ActivationTensor input, ActivationTensor output) {
-        if (Float.compare(input.range(), output.range()) != 0) {
+        if (input.storedType() != output.storedType() || Float.compare(input.range(), output.range()) != 0) {
             throw new IllegalArgumentException("max-pool from " + input + " into " + output
-                    + ": both floats, or both quantised in one range");
+                    + ": both floats, both bf16, or both quantised in one range");
         }
         long[] left = {-spec.offset(), -spec.offset()};
         long[] right = {rightPadding(spec.input().h(), spec.outputHeight(), spec),
@@ -48,7 +49,7 @@ final class Pooling {
         if (left[0] >= spec.size() || right[0] >= spec.size() || right[1] >= spec.size()) {
             return false;
         }
-        primitive pooling = dnnl.cached(new MaxKey(spec, input.layout(), output.layout(), input.quantised()),
+        primitive pooling = dnnl.cached(new MaxKey(spec, input.layout(), output.layout(), input.storedType()),
                 () -> create(algorithm.pooling_max, input.storedDescriptor(), output.storedDescriptor(), spec.size(),
                         spec.size(), spec.stride(), left, right));
         dnnl.execute(pooling, Arg.src(input.stored()), Arg.dst(output.stored()));

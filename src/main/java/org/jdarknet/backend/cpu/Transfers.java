@@ -19,7 +19,7 @@ final class Transfers {
         this.dnnl = dnnl;
     }
 
-    private record ReorderKey(Layout from, Layout to) {
+    private record ReorderKey(Layout from, memory.data_type type, Layout to) {
     }
 
     void upload(float[] values, ActivationTensor tensor) {
@@ -42,16 +42,19 @@ final class Transfers {
         }
     }
 
+    /** The values in NCHW order; a tensor stored in bf16 widens them (exactly) on the way. */
     float[] download(ActivationTensor tensor) {
         float[] values = new float[tensor.shape().size()];
-        if (tensor.layout().inPlainOrder()) {
+        if (tensor.layout().inPlainOrder() && !tensor.rounded()) {
             tensor.values().get(0, values);
             return values;
         }
         Layout plain = plain(tensor.shape());
         try (FloatPointer staging = new FloatPointer(values.length);
              memory target = dnnl.wrap(plain.descriptor(), staging)) {
-            dnnl.execute(reorder(tensor.layout(), plain), Arg.src(tensor.memory()), Arg.dst(target));
+            primitive widen = dnnl.cached(new ReorderKey(tensor.layout(), tensor.storedType(), plain),
+                    () -> dnnl.reorder(tensor.storedDescriptor(), plain.descriptor()));
+            dnnl.execute(widen, Arg.src(tensor.stored()), Arg.dst(target));
             staging.get(values);
         }
         return values;
@@ -81,7 +84,8 @@ final class Transfers {
     }
 
     private primitive reorder(Layout from, Layout to) {
-        return dnnl.cached(new ReorderKey(from, to), () -> dnnl.reorder(from.descriptor(), to.descriptor()));
+        return dnnl.cached(new ReorderKey(from, memory.data_type.f32, to), () -> dnnl.reorder(from.descriptor(),
+                to.descriptor()));
     }
 
     private static Layout plain(Shape shape) {

@@ -1,13 +1,21 @@
 package org.jdarknet.backend.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Precision;
+import org.jdarknet.backend.Shape;
+import org.jdarknet.layers.Layer;
 import org.jdarknet.net.Network;
 import org.jdarknet.weights.WeightsReader;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +28,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * densenet121 (convolutions reading and writing channel views of route concatenations). Bounds:
  * the same top-1, at least 4 of the top-5 shared, every probability within 0.01 of fp32's, and
  * not fp32's bit for bit. Each convolution's error is bounded by {@link CpuBf16Test}; this checks
- * that the errors stay that small through a whole network. It needs bf16 instructions: without
+ * that the errors stay that small through a whole network. And the bf16 hand-offs (outputs stored
+ * in bf16 that only bf16 convolutions and max-pools read, {@code Backend.allocateRounded}) change
+ * nothing: they store what their readers would have rounded their inputs to, so the network gives
+ * bit for bit what it gives with every output in floats. It needs bf16 instructions: without
  * them bf16 computes fp32, which CpuBf16Test checks.
  */
 class CpuBf16NetworkTest {
@@ -55,5 +66,46 @@ class CpuBf16NetworkTest {
         } finally {
             Files.deleteIfExists(weights);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny", "densenet121", "resnet50"})
+    void handOffsInBf16ChangeNothing(String model) throws IOException {
+        Path cfg = Path.of("cfg", model + ".cfg");
+        Path weights = Files.createTempFile(Files.createDirectories(Path.of("target")), "bf16-" + model, ".weights");
+        try (CpuBackend bf16 = new CpuBackend(0, Precision.BF16);
+             Network handing = Network.build(cfg, bf16, 1);
+             Network floats = Network.build(cfg, withoutHandOffs(bf16), 1)) {
+            CpuInt8NetworkTest.seedAndSave(handing, SEED, weights);
+            WeightsReader.load(floats, weights);
+            // resnet50: the two convolutions of each bottleneck before the one a shortcut follows.
+            assertTrue(roundedOutputs(handing) > handing.layers().size() / 3,
+                    model + ": over a third of the outputs are hand-offs, " + roundedOutputs(handing) + " are");
+            assertEquals(0, roundedOutputs(floats), model + " without hand-offs");
+            for (String image : CpuInt8NetworkTest.IMAGES) {
+                float[] input = CpuInt8NetworkTest.input(handing.config(), image);
+                assertArrayEquals(floats.output(input), handing.output(input), model + " on " + image);
+            }
+        } finally {
+            Files.deleteIfExists(weights);
+        }
+    }
+
+    private static long roundedOutputs(Network network) {
+        return network.layers().stream().map(Layer::output).map(ActivationTensor::of).filter(ActivationTensor::rounded)
+                .count();
+    }
+
+    /** {@code backend} giving floats for every hand-off it is asked for. */
+    private static Backend withoutHandOffs(Backend backend) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                    try {
+                        return method.getName().equals("allocateRounded") ? backend.allocate((Shape) args[0])
+                                : method.invoke(backend, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }

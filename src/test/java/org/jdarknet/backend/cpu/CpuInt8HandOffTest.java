@@ -134,7 +134,7 @@ class CpuInt8HandOffTest {
              Tensor out = int8.allocate(layer.spec().output())) {
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                     () -> layer.forward(int8, in, out, null));
-            assertTrue(refused.getMessage().endsWith("cannot take a quantised tensor: it computes in fp32"),
+            assertTrue(refused.getMessage().endsWith("cannot take a hand-off tensor: it does not compute in int8"),
                     refused.getMessage());
             assertThrows(IllegalStateException.class, () -> int8.fill(in, 0), "only convolutions use its bytes");
         }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.calibration.ConvolutionRanges;
 import org.jdarknet.layers.ConvolutionalLayer;
@@ -16,8 +17,14 @@ import org.jdarknet.layers.MaxpoolLayer;
 import org.jdarknet.layers.OutputPlacement;
 
 /**
- * Decides, before an inference network's layers are built, which convolutions hand their output
- * to the next one already quantised ({@link Backend#allocateQuantised}): a convolution quantised
+ * Allocates, before an inference network's layers are built, the outputs that convolutions hand
+ * on stored narrower than floats: in int8 quantised, in bf16 rounded.
+ *
+ * <p>Bf16 hand-offs are the outputs {@link RoundedOutputs} finds and {@code routes} has not placed
+ * in a route's output (it allocates those buffers itself), each with {@link Backend#allocateRounded}.
+ *
+ * <p>Int8: which convolutions hand their output to the next one already quantised
+ * ({@link Backend#allocateQuantised}): a convolution quantised
  * in int8 whose output nothing reads but the next layer, itself a quantised convolution (no route
  * takes it, no shortcut adds it, it is not placed in a route's output), writes it with the next
  * one's input range, the range calibrated for exactly that tensor. Max-pools may lie between the
@@ -25,17 +32,17 @@ import org.jdarknet.layers.OutputPlacement;
  * range (a max-pool's largest outputs are its input's, and a value it drops may saturate without
  * changing what it keeps). Every other output is placed as {@code routes} places it.
  */
-final class QuantisedHandoffs implements OutputPlacement, AutoCloseable {
+final class Handoffs implements OutputPlacement, AutoCloseable {
     private final ConcatenationPlan routes;
     private final Map<Integer, Tensor> outputs = new HashMap<>();
 
-    private QuantisedHandoffs(ConcatenationPlan routes) {
+    private Handoffs(ConcatenationPlan routes) {
         this.routes = routes;
     }
 
-    /** No hand-off: outputs placed as {@code routes} says (training, or no calibration). */
-    static QuantisedHandoffs none(ConcatenationPlan routes) {
-        return new QuantisedHandoffs(routes);
+    /** No hand-off: outputs placed as {@code routes} says (training). */
+    static Handoffs none(ConcatenationPlan routes) {
+        return new Handoffs(routes);
     }
 
     /**
@@ -43,22 +50,30 @@ final class QuantisedHandoffs implements OutputPlacement, AutoCloseable {
      * on a counting backend, read only for which layer feeds which), with the hand-off tensors
      * allocated; it closes {@code routes} with its own.
      */
-    static QuantisedHandoffs make(List<Layer> sketch, ConvolutionRanges ranges, ConcatenationPlan routes,
-                                  Backend backend) {
-        QuantisedHandoffs plan = new QuantisedHandoffs(routes);
+    static Handoffs make(List<Layer> sketch, ConvolutionRanges ranges, ConcatenationPlan routes, Backend backend) {
+        Handoffs plan = new Handoffs(routes);
+        int rounded = 0;
         try {
             float[] handed = handOffRanges(sketch, ranges, routes);
             for (int index = 0; index < handed.length; index++) {
                 if (!Float.isNaN(handed[index])) {
                     plan.outputs.put(index, backend.allocateQuantised(sketch.get(index).outputShape(), handed[index]));
+                } else if (routes.rounded(index) && routes.output(index) == null) {
+                    plan.outputs.put(index, backend.allocateRounded(sketch.get(index).outputShape()));
+                    rounded++;
                 }
             }
         } catch (RuntimeException | OutOfMemoryError e) {
             plan.close();
             throw e;
         }
-        if (!plan.outputs.isEmpty()) {
-            Log.detail("int8: " + plan.outputs.size() + " outputs of convolutions and max-pools handed on quantised");
+        if (plan.outputs.size() > rounded) {
+            Log.detail("int8: " + (plan.outputs.size() - rounded) + " outputs of convolutions and max-pools handed on"
+                    + " quantised");
+        }
+        if (backend.precision() == Precision.BF16 && rounded > 0) {
+            Log.detail("bf16: " + (rounded + routes.roundedInRoutes()) + " outputs handed on rounded to bf16 where the"
+                    + " backend multiplies bf16, " + routes.roundedInRoutes() + " of them in route concatenations");
         }
         return plan;
     }

@@ -1,0 +1,131 @@
+package org.jdarknet.net;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdarknet.backend.Backend;
+import org.jdarknet.layers.ConvolutionalLayer;
+import org.jdarknet.layers.Layer;
+import org.jdarknet.layers.MaxpoolLayer;
+import org.jdarknet.layers.RouteLayer;
+import org.jdarknet.layers.ShortcutLayer;
+
+/**
+ * Decides which outputs of an inference network are bf16 hand-offs ({@link Backend#allocateRounded}):
+ * those whose every reader is a convolution, which rounds its input to bf16 anyway where the
+ * backend multiplies bf16, or a max-pool writing another hand-off (the maximum of rounded values
+ * is the rounded maximum), and whose writer is a convolution (no shortcut fused after it: a
+ * shortcut is neither), a max-pool reading a hand-off, or a route whose sources all lie in its
+ * output. Outputs that share a buffer (a route's and those placed in it, {@link ConcatenationPlan})
+ * are one hand-off or none. The network's own output never is one.
+ *
+ * <p>It is the same decision for every backend; where convolutions compute in another precision
+ * the backend gives floats, and nothing changes.
+ */
+final class RoundedOutputs {
+
+    private RoundedOutputs() {
+    }
+
+    /**
+     * The layers whose outputs are hand-offs, with every source in {@code placeable} placed in its
+     * route, except in the buffers of the routes {@code floats}.
+     */
+    static Set<Integer> of(List<Layer> sketch, Map<Integer, Integer> placeable, Set<Integer> floats) {
+        int[] buffer = buffers(sketch.size(), placeable);
+        List<List<Integer>> readers = readers(sketch, placeable);
+        Set<Integer> failed = new HashSet<>(floats);
+        failed.add(buffer[sketch.size() - 1]);
+        for (int index = 0; index < sketch.size(); index++) {
+            if (!writtenAndReadByConvolutions(sketch, index, readers, placeable)) {
+                failed.add(buffer[index]);
+            }
+        }
+        Set<Integer> candidates = new HashSet<>();
+        for (int owner : buffer) {
+            if (!failed.contains(owner)) {
+                candidates.add(owner);
+            }
+        }
+        dropMaxpoolsBetweenFloats(sketch, buffer, readers, candidates);
+        Set<Integer> rounded = new HashSet<>();
+        for (int index = 0; index < sketch.size(); index++) {
+            if (candidates.contains(buffer[index])) {
+                rounded.add(index);
+            }
+        }
+        return rounded;
+    }
+
+    /** For each layer, the layer whose output buffer its output lies in: the outermost route it is placed in, or itself. */
+    private static int[] buffers(int layers, Map<Integer, Integer> placeable) {
+        int[] buffer = new int[layers];
+        for (int index = 0; index < layers; index++) {
+            int owner = index;
+            while (placeable.containsKey(owner)) {
+                owner = placeable.get(owner);
+            }
+            buffer[index] = owner;
+        }
+        return buffer;
+    }
+
+    /**
+     * For each layer, the layers that read its output's values: the next layer unless it is a
+     * route, the routes that copy it (not those it is placed in), the shortcuts that add it.
+     */
+    private static List<List<Integer>> readers(List<Layer> sketch, Map<Integer, Integer> placeable) {
+        List<List<Integer>> readers = new ArrayList<>();
+        sketch.forEach(layer -> readers.add(new ArrayList<>()));
+        for (Layer layer : sketch) {
+            int index = layer.index();
+            if (layer instanceof RouteLayer route) {
+                route.sources().stream().filter(source -> !Integer.valueOf(index).equals(placeable.get(source.index())))
+                        .forEach(source -> readers.get(source.index()).add(index));
+                continue;
+            }
+            if (index > 0) {
+                readers.get(index - 1).add(index);
+            }
+            if (layer instanceof ShortcutLayer shortcut) {
+                readers.get(shortcut.from().index()).add(index);
+            }
+        }
+        return readers;
+    }
+
+    /**
+     * Whether layer {@code index} is a convolution, a max-pool or a route with all its sources
+     * placed in it, and every layer reading its output a convolution or a max-pool.
+     */
+    private static boolean writtenAndReadByConvolutions(List<Layer> sketch, int index, List<List<Integer>> readers,
+                                                        Map<Integer, Integer> placeable) {
+        Layer layer = sketch.get(index);
+        boolean writer = layer instanceof ConvolutionalLayer || layer instanceof MaxpoolLayer
+                || layer instanceof RouteLayer route && route.sources().stream()
+                .allMatch(source -> Integer.valueOf(index).equals(placeable.get(source.index())));
+        return writer && readers.get(index).stream()
+                .allMatch(reader -> sketch.get(reader) instanceof ConvolutionalLayer
+                        || sketch.get(reader) instanceof MaxpoolLayer);
+    }
+
+    /**
+     * Max-pools must read and write hand-offs alike: until none is left, drops the buffers written
+     * by a max-pool reading floats and those read by a max-pool writing floats.
+     */
+    private static void dropMaxpoolsBetweenFloats(List<Layer> sketch, int[] buffer, List<List<Integer>> readers,
+                                                  Set<Integer> candidates) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int index = 1; index < sketch.size(); index++) {
+                if (sketch.get(index) instanceof MaxpoolLayer
+                        && candidates.contains(buffer[index]) != candidates.contains(buffer[index - 1])) {
+                    changed |= candidates.remove(buffer[index]) | candidates.remove(buffer[index - 1]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.jdarknet.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.Tensor;
+import org.jdarknet.backend.reference.ReferenceBackend;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which outputs an inference network hands on as bf16 hand-offs ({@link Backend#allocateRounded}),
+ * worked out by hand from darknet's rules of which layer reads which: only outputs that
+ * convolutions, max-pools and fully placed routes write, and that convolutions and max-pools read,
+ * with a max-pool's input and output alike, a route's buffer and the outputs placed in it alike,
+ * and never the network's output. Read off a backend that records the tensors it gives for
+ * hand-offs and the views of them.
+ */
+class RoundedOutputsTest {
+
+    @Test
+    void denseBlocksHandOnTheirBuffersAndTheConvolutionsAndPoolsFeedingThem() {
+        // 0 conv, 1 maxpool, 2 conv, 3 conv, 4 route(3,1), 5 conv, 6 conv, 7 route(6,4), 8 conv, 9 conv,
+        // 10 route(9,7): one buffer for 1, 3, 4, 6, 7, 9 and 10, read only by convolutions; layer 0 feeds
+        // the max-pool only, 2, 5 and 8 one convolution each. 11 is routed twice and copied by route 12,
+        // so the buffer of 15 (12, 13, 14 in it), read by the average pool besides, keeps floats.
+        assertEquals(Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), handedOn("dense-blocks.cfg"));
+    }
+
+    @Test
+    void residualBlocksHandOnOnlyWhatOneConvolutionReads() {
+        // 1 and 4 are read by the next convolution alone. The shortcuts' inputs and outputs, and the
+        // max-pool at 13, which reads a shortcut's floats, keep floats, as does the convolution at 14
+        // after it (a shortcut reads it).
+        assertEquals(Set.of(1, 4), handedOn("residual-blocks.cfg"));
+    }
+
+    @Test
+    void theNetworksOutputAndWhatNotConvolutionsReadKeepFloats() {
+        // 0 conv, 1 maxpool, 2 conv (read by the batchnorm layer), 3 batchnorm, 4-5 connected, 6 softmax.
+        assertEquals(Set.of(0, 1), handedOn("small.cfg"));
+    }
+
+    /** The layers of {@code cfg}'s inference network whose outputs are hand-offs or views of one. */
+    private static Set<Integer> handedOn(String cfg) {
+        Set<Tensor> rounded = Collections.newSetFromMap(new IdentityHashMap<>());
+        Backend reference = new ReferenceBackend();
+        Backend recording = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(reference, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("allocateRounded")
+                            || method.getName().equals("channelSlice") && rounded.contains(args[0])) {
+                        rounded.add(result instanceof Optional<?> view ? (Tensor) view.orElseThrow() : (Tensor) result);
+                    }
+                    return result;
+                });
+        try (Network network = Network.build(Path.of("src/test/resources/cfg", cfg), recording, 1)) {
+            Set<Integer> layers = new TreeSet<>();
+            for (int index = 0; index < network.layers().size(); index++) {
+                if (rounded.contains(network.layers().get(index).output())) {
+                    layers.add(index);
+                }
+            }
+            return layers;
+        }
+    }
+}
