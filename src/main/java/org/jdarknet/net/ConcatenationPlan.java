@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.layers.Layer;
 import org.jdarknet.layers.OutputPlacement;
@@ -24,8 +25,8 @@ import org.jdarknet.layers.RouteLayer;
  * DenseNet block (each route the new features followed by the previous route) shares one buffer.
  * Where the backend declines a view the route copies that source, as it always does in training.
  *
- * <p>A buffer whose values only bf16 hand-offs' writers write and readers read
- * ({@link RoundedOutputs}) is allocated with {@link Backend#allocateRounded}, but only where
+ * <p>On a backend computing in bf16, a buffer whose values only bf16 hand-offs' writers write and
+ * readers read ({@link RoundedOutputs}) is allocated with {@link Backend#allocateRounded}, but only where
  * every source of its routes lies in it (a route cannot copy into it): where the backend declines
  * one of their views, the plan is made again with that buffer of floats.
  */
@@ -56,8 +57,9 @@ final class ConcatenationPlan implements OutputPlacement, AutoCloseable {
     static ConcatenationPlan make(List<Layer> sketch, Backend backend) {
         Map<Integer, Integer> placeable = placeable(sketch);
         Set<Integer> floats = new HashSet<>();
+        boolean bf16 = backend.precision() == Precision.BF16;
         while (true) {
-            ConcatenationPlan plan = new ConcatenationPlan(RoundedOutputs.of(sketch, placeable, floats));
+            ConcatenationPlan plan = new ConcatenationPlan(bf16 ? RoundedOutputs.of(sketch, placeable, floats) : Set.of());
             try {
                 Set<Integer> declined = plan.place(sketch, placeable, backend);
                 if (declined.isEmpty()) {

@@ -21,8 +21,9 @@ import org.jdarknet.layers.ShortcutLayer;
  * output. Outputs that share a buffer (a route's and those placed in it, {@link ConcatenationPlan})
  * are one hand-off or none. The network's own output never is one.
  *
- * <p>It is the same decision for every backend; where convolutions compute in another precision
- * the backend gives floats, and nothing changes.
+ * <p>Networks are planned so on backends computing in {@link org.jdarknet.backend.Precision#BF16};
+ * where such a backend's convolutions compute fp32 after all (a CPU without bf16 instructions) it
+ * gives floats, and nothing changes.
  */
 final class RoundedOutputs {
 

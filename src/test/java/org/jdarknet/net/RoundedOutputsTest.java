@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * worked out by hand from darknet's rules of which layer reads which: only outputs that
  * convolutions, max-pools and fully placed routes write, and that convolutions and max-pools read,
  * with a max-pool's input and output alike, a route's buffer and the outputs placed in it alike,
- * and never the network's output. Read off a backend that records the tensors it gives for
- * hand-offs and the views of them.
+ * and never the network's output. Read off a backend that says it computes in bf16 and records
+ * the tensors it gives for hand-offs and the views of them. A backend in another precision is
+ * asked for none.
  */
 class RoundedOutputsTest {
 
@@ -48,12 +50,24 @@ class RoundedOutputsTest {
         assertEquals(Set.of(0, 1), handedOn("small.cfg"));
     }
 
-    /** The layers of {@code cfg}'s inference network whose outputs are hand-offs or views of one. */
+    @Test
+    void aBackendInFp32IsAskedForNone() {
+        assertEquals(Set.of(), handedOn("dense-blocks.cfg", Precision.FP32));
+    }
+
     private static Set<Integer> handedOn(String cfg) {
+        return handedOn(cfg, Precision.BF16);
+    }
+
+    /** The layers of {@code cfg}'s inference network whose outputs are hand-offs or views of one. */
+    private static Set<Integer> handedOn(String cfg, Precision precision) {
         Set<Tensor> rounded = Collections.newSetFromMap(new IdentityHashMap<>());
         Backend reference = new ReferenceBackend();
         Backend recording = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
                 new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("precision")) {
+                        return precision;
+                    }
                     Object result;
                     try {
                         result = method.invoke(reference, args);
