@@ -30,6 +30,24 @@ public record PoolSpec(Shape input, int size, int stride, int padding) {
         return -(padding / 2);
     }
 
+    /**
+     * Cells after the image that the last windows down ({@code height}) or across reach to give
+     * darknet's output size; negative where the image's last cells are never read.
+     */
+    public int paddingAfter(boolean height) {
+        int in = height ? input.h() : input.w();
+        int out = height ? outputHeight() : outputWidth();
+        return (out - 1) * stride + size - in + offset();
+    }
+
+    /**
+     * Whether every window holds at least one cell of the image. Where one holds none darknet gives
+     * {@code -FLT_MAX}, which a pooling library ignoring the cells outside cannot.
+     */
+    public boolean everyWindowInImage() {
+        return -offset() < size && paddingAfter(true) < size && paddingAfter(false) < size;
+    }
+
     public PoolSpec withBatch(int batch) {
         return new PoolSpec(input.withBatch(batch), size, stride, padding);
     }

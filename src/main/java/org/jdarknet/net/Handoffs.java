@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
-import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.calibration.ConvolutionRanges;
 import org.jdarknet.layers.ConvolutionalLayer;
@@ -30,7 +29,8 @@ import org.jdarknet.layers.OutputPlacement;
  * one's input range, the range calibrated for exactly that tensor. Max-pools may lie between the
  * two, each read only by the next layer: they pool the integers, all with the last convolution's
  * range (a max-pool's largest outputs are its input's, and a value it drops may saturate without
- * changing what it keeps). Every other output is placed as {@code routes} places it.
+ * changing what it keeps); a max-pool with a window outside the image (which the backend cannot
+ * pool on integers) is not one of them. Every other output is placed as {@code routes} places it.
  */
 final class Handoffs implements OutputPlacement, AutoCloseable {
     private final ConcatenationPlan routes;
@@ -71,9 +71,10 @@ final class Handoffs implements OutputPlacement, AutoCloseable {
             Log.detail("int8: " + (plan.outputs.size() - rounded) + " outputs of convolutions and max-pools handed on"
                     + " quantised");
         }
-        if (backend.precision() == Precision.BF16 && rounded > 0) {
-            Log.detail("bf16: " + (rounded + routes.roundedInRoutes()) + " outputs handed on rounded to bf16 where the"
-                    + " backend multiplies bf16, " + routes.roundedInRoutes() + " of them in route concatenations");
+        int handedOn = rounded + routes.roundedInRoutes();
+        if (handedOn > 0) {
+            Log.detail("bf16: " + handedOn + " outputs planned as bf16 hand-offs (" + routes.roundedInRoutes()
+                    + " of them in route concatenations), stored in bf16 where the backend multiplies bf16");
         }
         return plan;
     }
@@ -91,7 +92,8 @@ final class Handoffs implements OutputPlacement, AutoCloseable {
         for (int index = sketch.size() - 2; index >= 0; index--) {
             Layer layer = sketch.get(index);
             Layer next = sketch.get(index + 1);
-            boolean writer = layer instanceof MaxpoolLayer || quantised(layer, ranges, index);
+            boolean writer = layer instanceof MaxpoolLayer maxpool && maxpool.spec().everyWindowInImage()
+                    || quantised(layer, ranges, index);
             if (writer && !readElsewhere.contains(index) && routes.output(index) == null) {
                 handed[index] = quantised(next, ranges, index + 1) ? ranges.inputRange(index + 1)
                         : next instanceof MaxpoolLayer ? handed[index + 1] : Float.NaN;

@@ -17,8 +17,8 @@ import org.jdarknet.layers.ShortcutLayer;
  * those whose every reader is a convolution, which rounds its input to bf16 anyway where the
  * backend multiplies bf16, or a max-pool writing another hand-off (the maximum of rounded values
  * is the rounded maximum), and whose writer is a convolution (no shortcut fused after it: a
- * shortcut is neither), a max-pool reading a hand-off, or a route whose sources all lie in its
- * output. Outputs that share a buffer (a route's and those placed in it, {@link ConcatenationPlan})
+ * shortcut is neither), a max-pool reading a hand-off (with every window holding a cell of the
+ * image), or a route whose sources all lie in its output. Outputs that share a buffer (a route's and those placed in it, {@link ConcatenationPlan})
  * are one hand-off or none. The network's own output never is one.
  *
  * <p>Networks are planned so on backends computing in {@link org.jdarknet.backend.Precision#BF16};
@@ -40,7 +40,7 @@ final class RoundedOutputs {
         Set<Integer> failed = new HashSet<>(floats);
         failed.add(buffer[sketch.size() - 1]);
         for (int index = 0; index < sketch.size(); index++) {
-            if (!writtenAndReadByConvolutions(sketch, index, readers, placeable)) {
+            if (!handOffWriterAndReaders(sketch, index, readers, placeable)) {
                 failed.add(buffer[index]);
             }
         }
@@ -50,7 +50,7 @@ final class RoundedOutputs {
                 candidates.add(owner);
             }
         }
-        dropMaxpoolsBetweenFloats(sketch, buffer, readers, candidates);
+        dropMaxpoolsBetweenFloats(sketch, buffer, candidates);
         Set<Integer> rounded = new HashSet<>();
         for (int index = 0; index < sketch.size(); index++) {
             if (candidates.contains(buffer[index])) {
@@ -75,7 +75,9 @@ final class RoundedOutputs {
 
     /**
      * For each layer, the layers that read its output's values: the next layer unless it is a
-     * route, the routes that copy it (not those it is placed in), the shortcuts that add it.
+     * route, the routes that would copy it (not the one it is placeable in: if the backend then
+     * declines its view, that route's buffer keeps floats, {@link ConcatenationPlan}), the
+     * shortcuts that add it.
      */
     private static List<List<Integer>> readers(List<Layer> sketch, Map<Integer, Integer> placeable) {
         List<List<Integer>> readers = new ArrayList<>();
@@ -98,13 +100,16 @@ final class RoundedOutputs {
     }
 
     /**
-     * Whether layer {@code index} is a convolution, a max-pool or a route with all its sources
-     * placed in it, and every layer reading its output a convolution or a max-pool.
+     * Whether layer {@code index} may write a hand-off (a convolution, a max-pool whose every window
+     * holds a cell of the image, as the backend pools a hand-off only so, or a route with all its
+     * sources placed in it) and every layer reading its output may read one (a convolution or a
+     * max-pool). Whether a max-pool's input and output are both hand-offs is settled after.
      */
-    private static boolean writtenAndReadByConvolutions(List<Layer> sketch, int index, List<List<Integer>> readers,
-                                                        Map<Integer, Integer> placeable) {
+    private static boolean handOffWriterAndReaders(List<Layer> sketch, int index, List<List<Integer>> readers,
+                                                   Map<Integer, Integer> placeable) {
         Layer layer = sketch.get(index);
-        boolean writer = layer instanceof ConvolutionalLayer || layer instanceof MaxpoolLayer
+        boolean writer = layer instanceof ConvolutionalLayer
+                || layer instanceof MaxpoolLayer maxpool && maxpool.spec().everyWindowInImage()
                 || layer instanceof RouteLayer route && route.sources().stream()
                 .allMatch(source -> Integer.valueOf(index).equals(placeable.get(source.index())));
         return writer && readers.get(index).stream()
@@ -114,17 +119,18 @@ final class RoundedOutputs {
 
     /**
      * Max-pools must read and write hand-offs alike: until none is left, drops the buffers written
-     * by a max-pool reading floats and those read by a max-pool writing floats.
+     * by a max-pool reading floats (the network's input among them) and those read by a max-pool
+     * writing floats.
      */
-    private static void dropMaxpoolsBetweenFloats(List<Layer> sketch, int[] buffer, List<List<Integer>> readers,
-                                                  Set<Integer> candidates) {
+    private static void dropMaxpoolsBetweenFloats(List<Layer> sketch, int[] buffer, Set<Integer> candidates) {
         boolean changed = true;
         while (changed) {
             changed = false;
-            for (int index = 1; index < sketch.size(); index++) {
-                if (sketch.get(index) instanceof MaxpoolLayer
-                        && candidates.contains(buffer[index]) != candidates.contains(buffer[index - 1])) {
-                    changed |= candidates.remove(buffer[index]) | candidates.remove(buffer[index - 1]);
+            for (int index = 0; index < sketch.size(); index++) {
+                boolean handedIn = index > 0 && candidates.contains(buffer[index - 1]);
+                if (sketch.get(index) instanceof MaxpoolLayer && candidates.contains(buffer[index]) != handedIn) {
+                    changed |= candidates.remove(buffer[index]);
+                    changed |= index > 0 && candidates.remove(buffer[index - 1]);
                 }
             }
         }

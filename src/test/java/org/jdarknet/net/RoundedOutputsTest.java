@@ -2,8 +2,10 @@ package org.jdarknet.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -15,6 +17,7 @@ import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.backend.reference.ReferenceBackend;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Which outputs an inference network hands on as bf16 hand-offs ({@link Backend#allocateRounded}),
@@ -51,6 +54,21 @@ class RoundedOutputsTest {
     }
 
     @Test
+    void maxPoolsReadingTheInputOrWithWindowsOutsideTheImageKeepFloats(@TempDir Path directory) throws IOException {
+        // 0 maxpool (reads the network's input), 1-2 conv, 3 maxpool with windows wholly outside the
+        // image (padding 6: the first three rows of windows), 4 conv (read by the average pool).
+        Path cfg = directory.resolve("pools.cfg");
+        Files.writeString(cfg, String.join("\n", "[net]", "width=8", "height=8", "channels=3",
+                "[maxpool]", "size=2", "stride=2",
+                "[convolutional]", "filters=8", "size=3", "stride=1", "pad=1", "activation=leaky",
+                "[convolutional]", "filters=8", "size=3", "stride=1", "pad=1", "activation=leaky",
+                "[maxpool]", "size=2", "stride=1", "padding=6",
+                "[convolutional]", "filters=8", "size=1", "activation=leaky",
+                "[avgpool]", "[softmax]", ""));
+        assertEquals(Set.of(1), handedOn(cfg, Precision.BF16));
+    }
+
+    @Test
     void aBackendInFp32IsAskedForNone() {
         assertEquals(Set.of(), handedOn("dense-blocks.cfg", Precision.FP32));
     }
@@ -59,8 +77,12 @@ class RoundedOutputsTest {
         return handedOn(cfg, Precision.BF16);
     }
 
-    /** The layers of {@code cfg}'s inference network whose outputs are hand-offs or views of one. */
     private static Set<Integer> handedOn(String cfg, Precision precision) {
+        return handedOn(Path.of("src/test/resources/cfg", cfg), precision);
+    }
+
+    /** The layers of {@code cfg}'s inference network whose outputs are hand-offs or views of one. */
+    private static Set<Integer> handedOn(Path cfg, Precision precision) {
         Set<Tensor> rounded = Collections.newSetFromMap(new IdentityHashMap<>());
         Backend reference = new ReferenceBackend();
         Backend recording = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
@@ -80,7 +102,7 @@ class RoundedOutputsTest {
                     }
                     return result;
                 });
-        try (Network network = Network.build(Path.of("src/test/resources/cfg", cfg), recording, 1)) {
+        try (Network network = Network.build(cfg, recording, 1)) {
             Set<Integer> layers = new TreeSet<>();
             for (int index = 0; index < network.layers().size(); index++) {
                 if (rounded.contains(network.layers().get(index).output())) {

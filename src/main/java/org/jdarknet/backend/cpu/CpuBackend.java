@@ -199,7 +199,9 @@ public final class CpuBackend extends ReferenceFallback {
 
     /**
      * In bf16, on a CPU with bf16 instructions, bf16 values for the convolutions and max-pools
-     * writing and reading it; a tensor of floats where it would have padding lanes.
+     * writing and reading it; a tensor of floats where it would have padding lanes. That never
+     * leaves a max-pool between a bf16 tensor and a float one: both have its channel count, and a
+     * view (of a bf16 buffer) is offered only in whole blocks, so both are padded alike.
      */
     @Override
     public Tensor allocateRounded(Shape shape) {

@@ -70,8 +70,9 @@ final class CpuConvolution implements Convolution {
             return new Forward(epilogue.withoutResidual(), input, output, inputType, outputType, inputRange, outputRange);
         }
 
-        Forward withFloatOutput() {
-            return new Forward(epilogue, input, output, inputType, memory.data_type.f32, inputRange, Float.NaN);
+        /** The same writing floats into a tensor of its own, laid out as {@code dense}. */
+        Forward withFloatOutput(Layout dense) {
+            return new Forward(epilogue, input, dense, inputType, memory.data_type.f32, inputRange, Float.NaN);
         }
 
         boolean quantised() {
@@ -117,10 +118,11 @@ final class CpuConvolution implements Convolution {
         requireHandOff(variant, int8);
         if (EltwiseSteps.of(epilogue.activation()) == null) {
             if (!Float.isNaN(variant.outputRange())) {
-                return NarrowedAfter.quantising(dnnl, create(variant.withFloatOutput()), output, variant.outputRange());
+                return NarrowedAfter.quantising(dnnl, create(variant.withFloatOutput(output)), output,
+                        variant.outputRange());
             }
             if (variant.roundedOutput()) {
-                return NarrowedAfter.rounding(dnnl, create(variant.withFloatOutput()), output);
+                return NarrowedAfter.rounding(dnnl, create(variant.withFloatOutput(output)), output, variant.output());
             }
         }
         ResidualPostOps residual = ResidualPostOps.of(epilogue, variant.output());

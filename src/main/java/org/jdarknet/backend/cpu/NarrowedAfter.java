@@ -9,8 +9,9 @@ import org.jdarknet.backend.Epilogue;
 /**
  * A convolution writing a hand-off stored narrower than floats (an int8 or bf16 one) whose
  * activation runs in Java ({@link JavaActivation}), which needs the floats: it writes them into a
- * scratch tensor of its own, and a reorder then narrows them into the destination as the next
- * convolution would have narrowed its input: to signed bytes of the hand-off's scale, or to bf16.
+ * scratch tensor of its own (dense, even where the destination is a channel view), and a reorder
+ * then narrows them into the destination as the next convolution would have narrowed its input:
+ * to signed bytes of the hand-off's scale, or to bf16.
  */
 final class NarrowedAfter implements ForwardPass {
     private final Dnnl dnnl;
@@ -35,9 +36,13 @@ final class NarrowedAfter implements ForwardPass {
                 Int8Convolution.scale(dnnl, range));
     }
 
-    /** @param floats the same convolution writing floats in {@code layout}, to be rounded to bf16 */
-    static NarrowedAfter rounding(Dnnl dnnl, ForwardPass floats, Layout layout) {
-        try (memory.desc from = layout.descriptor(); memory.desc to = layout.descriptor(memory.data_type.bf16)) {
+    /**
+     * @param floats      the same convolution writing floats in {@code layout}, to be rounded to bf16
+     * @param destination the layout of the hand-off it writes: {@code layout}, or a view of a
+     *                    route's buffer with its shape and format
+     */
+    static NarrowedAfter rounding(Dnnl dnnl, ForwardPass floats, Layout layout, Layout destination) {
+        try (memory.desc from = layout.descriptor(); memory.desc to = destination.descriptor(memory.data_type.bf16)) {
             return new NarrowedAfter(dnnl, floats, layout, dnnl.reorder(from, to), null);
         }
     }

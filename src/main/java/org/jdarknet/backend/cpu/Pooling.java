@@ -15,7 +15,7 @@ import org.jdarknet.backend.Shape;
  * size {@code (in + padding - size)/stride + 1} fixes where the last window ends; cells outside
  * the image are ignored. oneDNN's max pooling also ignores padded cells, so darknet's rule is
  * oneDNN's with left padding {@code padding/2} and whatever right padding reproduces the output
- * size (possibly negative: the last cells are then never read). Only when a window could lie
+ * size ({@link PoolSpec#paddingAfter}, possibly negative: the last cells are then never read). Only when a window could lie
  * entirely outside the image (darknet gives {@code -FLT_MAX} there) does the backend leave it to
  * the reference backend.
  */
@@ -43,22 +43,16 @@ final class Pooling {
             throw new IllegalArgumentException("max-pool from " + input + " into " + output
                     + ": both floats, both bf16, or both quantised in one range");
         }
-        long[] left = {-spec.offset(), -spec.offset()};
-        long[] right = {rightPadding(spec.input().h(), spec.outputHeight(), spec),
-            rightPadding(spec.input().w(), spec.outputWidth(), spec)};
-        if (left[0] >= spec.size() || right[0] >= spec.size() || right[1] >= spec.size()) {
+        if (!spec.everyWindowInImage()) {
             return false;
         }
+        long[] left = {-spec.offset(), -spec.offset()};
+        long[] right = {spec.paddingAfter(true), spec.paddingAfter(false)};
         primitive pooling = dnnl.cached(new MaxKey(spec, input.layout(), output.layout(), input.storedType()),
                 () -> create(algorithm.pooling_max, input.storedDescriptor(), output.storedDescriptor(), spec.size(),
                         spec.size(), spec.stride(), left, right));
         dnnl.execute(pooling, Arg.src(input.stored()), Arg.dst(output.stored()));
         return true;
-    }
-
-    /** The padding after the last cell that makes oneDNN's output size darknet's. */
-    private static long rightPadding(int in, int out, PoolSpec spec) {
-        return (long) (out - 1) * spec.stride() + spec.size() - in + spec.offset();
     }
 
     /** Every channel of every item to its mean. */

@@ -95,12 +95,14 @@ class CpuBf16HandOffTest {
         }
     }
 
-    @Test
-    void aViewOfAHandOffIsOneAndTheConvolutionWritingItRoundsItsChannels() {
+    /** RAMP runs in Java: its floats go to a dense scratch tensor first, then into the view's channels. */
+    @ParameterizedTest
+    @CsvSource({"LEAKY", "RAMP"})
+    void aViewOfAHandOffIsOneAndTheConvolutionWritingItRoundsItsChannels(Activation activation) {
         assumeBf16();
         Shape route = new Shape(1, 48, 10, 10);
         ConvolutionCase writer = ConvolutionCase.random(new ConvolutionSpec(new Shape(1, 16, 10, 10), 16, 3, 1, 1, 1),
-                true, Activation.LEAKY, 3);
+                true, activation, 3);
         try (CpuBackend blocked = new CpuBackend(0, Layout.Format.BLOCKED_16, Precision.BF16);
              Tensor in = blocked.allocate(writer.spec().input());
              Tensor floats = blocked.allocate(writer.spec().output());
