@@ -118,7 +118,7 @@ final class ConcatenationPlan implements OutputPlacement, AutoCloseable {
             int offset = region.offset();
             for (Layer source : route.sources()) {
                 int channels = source.outputShape().c();
-                if (placeable.get(source.index()) != null && placeable.get(source.index()) == index) {
+                if (placeable.getOrDefault(source.index(), -1) == index) {
                     Optional<Tensor> view = backend.channelSlice(region.buffer(), offset, channels);
                     if (view.isPresent()) {
                         outputs.put(source.index(), own(view.get()));

@@ -18,8 +18,9 @@ import org.jdarknet.layers.ShortcutLayer;
  * backend multiplies bf16, or a max-pool writing another hand-off (the maximum of rounded values
  * is the rounded maximum), and whose writer is a convolution (no shortcut fused after it: a
  * shortcut is neither), a max-pool reading a hand-off (with every window holding a cell of the
- * image), or a route whose sources all lie in its output. Outputs that share a buffer (a route's and those placed in it, {@link ConcatenationPlan})
- * are one hand-off or none. The network's own output never is one.
+ * image), or a route whose sources all lie in its output. Outputs that share a buffer (a route's
+ * and those placed in it, {@link ConcatenationPlan}) are one hand-off or none. The network's own
+ * output never is one.
  *
  * <p>Networks are planned so on backends computing in {@link org.jdarknet.backend.Precision#BF16};
  * where such a backend's convolutions compute fp32 after all (a CPU without bf16 instructions) it
@@ -85,7 +86,7 @@ final class RoundedOutputs {
         for (Layer layer : sketch) {
             int index = layer.index();
             if (layer instanceof RouteLayer route) {
-                route.sources().stream().filter(source -> !Integer.valueOf(index).equals(placeable.get(source.index())))
+                route.sources().stream().filter(source -> placeable.getOrDefault(source.index(), -1) != index)
                         .forEach(source -> readers.get(source.index()).add(index));
                 continue;
             }
@@ -111,7 +112,7 @@ final class RoundedOutputs {
         boolean writer = layer instanceof ConvolutionalLayer
                 || layer instanceof MaxpoolLayer maxpool && maxpool.spec().everyWindowInImage()
                 || layer instanceof RouteLayer route && route.sources().stream()
-                .allMatch(source -> Integer.valueOf(index).equals(placeable.get(source.index())));
+                .allMatch(source -> placeable.getOrDefault(source.index(), -1) == index);
         return writer && readers.get(index).stream()
                 .allMatch(reader -> sketch.get(reader) instanceof ConvolutionalLayer
                         || sketch.get(reader) instanceof MaxpoolLayer);

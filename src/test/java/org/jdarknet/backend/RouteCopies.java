@@ -1,7 +1,5 @@
 package org.jdarknet.backend;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,20 +13,12 @@ public final class RouteCopies {
     private final Backend backend;
 
     private RouteCopies(Backend wrapped, boolean declineViews) {
-        this.backend = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("copyChannels")) {
-                        copies.incrementAndGet();
-                    }
-                    if (declineViews && method.getName().equals("channelSlice")) {
-                        return Optional.empty();
-                    }
-                    try {
-                        return method.invoke(wrapped, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        this.backend = BackendProxy.around(wrapped, (method, args, proceed) -> {
+            if (method.equals("copyChannels")) {
+                copies.incrementAndGet();
+            }
+            return declineViews && method.equals("channelSlice") ? Optional.empty() : proceed.call();
+        });
     }
 
     /** {@code backend}, its route copies counted. */

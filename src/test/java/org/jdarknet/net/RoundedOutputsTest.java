@@ -3,8 +3,6 @@ package org.jdarknet.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -13,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.BackendProxy;
 import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.backend.reference.ReferenceBackend;
@@ -84,24 +83,16 @@ class RoundedOutputsTest {
     /** The layers of {@code cfg}'s inference network whose outputs are hand-offs or views of one. */
     private static Set<Integer> handedOn(Path cfg, Precision precision) {
         Set<Tensor> rounded = Collections.newSetFromMap(new IdentityHashMap<>());
-        Backend reference = new ReferenceBackend();
-        Backend recording = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
-                new Class<?>[] {Backend.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("precision")) {
-                        return precision;
-                    }
-                    Object result;
-                    try {
-                        result = method.invoke(reference, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                    if (method.getName().equals("allocateRounded")
-                            || method.getName().equals("channelSlice") && rounded.contains(args[0])) {
-                        rounded.add(result instanceof Optional<?> view ? (Tensor) view.orElseThrow() : (Tensor) result);
-                    }
-                    return result;
-                });
+        Backend recording = BackendProxy.around(new ReferenceBackend(), (method, args, proceed) -> {
+            if (method.equals("precision")) {
+                return precision;
+            }
+            Object result = proceed.call();
+            if (method.equals("allocateRounded") || method.equals("channelSlice") && rounded.contains(args[0])) {
+                rounded.add(result instanceof Optional<?> view ? (Tensor) view.orElseThrow() : (Tensor) result);
+            }
+            return result;
+        });
         try (Network network = Network.build(cfg, recording, 1)) {
             Set<Integer> layers = new TreeSet<>();
             for (int index = 0; index < network.layers().size(); index++) {

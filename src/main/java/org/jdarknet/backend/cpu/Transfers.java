@@ -52,9 +52,8 @@ final class Transfers {
         Layout plain = plain(tensor.shape());
         try (FloatPointer staging = new FloatPointer(values.length);
              memory target = dnnl.wrap(plain.descriptor(), staging)) {
-            primitive widen = dnnl.cached(new ReorderKey(tensor.layout(), tensor.storedType(), plain),
-                    () -> dnnl.reorder(tensor.storedDescriptor(), plain.descriptor()));
-            dnnl.execute(widen, Arg.src(tensor.stored()), Arg.dst(target));
+            dnnl.execute(reorder(tensor.layout(), tensor.storedType(), plain), Arg.src(tensor.stored()),
+                    Arg.dst(target));
             staging.get(values);
         }
         return values;
@@ -84,8 +83,12 @@ final class Transfers {
     }
 
     private primitive reorder(Layout from, Layout to) {
-        return dnnl.cached(new ReorderKey(from, memory.data_type.f32, to), () -> dnnl.reorder(from.descriptor(),
-                to.descriptor()));
+        return reorder(from, memory.data_type.f32, to);
+    }
+
+    /** The reorder from {@code from}'s layout, holding {@code type}, to floats in {@code to}'s. */
+    private primitive reorder(Layout from, memory.data_type type, Layout to) {
+        return dnnl.cached(new ReorderKey(from, type, to), () -> dnnl.reorder(from.descriptor(type), to.descriptor()));
     }
 
     private static Layout plain(Shape shape) {

@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.BackendProxy;
 import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Shape;
 import org.jdarknet.layers.Layer;
@@ -98,14 +97,7 @@ class CpuBf16NetworkTest {
 
     /** {@code backend} giving floats for every hand-off it is asked for. */
     private static Backend withoutHandOffs(Backend backend) {
-        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
-                (proxy, method, args) -> {
-                    try {
-                        return method.getName().equals("allocateRounded") ? backend.allocate((Shape) args[0])
-                                : method.invoke(backend, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return BackendProxy.around(backend, (method, args, proceed) -> method.equals("allocateRounded")
+                ? backend.allocate((Shape) args[0]) : proceed.call());
     }
 }
