@@ -181,17 +181,19 @@ public interface Backend extends AutoCloseable {
     Tensor allocate(Shape shape);
 
     /**
-     * An activation tensor for the output of a convolution that only the next convolution reads,
-     * both quantised in int8 with {@code range} ({@link ConvolutionSpec#inputRange} of the reader:
-     * the calibrated largest |value| of this tensor); or, between them, of max-pools that only the
-     * next layer reads, with the range of the convolution after the last one. A backend computing
-     * the convolutions in int8 may store it in 8 bits, {@link Quantization#activationScale} steps
-     * saturated as {@link Quantization#quantize} rounds them: the writer quantises its output as it
-     * computes it, a max-pool takes the largest integers (quantising keeps the order), and the
-     * reader takes the integers as its quantised input, the passes between them saved. Such a
-     * tensor is only written by its convolution or max-pool, read by the next one, and
-     * {@link #download}ed (the values it holds, each a whole number of steps); nothing else may use
-     * it. Every other backend gives a tensor of {@link #allocate}, which the default does.
+     * An activation tensor whose every reader quantises it in int8 with {@code range} (the
+     * calibrated largest |value| of this tensor): the output of a convolution, max-pool or route
+     * read only by convolutions quantised with that {@link ConvolutionSpec#inputRange}, by max-pools
+     * writing another such tensor (of the same range), and by routes writing another such tensor
+     * (of any range). A backend computing the convolutions in int8 may store it in 8 bits,
+     * {@link Quantization#activationScale} steps saturated as {@link Quantization#quantize} rounds
+     * them: a convolution writing it quantises its output as it computes it, a max-pool takes the
+     * largest integers (quantising keeps the order), {@link #copyChannels} into it quantises a
+     * source of floats and steps a source of another range again (a value then moves by at most
+     * half a step of each range), a convolution reading it takes the integers as its quantised
+     * input, and the passes between them are saved. Such a tensor is only written and read so,
+     * and {@link #download}ed (the values it holds, each a whole number of steps); nothing else
+     * may use it. Every other backend gives a tensor of {@link #allocate}, which the default does.
      */
     default Tensor allocateQuantised(Shape shape, float range) {
         return allocate(shape);

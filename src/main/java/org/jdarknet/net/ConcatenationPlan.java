@@ -23,7 +23,8 @@ import org.jdarknet.layers.RouteLayer;
  * else writes straight into its channel range of that buffer ({@link Backend#channelSlice}). A
  * source that is itself a route nests: its own sources are placed in the same buffer, so a
  * DenseNet block (each route the new features followed by the previous route) shares one buffer.
- * Where the backend declines a view the route copies that source, as it always does in training.
+ * Where the backend declines a view the route copies that source, as it always does in training;
+ * where it declines all of a buffer's views, the route allocates its output itself.
  *
  * <p>On a backend computing in bf16, a buffer whose values only bf16 hand-offs' writers write and
  * readers read ({@link RoundedOutputs}) is allocated with {@link Backend#allocateRounded}, but only where
@@ -135,6 +136,7 @@ final class ConcatenationPlan implements OutputPlacement, AutoCloseable {
                 offset += channels;
             }
         }
+        releaseUnused(regions);
         long sources = placeable.size();
         if (sources > 0 && roundedDeclined.isEmpty()) {
             Log.detail("routes: " + placedIn.size() + " of " + sources + " sources write into their route's output"
@@ -142,6 +144,23 @@ final class ConcatenationPlan implements OutputPlacement, AutoCloseable {
                     + declined.size() + ", which are copied, first " + declined.get(0)));
         }
         return roundedDeclined;
+    }
+
+    /**
+     * Gives back the buffers of routes into which no source was placed (every view declined):
+     * such a route allocates its own output, as any layer does, which another plan may then make
+     * a hand-off ({@link Handoffs}).
+     */
+    private void releaseUnused(Map<Integer, Region> regions) {
+        Set<Integer> used = new HashSet<>();
+        placedIn.keySet().forEach(source -> used.add(regions.get(source).owner()));
+        regions.forEach((layer, region) -> {
+            if (layer == region.owner() && !used.contains(layer)) {
+                outputs.remove(layer);
+                owned.remove(region.buffer());
+                region.buffer().close();
+            }
+        });
     }
 
     /** Whether layer {@code layer}'s output is to be stored rounded, a bf16 hand-off ({@link RoundedOutputs}). */
@@ -168,6 +187,11 @@ final class ConcatenationPlan implements OutputPlacement, AutoCloseable {
     public boolean placedIn(int source, int route) {
         Integer placed = placedIn.get(source);
         return placed != null && placed == route;
+    }
+
+    /** Each source placed in a route's output, and that route. */
+    Map<Integer, Integer> placements() {
+        return Map.copyOf(placedIn);
     }
 
     /** Views first, then the buffers they lie in. */

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Tensor;
@@ -14,6 +13,7 @@ import org.jdarknet.layers.ConvolutionalLayer;
 import org.jdarknet.layers.Layer;
 import org.jdarknet.layers.MaxpoolLayer;
 import org.jdarknet.layers.OutputPlacement;
+import org.jdarknet.layers.RouteLayer;
 
 /**
  * Allocates, before an inference network's layers are built, the outputs that convolutions hand
@@ -22,15 +22,27 @@ import org.jdarknet.layers.OutputPlacement;
  * <p>Bf16 hand-offs are the outputs {@link RoundedOutputs} finds and {@code routes} has not placed
  * in a route's output (it allocates those buffers itself), each with {@link Backend#allocateRounded}.
  *
- * <p>Int8: which convolutions hand their output to the next one already quantised
- * ({@link Backend#allocateQuantised}): a convolution quantised
- * in int8 whose output nothing reads but the next layer, itself a quantised convolution (no route
- * takes it, no shortcut adds it, it is not placed in a route's output), writes it with the next
- * one's input range, the range calibrated for exactly that tensor. Max-pools may lie between the
- * two, each read only by the next layer: they pool the integers, all with the last convolution's
- * range (a max-pool's largest outputs are its input's, and a value it drops may saturate without
- * changing what it keeps); a max-pool with a window outside the image (which the backend cannot
- * pool on integers) is not one of them. Every other output is placed as {@code routes} places it.
+ * <p>Int8: which outputs are handed on quantised ({@link Backend#allocateQuantised}), each with
+ * the range its readers quantise it with, so that none of them quantises it again: an output
+ * written by a convolution quantised in int8, a max-pool whose every window holds a cell of the
+ * image, or a route, and read only by
+ * <ul>
+ *   <li>quantised convolutions (the next layer), all with one input range, the range calibrated
+ *       for exactly that tensor;</li>
+ *   <li>max-pools whose output is handed on: they pool the integers, with the range of their own
+ *       output (a max-pool's largest outputs are its input's, and a value it drops may saturate
+ *       without changing what it keeps);</li>
+ *   <li>routes whose output is handed on: they copy the integers into it, stepped again to its
+ *       range where it differs (a DenseNet's concatenations, so that no 1x1 convolution quantises
+ *       its whole input again and the copies move bytes, not floats).</li>
+ * </ul>
+ * An output only routes read takes the first route's range. A max-pool reading floats (the
+ * network's input among them) keeps floats. Every other output is placed as {@code routes} places it.
+ *
+ * <p>Stepping integers again moves a value by at most half a step of the route's range besides
+ * the half step it was rounded by before (routes' ranges grow along a DenseNet block, as each
+ * holds the one before): a deliberate deviation from quantising the float concatenation, which
+ * would have cost copying and quantising four times the bytes.
  */
 final class Handoffs implements OutputPlacement, AutoCloseable {
     private final ConcatenationPlan routes;
@@ -68,8 +80,8 @@ final class Handoffs implements OutputPlacement, AutoCloseable {
             throw e;
         }
         if (plan.outputs.size() > rounded) {
-            Log.detail("int8: " + (plan.outputs.size() - rounded) + " outputs of convolutions and max-pools handed on"
-                    + " quantised");
+            Log.detail("int8: " + (plan.outputs.size() - rounded) + " outputs of convolutions, max-pools and routes"
+                    + " handed on quantised");
         }
         int handedOn = rounded + routes.roundedInRoutes();
         if (handedOn > 0) {
@@ -80,23 +92,17 @@ final class Handoffs implements OutputPlacement, AutoCloseable {
     }
 
     /**
-     * Per layer, the range its output is handed on quantised with, or NaN. Back from the end, an
-     * output read only by the next layer takes that layer's input range when it is a quantised
-     * convolution, or the range of a max-pool's own output; then, forward, a max-pool whose input
+     * Per layer, the range its output is handed on quantised with, or NaN. Back from the end (a
+     * reader's own hand-off is known before its writer's), then, forward, a max-pool whose input
      * is not handed on keeps floats.
      */
     private static float[] handOffRanges(List<Layer> sketch, ConvolutionRanges ranges, ConcatenationPlan routes) {
-        Set<Integer> readElsewhere = ShortcutPlan.readElsewhere(sketch);
+        List<List<Integer>> readers = Readers.of(sketch, routes.placements());
         float[] handed = new float[sketch.size()];
         Arrays.fill(handed, Float.NaN);
         for (int index = sketch.size() - 2; index >= 0; index--) {
-            Layer layer = sketch.get(index);
-            Layer next = sketch.get(index + 1);
-            boolean writer = layer instanceof MaxpoolLayer maxpool && maxpool.spec().everyWindowInImage()
-                    || quantised(layer, ranges, index);
-            if (writer && !readElsewhere.contains(index) && routes.output(index) == null) {
-                handed[index] = quantised(next, ranges, index + 1) ? ranges.inputRange(index + 1)
-                        : next instanceof MaxpoolLayer ? handed[index + 1] : Float.NaN;
+            if (writesQuantised(sketch.get(index), ranges, index) && routes.output(index) == null) {
+                handed[index] = readersRange(sketch, readers.get(index), ranges, handed);
             }
         }
         for (int index = 0; index < handed.length; index++) {
@@ -105,6 +111,39 @@ final class Handoffs implements OutputPlacement, AutoCloseable {
             }
         }
         return handed;
+    }
+
+    /** Whether layer {@code index} can write a quantised output. */
+    private static boolean writesQuantised(Layer layer, ConvolutionRanges ranges, int index) {
+        return layer instanceof MaxpoolLayer maxpool && maxpool.spec().everyWindowInImage()
+                || layer instanceof RouteLayer || quantised(layer, ranges, index);
+    }
+
+    /**
+     * The range that every one of {@code readers} takes a quantised tensor with (a route any,
+     * stepping it again, but only into a quantised output of its own), or NaN: none, a reader
+     * that takes floats only, or two ranges.
+     */
+    private static float readersRange(List<Layer> sketch, List<Integer> readers, ConvolutionRanges ranges,
+                                      float[] handed) {
+        float required = Float.NaN;
+        float routed = Float.NaN;
+        for (int reader : readers) {
+            Layer layer = sketch.get(reader);
+            float wanted = quantised(layer, ranges, reader) ? ranges.inputRange(reader)
+                    : layer instanceof MaxpoolLayer || layer instanceof RouteLayer ? handed[reader] : Float.NaN;
+            if (Float.isNaN(wanted)) {
+                return Float.NaN;
+            }
+            if (layer instanceof RouteLayer) {
+                routed = Float.isNaN(routed) ? wanted : routed;
+            } else if (Float.isNaN(required) || required == wanted) {
+                required = wanted;
+            } else {
+                return Float.NaN;
+            }
+        }
+        return Float.isNaN(required) ? routed : required;
     }
 
     /** Whether layer {@code index} is a convolution quantised in int8. */

@@ -1,6 +1,5 @@
 package org.jdarknet.net;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import org.jdarknet.layers.ConvolutionalLayer;
 import org.jdarknet.layers.Layer;
 import org.jdarknet.layers.MaxpoolLayer;
 import org.jdarknet.layers.RouteLayer;
-import org.jdarknet.layers.ShortcutLayer;
 
 /**
  * Decides which outputs of an inference network are bf16 hand-offs ({@link Backend#allocateRounded}):
@@ -37,7 +35,9 @@ final class RoundedOutputs {
      */
     static Set<Integer> of(List<Layer> sketch, Map<Integer, Integer> placeable, Set<Integer> floats) {
         int[] buffer = buffers(sketch.size(), placeable);
-        List<List<Integer>> readers = readers(sketch, placeable);
+        // A source whose view the backend declines is copied by its route after all, but then that
+        // route's buffer keeps floats (ConcatenationPlan), so it is planned as placed.
+        List<List<Integer>> readers = Readers.of(sketch, placeable);
         Set<Integer> failed = new HashSet<>(floats);
         failed.add(buffer[sketch.size() - 1]);
         for (int index = 0; index < sketch.size(); index++) {
@@ -72,32 +72,6 @@ final class RoundedOutputs {
             buffer[index] = owner;
         }
         return buffer;
-    }
-
-    /**
-     * For each layer, the layers that read its output's values: the next layer unless it is a
-     * route, the routes that would copy it (not the one it is placeable in: if the backend then
-     * declines its view, that route's buffer keeps floats, {@link ConcatenationPlan}), the
-     * shortcuts that add it.
-     */
-    private static List<List<Integer>> readers(List<Layer> sketch, Map<Integer, Integer> placeable) {
-        List<List<Integer>> readers = new ArrayList<>();
-        sketch.forEach(layer -> readers.add(new ArrayList<>()));
-        for (Layer layer : sketch) {
-            int index = layer.index();
-            if (layer instanceof RouteLayer route) {
-                route.sources().stream().filter(source -> placeable.getOrDefault(source.index(), -1) != index)
-                        .forEach(source -> readers.get(source.index()).add(index));
-                continue;
-            }
-            if (index > 0) {
-                readers.get(index - 1).add(index);
-            }
-            if (layer instanceof ShortcutLayer shortcut) {
-                readers.get(shortcut.from().index()).add(index);
-            }
-        }
-        return readers;
     }
 
     /**

@@ -64,8 +64,8 @@ final class ActivationTensor extends CpuTensor {
     /**
      * A tensor holding its values as signed bytes, steps of {@code range}'s activation scale, in
      * {@code layout}'s order ({@code Backend.allocateQuantised}): written and read only by int8
-     * convolutions, which take it as their quantised output or input ({@link #stored}), and
-     * downloaded.
+     * convolutions, which take it as their quantised output or input ({@link #stored}), by
+     * max-pools and route copies ({@link ChannelCopy}), and downloaded.
      */
     static ActivationTensor quantised(Layout layout, float range, Dnnl dnnl) {
         if (!narrowable(layout)) {
@@ -189,7 +189,7 @@ final class ActivationTensor extends CpuTensor {
     memory memory() {
         if (quantised()) {
             throw new IllegalStateException("tensor " + layout.shape() + " holds 8-bit integers that only the int8"
-                    + " convolutions writing and reading it may use");
+                    + " convolutions, max-pools and route copies writing and reading it may use");
         }
         if (rounded()) {
             throw new IllegalStateException("tensor " + layout.shape() + " holds bf16 values that only the bf16"

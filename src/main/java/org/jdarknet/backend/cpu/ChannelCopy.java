@@ -1,8 +1,14 @@
 package org.jdarknet.backend.cpu;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+import org.jdarknet.backend.Quantization;
 import org.jdarknet.backend.Shape;
 
 /**
@@ -11,6 +17,13 @@ import org.jdarknet.backend.Shape;
  * sub-memory of it; otherwise (channel counts that are not multiples of the block) a Java loop
  * copies channel plane by channel plane, writing only real channels. Backward, the range is added
  * back by that loop (routes are rare, their tensors small).
+ *
+ * <p>Either side may be an int8 hand-off ({@link ActivationTensor#quantised}): the reorder then
+ * quantises floats into it, gives a quantised source's values (its steps times its scale) to
+ * floats, or steps a quantised source again to a destination of another range (a quantised
+ * source of the same range is copied byte for byte). oneDNN's reorder rounds to nearest, ties to
+ * even, and saturates, as {@link org.jdarknet.backend.Quantization#quantize} does, multiplying by
+ * the scales' quotient where that divides.
  */
 final class ChannelCopy {
     private final Dnnl dnnl;
@@ -19,7 +32,12 @@ final class ChannelCopy {
         this.dnnl = dnnl;
     }
 
-    private record Key(Layout source, Layout destination, int offset) {
+    private record Key(Layout source, memory.data_type from, Layout destination, memory.data_type to, int offset,
+                       boolean stepped) {
+    }
+
+    /** A scale as the reorder reads it: one float in a memory of its own. */
+    private record Scale(float value) {
     }
 
     void copy(ActivationTensor source, ActivationTensor destination, int offset) {
@@ -30,12 +48,48 @@ final class ChannelCopy {
             planes(source, 0, destination, offset, from.c(), false);
             return;
         }
-        try (memory.desc range = range(source.layout(), destination.layout(), offset);
-             memory target = dnnl.wrap(range, destination.memory().get_data_handle())) {
-            primitive reorder = dnnl.cached(new Key(source.layout(), destination.layout(), offset),
-                    () -> dnnl.reorder(source.layout().descriptor(), range));
-            dnnl.execute(reorder, Arg.src(source.memory()), Arg.dst(target));
+        boolean stepped = stepped(source, destination);
+        try (memory.desc range = range(source.layout(), destination, offset);
+             memory target = dnnl.wrap(range, destination.stored().get_data_handle())) {
+            primitive reorder = dnnl.cached(new Key(source.layout(), source.storedType(), destination.layout(),
+                    destination.storedType(), offset, stepped), () -> reorder(source.storedDescriptor(), range, stepped));
+            if (!stepped) {
+                dnnl.execute(reorder, Arg.src(source.stored()), Arg.dst(target));
+                return;
+            }
+            dnnl.execute(reorder, Arg.src(source.stored()), Arg.dst(target),
+                    Arg.scales(DNNL_ARG_SRC, scale(source)), Arg.scales(DNNL_ARG_DST, scale(destination)));
         }
+    }
+
+    /** Whether the copy changes steps: either side quantised, and not both with one range. */
+    private static boolean stepped(ActivationTensor source, ActivationTensor destination) {
+        boolean sameSteps = source.quantised() && destination.quantised() && source.range() == destination.range();
+        return (source.quantised() || destination.quantised()) && !sameSteps;
+    }
+
+    /**
+     * The reorder from {@code from} to {@code to}; {@code stepped}: multiplying by a source scale
+     * and dividing by a destination scale, both given on each copy (1 for a side of floats).
+     */
+    private reorder reorder(memory.desc from, memory.desc to, boolean stepped) {
+        if (!stepped) {
+            return dnnl.reorder(from, to);
+        }
+        try (primitive_attr attributes = new primitive_attr()) {
+            attributes.set_scales_mask(DNNL_ARG_SRC, 0);
+            attributes.set_scales_mask(DNNL_ARG_DST, 0);
+            try (reorder.primitive_desc descriptor = new reorder.primitive_desc(dnnl.engine(), from, dnnl.engine(), to,
+                    attributes, false)) {
+                return new reorder(descriptor);
+            }
+        }
+    }
+
+    /** A quantised tensor's scale, and 1 for floats, as the reorder reads it. */
+    private memory scale(ActivationTensor tensor) {
+        float value = tensor.quantised() ? Quantization.activationScale(tensor.range()) : 1;
+        return dnnl.cached(new Scale(value), () -> Int8Convolution.factor(dnnl, value));
     }
 
     /**
@@ -46,9 +100,9 @@ final class ChannelCopy {
         return offset % block == 0 && (channels % block == 0 || offset + channels == destinationChannels);
     }
 
-    /** The part of {@code destination} that receives {@code source}. */
-    private static memory.desc range(Layout source, Layout destination, int offset) {
-        try (memory.desc whole = destination.descriptor()) {
+    /** The part of {@code destination} that receives {@code source}, in the number type it holds. */
+    private static memory.desc range(Layout source, ActivationTensor destination, int offset) {
+        try (memory.desc whole = destination.storedDescriptor()) {
             return whole.submemory_desc(Descriptors.dimensions(source.shape()), new long[] {0, offset, 0, 0});
         }
     }

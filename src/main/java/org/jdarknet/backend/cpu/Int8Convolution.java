@@ -71,9 +71,14 @@ final class Int8Convolution implements ForwardPass {
 
     /** The activation scale of {@code range}, as a primitive reads it. */
     static memory scale(Dnnl dnnl, float range) {
-        memory scale = dnnl.allocate(Descriptors.of(memory.format_tag.x, 1));
-        new FloatPointer(scale.get_data_handle()).put(Quantization.activationScale(range));
-        return scale;
+        return factor(dnnl, Quantization.activationScale(range));
+    }
+
+    /** One float {@code value}, as a primitive reads a scale. */
+    static memory factor(Dnnl dnnl, float value) {
+        memory factor = dnnl.allocate(Descriptors.of(memory.format_tag.x, 1));
+        new FloatPointer(factor.get_data_handle()).put(value);
+        return factor;
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.BackendPair;
 import org.jdarknet.backend.ConvolutionSpec;
@@ -123,6 +124,83 @@ class CpuInt8HandOffTest {
             for (int i = 0; i < actual.length; i++) {
                 assertTrue(Math.abs(expected.values()[i] - actual[i]) <= expected.tight()[i], "output " + i + ": "
                         + actual[i] + ", the integer arithmetic gives " + expected.values()[i]);
+            }
+        }
+    }
+
+    /**
+     * A route copying into and out of hand-offs (DenseNet's concatenations): floats into one are
+     * quantised with its range, integers of the same range copied byte for byte, integers of
+     * another range stepped again to the nearest step of the destination's, and integers into
+     * floats give their values; the channels beside the copied ones are left as they were.
+     */
+    @ParameterizedTest
+    @CsvSource({"8, 0", "8, 16", "24, 8"})
+    void routeCopiesQuantiseStepAgainAndGiveValues(int channels, int offset) {
+        Shape part = new Shape(1, channels, 5, 7);
+        Shape whole = new Shape(1, 40, 5, 7);
+        float[] values = BackendPair.random(23, part.size(), 3);
+        float range = 2.5f;
+        float wider = 3.75f;
+        float scale = Quantization.activationScale(range);
+        try (Tensor floats = int8.allocate(part);
+             Tensor quantised = int8.allocateQuantised(whole, range);
+             Tensor stepped = int8.allocateQuantised(whole, wider);
+             Tensor back = int8.allocate(whole)) {
+            int8.upload(values, floats);
+            int8.copyChannels(floats, quantised, offset);
+            float[] quantisedValues = int8.download(quantised);
+            int nearTies = 0;
+            for (int i = 0; i < values.length; i++) {
+                float expected = Quantization.quantize(values[i], scale) * scale;
+                float actual = quantisedValues[offset * 35 + i];
+                boolean nearTie = Math.abs(Math.abs(values[i] / scale % 1) - 0.5) < 1e-4;
+                assertTrue(actual == expected || nearTie && Math.abs(actual - expected) <= scale * 1.0001,
+                        "value " + i + ": " + actual + ", quantised " + expected);
+                nearTies += actual == expected ? 0 : 1;
+            }
+            assertTrue(nearTies <= 2, nearTies + " near ties");
+            assertUntouched(quantisedValues, offset, channels, 35);
+            try (Tensor source = quantisedPart(quantised, part, offset, range);
+                 Tensor sameRange = int8.allocateQuantised(whole, range)) {
+                int8.copyChannels(source, sameRange, offset);
+                assertArrayEquals(quantisedValues, int8.download(sameRange), "the same range copies the bytes");
+                int8.copyChannels(source, stepped, offset);
+                int8.copyChannels(source, back, offset);
+            }
+            float[] steppedValues = int8.download(stepped);
+            float[] backValues = int8.download(back);
+            float widerScale = Quantization.activationScale(wider);
+            for (int i = 0; i < values.length; i++) {
+                float held = quantisedValues[offset * 35 + i];
+                assertEquals(held, backValues[offset * 35 + i], "into floats: the value held");
+                float expected = Quantization.quantize(held, widerScale) * widerScale;
+                assertEquals(expected, steppedValues[offset * 35 + i], widerScale * 1e-3, "value " + i + " stepped again");
+            }
+            assertUntouched(steppedValues, offset, channels, 35);
+            assertUntouched(backValues, offset, channels, 35);
+        }
+    }
+
+    /** A quantised tensor of {@code part}'s shape holding channels {@code offset..} of {@code whole}: a route's source. */
+    private static Tensor quantisedPart(Tensor whole, Shape part, int offset, float range) {
+        float[] values = int8.download(whole);
+        float[] channels = Arrays.copyOfRange(values, offset * part.h() * part.w(),
+                (offset + part.c()) * part.h() * part.w());
+        Tensor quantised = int8.allocateQuantised(part, range);
+        try (Tensor floats = int8.allocate(part)) {
+            int8.upload(channels, floats);
+            int8.copyChannels(floats, quantised, 0);
+        }
+        assertArrayEquals(channels, int8.download(quantised), "values that are whole steps quantise to themselves");
+        return quantised;
+    }
+
+    private static void assertUntouched(float[] values, int offset, int channels, int points) {
+        for (int i = 0; i < values.length; i++) {
+            int channel = i / points;
+            if (channel < offset || channel >= offset + channels) {
+                assertEquals(0, values[i], "channel " + channel + " is not copied into");
             }
         }
     }
