@@ -36,6 +36,10 @@ final class ChannelCopy {
                        boolean stepped) {
     }
 
+    /** Where a copy of {@code key} writes: the address of the destination's buffer. */
+    private record Target(Key key, long address) {
+    }
+
     /** A scale as the reorder reads it: one float in a memory of its own. */
     private record Scale(float value) {
     }
@@ -49,16 +53,27 @@ final class ChannelCopy {
             return;
         }
         boolean stepped = stepped(source, destination);
-        try (memory.desc range = range(source.layout(), destination, offset);
-             memory target = dnnl.wrap(range, destination.stored().get_data_handle())) {
-            primitive reorder = dnnl.cached(new Key(source.layout(), source.storedType(), destination.layout(),
-                    destination.storedType(), offset, stepped), () -> reorder(source.storedDescriptor(), range, stepped));
-            if (!stepped) {
-                dnnl.execute(reorder, Arg.src(source.stored()), Arg.dst(target));
-                return;
-            }
-            dnnl.execute(reorder, Arg.src(source.stored()), Arg.dst(target),
-                    Arg.scales(DNNL_ARG_SRC, scale(source)), Arg.scales(DNNL_ARG_DST, scale(destination)));
+        Key key = new Key(source.layout(), source.storedType(), destination.layout(), destination.storedType(), offset,
+                stepped);
+        memory target = dnnl.cached(new Target(key, destination.stored().get_data_handle().address()),
+                () -> target(source.layout(), destination, offset));
+        primitive reorder = dnnl.cached(key, () -> reorder(source.storedDescriptor(), target.get_desc(), stepped));
+        if (!stepped) {
+            dnnl.execute(reorder, Arg.src(source.stored()), Arg.dst(target));
+            return;
+        }
+        dnnl.execute(reorder, Arg.src(source.stored()), Arg.dst(target),
+                Arg.scales(DNNL_ARG_SRC, scale(source)), Arg.scales(DNNL_ARG_DST, scale(destination)));
+    }
+
+    /**
+     * The part of {@code destination} that receives {@code source}: a memory describing its
+     * channels there. Kept per buffer address, as a route copies into the same tensor on every
+     * pass (a later tensor at that address, of that layout, is described by it just as well).
+     */
+    private memory target(Layout source, ActivationTensor destination, int offset) {
+        try (memory.desc range = range(source, destination, offset)) {
+            return dnnl.wrap(range, destination.stored().get_data_handle());
         }
     }
 
