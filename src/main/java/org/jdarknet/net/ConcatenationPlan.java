@@ -157,7 +157,7 @@ final class ConcatenationPlan implements OutputPlacement, AutoCloseable {
         regions.forEach((layer, region) -> {
             if (layer == region.owner() && !used.contains(layer)) {
                 outputs.remove(layer);
-                owned.remove(region.buffer());
+                owned.removeIf(tensor -> tensor == region.buffer());
                 region.buffer().close();
             }
         });

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
+import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.calibration.ConvolutionRanges;
 import org.jdarknet.layers.ConvolutionalLayer;
@@ -16,8 +17,8 @@ import org.jdarknet.layers.OutputPlacement;
 import org.jdarknet.layers.RouteLayer;
 
 /**
- * Allocates, before an inference network's layers are built, the outputs that convolutions hand
- * on stored narrower than floats: in int8 quantised, in bf16 rounded.
+ * Allocates, before an inference network's layers are built, the outputs that convolutions,
+ * max-pools and routes hand on stored narrower than floats: in int8 quantised, in bf16 rounded.
  *
  * <p>Bf16 hand-offs are the outputs {@link RoundedOutputs} finds and {@code routes} has not placed
  * in a route's output (it allocates those buffers itself), each with {@link Backend#allocateRounded}.
@@ -37,7 +38,9 @@ import org.jdarknet.layers.RouteLayer;
  *       its whole input again and the copies move bytes, not floats).</li>
  * </ul>
  * An output only routes read takes the first route's range. A max-pool reading floats (the
- * network's input among them) keeps floats. Every other output is placed as {@code routes} places it.
+ * network's input among them) keeps floats, as do the network's output and the outputs placed in a
+ * route's output. Every other output is placed as {@code routes} places it. Only networks on a
+ * backend computing in int8 are planned so (a calibration given to another is unused).
  *
  * <p>Stepping integers again moves a value by at most half a step of the route's range besides
  * the half step it was rounded by before (routes' ranges grow along a DenseNet block, as each
@@ -66,7 +69,8 @@ final class Handoffs implements OutputPlacement, AutoCloseable {
         Handoffs plan = new Handoffs(routes);
         int rounded = 0;
         try {
-            float[] handed = handOffRanges(sketch, ranges, routes);
+            float[] handed = handOffRanges(sketch, backend.precision() == Precision.INT8 ? ranges
+                    : ConvolutionRanges.NONE, routes);
             for (int index = 0; index < handed.length; index++) {
                 if (!Float.isNaN(handed[index])) {
                     plan.outputs.put(index, backend.allocateQuantised(sketch.get(index).outputShape(), handed[index]));

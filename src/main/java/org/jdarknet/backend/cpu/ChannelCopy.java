@@ -18,12 +18,13 @@ import org.jdarknet.backend.Shape;
  * copies channel plane by channel plane, writing only real channels. Backward, the range is added
  * back by that loop (routes are rare, their tensors small).
  *
- * <p>Either side may be an int8 hand-off ({@link ActivationTensor#quantised}): the reorder then
- * quantises floats into it, gives a quantised source's values (its steps times its scale) to
- * floats, or steps a quantised source again to a destination of another range (a quantised
- * source of the same range is copied byte for byte). oneDNN's reorder rounds to nearest, ties to
- * even, and saturates, as {@link org.jdarknet.backend.Quantization#quantize} does, multiplying by
- * the scales' quotient where that divides.
+ * <p>Either side may be an int8 hand-off ({@link ActivationTensor#quantised}), always in a layout
+ * of one channel per block ({@link CpuBackend#allocateQuantised}), so that the reorder does it:
+ * {@code dst = round(src * srcScale / dstScale)}, to nearest, ties to even, saturated to a signed
+ * byte as {@link Quantization#quantize} does, with the scale 1 for a side of floats. It quantises
+ * floats into a hand-off, steps a hand-off's bytes again to another range, and copies them byte
+ * for byte into one of the same range. (It also gives a hand-off's values to floats, though no
+ * network plans such a copy: a route of floats keeps its sources in floats.)
  */
 final class ChannelCopy {
     private final Dnnl dnnl;
@@ -57,7 +58,7 @@ final class ChannelCopy {
                 stepped);
         memory target = dnnl.cached(new Target(key, destination.stored().get_data_handle().address()),
                 () -> target(source.layout(), destination, offset));
-        primitive reorder = dnnl.cached(key, () -> reorder(source.storedDescriptor(), target.get_desc(), stepped));
+        primitive reorder = dnnl.cached(key, () -> reorder(source, target, stepped));
         if (!stepped) {
             dnnl.execute(reorder, Arg.src(source.stored()), Arg.dst(target));
             return;
@@ -84,13 +85,16 @@ final class ChannelCopy {
     }
 
     /**
-     * The reorder from {@code from} to {@code to}; {@code stepped}: multiplying by a source scale
-     * and dividing by a destination scale, both given on each copy (1 for a side of floats).
+     * The reorder from {@code source} to {@code target}; {@code stepped}: multiplying by a source
+     * scale and dividing by a destination scale, both given on each copy (1 for a side of floats).
      */
-    private reorder reorder(memory.desc from, memory.desc to, boolean stepped) {
-        if (!stepped) {
-            return dnnl.reorder(from, to);
+    private reorder reorder(ActivationTensor source, memory target, boolean stepped) {
+        try (memory.desc from = source.storedDescriptor(); memory.desc to = target.get_desc()) {
+            return stepped ? steppingReorder(from, to) : dnnl.reorder(from, to);
         }
+    }
+
+    private reorder steppingReorder(memory.desc from, memory.desc to) {
         try (primitive_attr attributes = new primitive_attr()) {
             attributes.set_scales_mask(DNNL_ARG_SRC, 0);
             attributes.set_scales_mask(DNNL_ARG_DST, 0);
@@ -104,7 +108,7 @@ final class ChannelCopy {
     /** A quantised tensor's scale, and 1 for floats, as the reorder reads it. */
     private memory scale(ActivationTensor tensor) {
         float value = tensor.quantised() ? Quantization.activationScale(tensor.range()) : 1;
-        return dnnl.cached(new Scale(value), () -> Int8Convolution.factor(dnnl, value));
+        return dnnl.cached(new Scale(value), () -> dnnl.scalar(value));
     }
 
     /**

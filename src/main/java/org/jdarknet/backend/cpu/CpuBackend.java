@@ -44,8 +44,8 @@ import org.jdarknet.backend.Tensor;
  * convolutions with a calibrated input range compute on 8-bit integers ({@link Int8Convolution}),
  * with activations in the layout oneDNN's int8 kernels write; the others, the connected layers and
  * everything else compute in fp32. Activations stay
- * fp32 in memory in every precision, but the hand-offs: in int8 from one such convolution to the
- * next, through any max-pools between ({@link #allocateQuantised}), in bf16 the tensors that only
+ * fp32 in memory in every precision, but the hand-offs: in int8 the outputs only such
+ * convolutions read, directly or through max-pools and route copies ({@link #allocateQuantised}), in bf16 the tensors that only
  * convolutions and max-pools write and read, route concatenations among them
  * ({@link #allocateRounded}). Training refuses any precision but fp32.
  *
@@ -190,11 +190,17 @@ public final class CpuBackend extends ReferenceFallback {
         return new ActivationTensor(dnnl.layout(shape), dnnl);
     }
 
-    /** In int8, signed bytes for the int8 convolutions writing and reading it ({@link Int8Convolution}). */
+    /**
+     * In int8, signed bytes for the int8 convolutions, max-pools and route copies writing and
+     * reading it ({@link Int8Convolution}, {@link ChannelCopy}); a tensor of floats in a blocked
+     * layout, where a route could copy channels that are not whole blocks (a Java loop over floats)
+     * and oneDNN's int8 convolutions are reference loops anyway.
+     */
     @Override
     public Tensor allocateQuantised(Shape shape, float range) {
-        return dnnl.precision() == Precision.INT8 ? ActivationTensor.quantised(dnnl.layout(shape), range, dnnl)
-                : allocate(shape);
+        Layout layout = dnnl.layout(shape);
+        return dnnl.precision() == Precision.INT8 && layout.block() == 1 && ActivationTensor.narrowable(layout)
+                ? ActivationTensor.quantised(layout, range, dnnl) : allocate(shape);
     }
 
     /**

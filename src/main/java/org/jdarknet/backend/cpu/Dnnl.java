@@ -10,6 +10,7 @@ import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_desc_base;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.jdarknet.Log;
 import org.jdarknet.UsageException;
@@ -117,6 +118,13 @@ final class Dnnl implements AutoCloseable {
         memory allocated = new memory(descriptor, engine);
         Pointer.memset(allocated.get_data_handle(), 0, descriptor.get_size());
         return allocated;
+    }
+
+    /** One float {@code value} in a memory of its own, as a primitive reads a scale. */
+    memory scalar(float value) {
+        memory scalar = allocate(Descriptors.of(memory.format_tag.x, 1));
+        new FloatPointer(scalar.get_data_handle()).put(value);
+        return scalar;
     }
 
     /** A memory describing {@code data}, which the caller owns and keeps alive while it is used. */

@@ -10,7 +10,6 @@ import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
-import org.bytedeco.javacpp.FloatPointer;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.Quantization;
@@ -71,14 +70,7 @@ final class Int8Convolution implements ForwardPass {
 
     /** The activation scale of {@code range}, as a primitive reads it. */
     static memory scale(Dnnl dnnl, float range) {
-        return factor(dnnl, Quantization.activationScale(range));
-    }
-
-    /** One float {@code value}, as a primitive reads a scale. */
-    static memory factor(Dnnl dnnl, float value) {
-        memory factor = dnnl.allocate(Descriptors.of(memory.format_tag.x, 1));
-        new FloatPointer(factor.get_data_handle()).put(value);
-        return factor;
+        return dnnl.scalar(Quantization.activationScale(range));
     }
 
     /**

@@ -2,6 +2,7 @@ package org.jdarknet.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -142,6 +143,22 @@ class CpuDenseNetRouteTest {
         try (CpuBackend backend = new CpuBackend(0, Layout.Format.BLOCKED_8, Precision.INT8);
              Tensor parent = backend.allocate(new Shape(1, 32, 4, 4))) {
             assertTrue(backend.channelSlice(parent, 8, 16).isEmpty(), "a view in int8");
+        }
+    }
+
+    /**
+     * Nor quantised tensors in a blocked layout: a route may copy channels there that are not whole
+     * blocks (a Java loop over floats), so hand-offs keep floats; with one channel per block they are bytes.
+     */
+    @Test
+    void int8HandsOnBytesOnlyWithOneChannelPerBlock() {
+        Shape shape = new Shape(1, 32, 4, 4);
+        try (CpuBackend blocked = new CpuBackend(0, Layout.Format.BLOCKED_8, Precision.INT8);
+             CpuBackend channelsLast = new CpuBackend(0, Layout.Format.CHANNELS_LAST, Precision.INT8);
+             Tensor floats = blocked.allocateQuantised(shape, 1);
+             Tensor bytes = channelsLast.allocateQuantised(shape, 1)) {
+            assertFalse(ActivationTensor.of(floats).quantised(), "bytes in nChw8c");
+            assertTrue(ActivationTensor.of(bytes).quantised(), "floats in nhwc");
         }
     }
 

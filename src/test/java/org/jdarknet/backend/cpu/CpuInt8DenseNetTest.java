@@ -1,6 +1,5 @@
 package org.jdarknet.backend.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -26,9 +25,12 @@ import org.junit.jupiter.api.Test;
  * them as they are) against the same network with every output in floats, each convolution
  * quantising its own input from the float concatenation, and against fp32. Seeded random weights,
  * calibrated on the sample images. Stepping again moves a routed value by at most half a step of
- * the route's range besides its own rounding, so the two int8 networks must agree as closely as
- * int8 agrees with fp32 ({@link CpuInt8NetworkTest#assertAgree}), and the hand-off network must
- * really have handed its routes on.
+ * the route's range besides its own rounding, once per route it passes through. Bounds: every
+ * probability within 0.02 (absolute) of fp32's, as {@link CpuInt8NetworkTest} allows tiny; the two
+ * int8 networks within half that of each other, and not equal (then no route stepped its bytes
+ * again); over 40 of the routes handed on quantised. (Top-1 is not held: with random weights the
+ * first two classes of some images lie within 0.003 of each other, which int8 with routes in floats
+ * swaps too.)
  */
 class CpuInt8DenseNetTest {
     private static final Path CFG = Path.of("cfg", "densenet121.cfg");

@@ -131,8 +131,9 @@ class CpuInt8HandOffTest {
     /**
      * A route copying into and out of hand-offs (DenseNet's concatenations): floats into one are
      * quantised with its range, integers of the same range copied byte for byte, integers of
-     * another range stepped again to the nearest step of the destination's, and integers into
-     * floats give their values; the channels beside the copied ones are left as they were.
+     * another range stepped again to the nearest step of the destination's (ranges 2.5 and 3.75:
+     * two thirds of a step is never half a step, so no tie), and integers into floats give their
+     * values; the channels beside the copied ones are left as they were.
      */
     @ParameterizedTest
     @CsvSource({"8, 0", "8, 16", "24, 8"})
@@ -161,6 +162,10 @@ class CpuInt8HandOffTest {
             }
             assertTrue(nearTies <= 2, nearTies + " near ties");
             assertUntouched(quantisedValues, offset, channels, 35);
+            try (Tensor again = int8.allocateQuantised(whole, range)) {
+                int8.copyChannels(floats, again, offset);
+                assertArrayEquals(quantisedValues, int8.download(again), "the same copy into another tensor");
+            }
             try (Tensor source = quantisedPart(quantised, part, offset, range);
                  Tensor sameRange = int8.allocateQuantised(whole, range)) {
                 int8.copyChannels(source, sameRange, offset);
