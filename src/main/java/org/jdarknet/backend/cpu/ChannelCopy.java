@@ -6,7 +6,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
 import org.jdarknet.backend.Quantization;
 import org.jdarknet.backend.Shape;
@@ -90,18 +89,7 @@ final class ChannelCopy {
      */
     private reorder reorder(ActivationTensor source, memory target, boolean stepped) {
         try (memory.desc from = source.storedDescriptor(); memory.desc to = target.get_desc()) {
-            return stepped ? steppingReorder(from, to) : dnnl.reorder(from, to);
-        }
-    }
-
-    private reorder steppingReorder(memory.desc from, memory.desc to) {
-        try (primitive_attr attributes = new primitive_attr()) {
-            attributes.set_scales_mask(DNNL_ARG_SRC, 0);
-            attributes.set_scales_mask(DNNL_ARG_DST, 0);
-            try (reorder.primitive_desc descriptor = new reorder.primitive_desc(dnnl.engine(), from, dnnl.engine(), to,
-                    attributes, false)) {
-                return new reorder(descriptor);
-            }
+            return stepped ? dnnl.scalingReorder(from, to, DNNL_ARG_SRC, DNNL_ARG_DST) : dnnl.reorder(from, to);
         }
     }
 

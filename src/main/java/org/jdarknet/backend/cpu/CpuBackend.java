@@ -45,9 +45,9 @@ import org.jdarknet.backend.Tensor;
  * with activations in the layout oneDNN's int8 kernels write; the others, the connected layers and
  * everything else compute in fp32. Activations stay
  * fp32 in memory in every precision, but the hand-offs: in int8 the outputs only such
- * convolutions read, directly or through max-pools and route copies ({@link #allocateQuantised}), in bf16 the tensors that only
- * convolutions and max-pools write and read, route concatenations among them
- * ({@link #allocateRounded}). Training refuses any precision but fp32.
+ * convolutions read, directly or through max-pools and route copies ({@link #allocateQuantised}),
+ * in bf16 the tensors that only convolutions and max-pools write and read, route concatenations
+ * among them ({@link #allocateRounded}). Training refuses any precision but fp32.
  *
  * <p>Creating the backend loads the native libraries (a noticeable part of a one-image classify; see
  * {@link #unavailableReason()} to find out first whether they load at all).

@@ -7,6 +7,7 @@ import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.primitive_desc_base;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
@@ -168,6 +169,23 @@ final class Dnnl implements AutoCloseable {
     reorder reorder(memory.desc from, memory.desc to) {
         try (reorder.primitive_desc descriptor = new reorder.primitive_desc(engine, from, engine, to)) {
             return new reorder(descriptor);
+        }
+    }
+
+    /**
+     * A reorder that also multiplies by one scale per argument in {@code scaled} ({@code DNNL_ARG_SRC})
+     * or divides by it ({@code DNNL_ARG_DST}), each given on every execution: quantising floats,
+     * stepping bytes to another range.
+     */
+    reorder scalingReorder(memory.desc from, memory.desc to, int... scaled) {
+        try (primitive_attr attributes = new primitive_attr()) {
+            for (int argument : scaled) {
+                attributes.set_scales_mask(argument, 0);
+            }
+            try (reorder.primitive_desc descriptor = new reorder.primitive_desc(engine, from, engine, to, attributes,
+                    false)) {
+                return new reorder(descriptor);
+            }
         }
     }
 

@@ -94,13 +94,7 @@ final class Int8Convolution implements ForwardPass {
 
     /** The reorder from floats to the primitive's bytes, dividing by a scale given on each pass. */
     static reorder quantizer(Dnnl dnnl, memory.desc floats, memory.desc integers) {
-        try (primitive_attr attributes = new primitive_attr()) {
-            attributes.set_scales_mask(DNNL_ARG_DST, 0);
-            try (reorder.primitive_desc descriptor = new reorder.primitive_desc(dnnl.engine(), floats, dnnl.engine(),
-                    integers, attributes, false)) {
-                return new reorder(descriptor);
-            }
-        }
+        return dnnl.scalingReorder(floats, integers, DNNL_ARG_DST);
     }
 
     @Override
