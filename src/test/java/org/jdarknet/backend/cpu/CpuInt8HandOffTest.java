@@ -140,6 +140,8 @@ class CpuInt8HandOffTest {
     void routeCopiesQuantiseStepAgainAndGiveValues(int channels, int offset) {
         Shape part = new Shape(1, channels, 5, 7);
         Shape whole = new Shape(1, 40, 5, 7);
+        int points = part.h() * part.w();
+        int first = offset * points;
         float[] values = BackendPair.random(23, part.size(), 3);
         float range = 2.5f;
         float wider = 3.75f;
@@ -154,14 +156,14 @@ class CpuInt8HandOffTest {
             int nearTies = 0;
             for (int i = 0; i < values.length; i++) {
                 float expected = Quantization.quantize(values[i], scale) * scale;
-                float actual = quantisedValues[offset * 35 + i];
+                float actual = quantisedValues[first + i];
                 boolean nearTie = Math.abs(Math.abs(values[i] / scale % 1) - 0.5) < 1e-4;
                 assertTrue(actual == expected || nearTie && Math.abs(actual - expected) <= scale * 1.0001,
                         "value " + i + ": " + actual + ", quantised " + expected);
                 nearTies += actual == expected ? 0 : 1;
             }
             assertTrue(nearTies <= 2, nearTies + " near ties");
-            assertUntouched(quantisedValues, offset, channels, 35);
+            assertUntouched(quantisedValues, offset, channels, points);
             try (Tensor again = int8.allocateQuantised(whole, range)) {
                 int8.copyChannels(floats, again, offset);
                 assertArrayEquals(quantisedValues, int8.download(again), "the same copy into another tensor");
@@ -177,13 +179,13 @@ class CpuInt8HandOffTest {
             float[] backValues = int8.download(back);
             float widerScale = Quantization.activationScale(wider);
             for (int i = 0; i < values.length; i++) {
-                float held = quantisedValues[offset * 35 + i];
-                assertEquals(held, backValues[offset * 35 + i], "into floats: the value held");
+                float held = quantisedValues[first + i];
+                assertEquals(held, backValues[first + i], "into floats: the value held");
                 float expected = Quantization.quantize(held, widerScale) * widerScale;
-                assertEquals(expected, steppedValues[offset * 35 + i], widerScale * 1e-3, "value " + i + " stepped again");
+                assertEquals(expected, steppedValues[first + i], widerScale * 1e-3, "value " + i + " stepped again");
             }
-            assertUntouched(steppedValues, offset, channels, 35);
-            assertUntouched(backValues, offset, channels, 35);
+            assertUntouched(steppedValues, offset, channels, points);
+            assertUntouched(backValues, offset, channels, points);
         }
     }
 
