@@ -23,7 +23,8 @@ public record Epilogue(BatchNorm batchNorm, Tensor biases, Activation activation
      * Darknet's shortcut of equal shapes and its activation, done to the activated output:
      * {@code output = activation(alpha*output + beta*from)}. {@code from} has the output's shape
      * and is never the output tensor itself (nor a view of it); a network fuses a {@code [shortcut]}
-     * into the convolution before it this way, at inference only.
+     * into the convolution before it this way, at inference only. In an int8 network {@code from}
+     * may be a quantised tensor ({@link Backend#allocateQuantised}): its values are the steps it holds.
      */
     public record Residual(Tensor from, float alpha, float beta, Activation activation) {
     }

@@ -15,6 +15,8 @@ import org.jdarknet.layers.Layer;
 import org.jdarknet.layers.MaxpoolLayer;
 import org.jdarknet.layers.OutputPlacement;
 import org.jdarknet.layers.RouteLayer;
+import org.jdarknet.layers.ShortcutFusion;
+import org.jdarknet.layers.ShortcutLayer;
 
 /**
  * Allocates, before an inference network's layers are built, the outputs that convolutions,
@@ -30,6 +32,9 @@ import org.jdarknet.layers.RouteLayer;
  * <ul>
  *   <li>quantised convolutions (the next layer), all with one input range, the range calibrated
  *       for exactly that tensor;</li>
+ *   <li>shortcuts fused into a quantised convolution ({@link ShortcutFusion}), which adds it in its
+ *       epilogue, whatever its range: the resnets' and darknet53's residual streams stay in bytes
+ *       from block to block;</li>
  *   <li>max-pools whose output is handed on: they pool the integers, with the range of their own
  *       output (a max-pool's largest outputs are its input's, and a value it drops may saturate
  *       without changing what it keeps);</li>
@@ -37,7 +42,9 @@ import org.jdarknet.layers.RouteLayer;
  *       range where it differs (a DenseNet's concatenations, so that no 1x1 convolution quantises
  *       its whole input again and the copies move bytes, not floats).</li>
  * </ul>
- * An output only routes read takes the first route's range. A max-pool reading floats (the
+ * A convolution with a shortcut fused into it writes the shortcut's output, and is planned by the
+ * shortcut's readers. An output only routes read takes the first route's range, one only
+ * shortcuts read keeps floats (no convolution calibrated its range). A max-pool reading floats (the
  * network's input among them) keeps floats, as do the network's output and the outputs placed in a
  * route's output. Every other output is placed as {@code routes} places it. Only networks on a
  * backend computing in int8 are planned so (a calibration given to another is unused).
@@ -65,12 +72,13 @@ final class Handoffs implements OutputPlacement, AutoCloseable {
      * on a counting backend, read only for which layer feeds which), with the hand-off tensors
      * allocated; it closes {@code routes} with its own.
      */
-    static Handoffs make(List<Layer> sketch, ConvolutionRanges ranges, ConcatenationPlan routes, Backend backend) {
+    static Handoffs make(List<Layer> sketch, ConvolutionRanges ranges, ConcatenationPlan routes, ShortcutFusion fusion,
+                         Backend backend) {
         Handoffs plan = new Handoffs(routes);
         int rounded = 0;
         try {
             float[] handed = handOffRanges(sketch, backend.precision() == Precision.INT8 ? ranges
-                    : ConvolutionRanges.NONE, routes);
+                    : ConvolutionRanges.NONE, routes, fusion);
             for (int index = 0; index < handed.length; index++) {
                 if (!Float.isNaN(handed[index])) {
                     plan.outputs.put(index, backend.allocateQuantised(sketch.get(index).outputShape(), handed[index]));
@@ -100,21 +108,30 @@ final class Handoffs implements OutputPlacement, AutoCloseable {
      * reader's own hand-off is known before its writer's), then, forward, a max-pool whose input
      * is not handed on keeps floats.
      */
-    private static float[] handOffRanges(List<Layer> sketch, ConvolutionRanges ranges, ConcatenationPlan routes) {
+    private static float[] handOffRanges(List<Layer> sketch, ConvolutionRanges ranges, ConcatenationPlan routes,
+                                         ShortcutFusion fusion) {
         List<List<Integer>> readers = Readers.of(sketch, routes.placements());
         float[] handed = new float[sketch.size()];
         Arrays.fill(handed, Float.NaN);
         for (int index = sketch.size() - 2; index >= 0; index--) {
+            boolean writesShortcut = fusion.into(index) != null;
             if (writesQuantised(sketch.get(index), ranges, index) && routes.output(index) == null) {
-                handed[index] = readersRange(sketch, readers.get(index), ranges, handed);
+                handed[index] = readersRange(sketch, readers.get(writesShortcut ? index + 1 : index), ranges, fusion,
+                        handed);
             }
         }
         for (int index = 0; index < handed.length; index++) {
-            if (sketch.get(index) instanceof MaxpoolLayer && (index == 0 || Float.isNaN(handed[index - 1]))) {
+            if (sketch.get(index) instanceof MaxpoolLayer
+                    && (index == 0 || Float.isNaN(handed[writer(index - 1, fusion)]))) {
                 handed[index] = Float.NaN;
             }
         }
         return handed;
+    }
+
+    /** The layer that writes layer {@code index}'s output: the convolution before a fused shortcut, else itself. */
+    private static int writer(int index, ShortcutFusion fusion) {
+        return index > 0 && fusion.into(index - 1) != null ? index - 1 : index;
     }
 
     /** Whether layer {@code index} can write a quantised output. */
@@ -125,15 +142,22 @@ final class Handoffs implements OutputPlacement, AutoCloseable {
 
     /**
      * The range that every one of {@code readers} takes a quantised tensor with (a route any,
-     * stepping it again, but only into a quantised output of its own), or NaN: none, a reader
-     * that takes floats only, or two ranges.
+     * stepping it again, but only into a quantised output of its own; a shortcut fused into a
+     * quantised convolution any, adding its steps), or NaN: none, a reader that takes floats only,
+     * or two ranges.
      */
     private static float readersRange(List<Layer> sketch, List<Integer> readers, ConvolutionRanges ranges,
-                                      float[] handed) {
+                                      ShortcutFusion fusion, float[] handed) {
         float required = Float.NaN;
         float routed = Float.NaN;
         for (int reader : readers) {
             Layer layer = sketch.get(reader);
+            if (layer instanceof ShortcutLayer) {
+                if (fusion.into(reader - 1) == null || !quantised(sketch.get(reader - 1), ranges, reader - 1)) {
+                    return Float.NaN;
+                }
+                continue;
+            }
             float wanted = quantised(layer, ranges, reader) ? ranges.inputRange(reader)
                     : layer instanceof MaxpoolLayer || layer instanceof RouteLayer ? handed[reader] : Float.NaN;
             if (Float.isNaN(wanted)) {

@@ -115,7 +115,7 @@ public final class Network implements AutoCloseable {
             concatenations = training ? ConcatenationPlan.none() : ConcatenationPlan.make(sketch, backend);
             ShortcutPlan shortcuts = training ? ShortcutPlan.none() : ShortcutPlan.make(sketch, concatenations);
             placement = training ? Handoffs.none(concatenations)
-                    : Handoffs.make(sketch, ranges, concatenations, backend);
+                    : Handoffs.make(sketch, ranges, concatenations, shortcuts, backend);
             buildLayers(sections, backend, shape, config, training, ranges, placement, shortcuts, layers,
                     (section, layer) -> section.warnAboutLeftovers(Log::warn));
             if (calibration != null) {

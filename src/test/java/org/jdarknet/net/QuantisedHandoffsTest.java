@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * Which outputs an int8 network hands on quantised ({@link Backend#allocateQuantised}), and with
  * which range, worked out by hand from darknet's rules of which layer reads which: outputs of
  * quantised convolutions, max-pools and routes that only quantised convolutions (all with one
- * input range), max-pools and routes handing theirs on read, with the convolutions' range, else
- * the first route's. Each layer's calibrated output range here is its index plus one, so a
+ * input range), shortcuts fused into quantised convolutions, max-pools and routes handing theirs
+ * on read, with the convolutions' range, else the first route's. Each layer's calibrated output range here is its index plus one, so a
  * convolution at layer {@code i} reads its input with range {@code i}. Read off a backend that
  * says it computes in int8, declines every channel view as the cpu backend does in int8, and
  * records the tensors it gives for hand-offs.
@@ -46,10 +46,14 @@ class QuantisedHandoffsTest {
     }
 
     @Test
-    void residualBlocksHandOnOnlyWhatOneConvolutionReads() {
-        // 1 and 4 are read by the next convolution alone; shortcuts read the others. The max-pool at
-        // 13 would hand on to the convolution after it, but it reads a shortcut's floats.
-        assertEquals(Map.of(1, 2f, 4, 5f), handedOn("residual-blocks.cfg"));
+    void residualBlocksHandOnWhatConvolutionsAndFusedShortcutsRead() {
+        // 1 and 4 are read by the next convolution alone. 0 is read by convolution 1 and by shortcut
+        // 3, fused into convolution 2, which adds its bytes; 2 writes shortcut 3's output (one tensor),
+        // read by convolution 4 and by shortcut 6, fused too: both take the convolutions' ranges.
+        // 5 writes shortcut 6's output, which shortcut 8, a layer of its own, reads in floats; so
+        // do the shortcuts after it. The max-pool at 13 would hand on to the convolution after it,
+        // but it reads a shortcut's floats.
+        assertEquals(Map.of(0, 1f, 1, 2f, 2, 4f, 3, 4f, 4, 5f), handedOn("residual-blocks.cfg"));
     }
 
     /** The layers of {@code cfg}'s int8 network whose outputs are quantised hand-offs, with their ranges. */

@@ -3,15 +3,20 @@ package org.jdarknet.backend.cpu;
 import org.bytedeco.dnnl.memory;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Epilogue;
+import org.jdarknet.backend.Tensor;
 
 /**
  * A forward pass whose epilogue ends with a residual that oneDNN does not fuse
  * ({@link ResidualPostOps#of} said no, or an inner product): the pass without it, then the
- * backend's own shortcut and activation ({@link Epilogue#composeResidual}).
+ * backend's own shortcut and activation ({@link Epilogue#composeResidual}). A quantised
+ * {@code from} (an int8 residual stream) is first copied to floats, as the backend's shortcut
+ * adds floats.
  */
 final class ComposedResidual implements ForwardPass {
     private final ForwardPass pass;
     private final Backend backend;
+    /** The floats of a quantised {@code from}, made on the first pass that has one. */
+    private Tensor dequantised;
 
     /** @param pass the forward pass for the epilogue without its residual, owned (and closed) by this */
     ComposedResidual(ForwardPass pass, Backend backend) {
@@ -23,11 +28,28 @@ final class ComposedResidual implements ForwardPass {
     public void forward(memory source, ParameterTensor weights, Epilogue epilogue, memory destination,
                         ActivationTensor output) {
         pass.forward(source, weights, epilogue.withoutResidual(), destination, output);
-        epilogue.composeResidual(backend, output);
+        withFloatResidual(epilogue).composeResidual(backend, output);
+    }
+
+    /** {@code epilogue}, its residual's {@code from} in floats. */
+    private Epilogue withFloatResidual(Epilogue epilogue) {
+        Epilogue.Residual residual = epilogue.residual();
+        if (!ActivationTensor.of(residual.from()).quantised()) {
+            return epilogue;
+        }
+        if (dequantised == null) {
+            dequantised = backend.allocate(residual.from().shape());
+        }
+        backend.copyChannels(residual.from(), dequantised, 0);
+        return epilogue.withResidual(new Epilogue.Residual(dequantised, residual.alpha(), residual.beta(),
+                residual.activation()));
     }
 
     @Override
     public void close() {
         pass.close();
+        if (dequantised != null) {
+            dequantised.close();
+        }
     }
 }

@@ -116,7 +116,9 @@ final class CpuConvolution implements Convolution {
         Epilogue epilogue = variant.epilogue();
         boolean int8 = dnnl.precision() == Precision.INT8 && spec.calibrated();
         requireHandOff(variant, int8);
-        if (EltwiseSteps.of(epilogue.activation()) == null) {
+        ResidualPostOps residual = ResidualPostOps.of(epilogue, variant.output());
+        boolean composed = epilogue.residual() != null && residual == null;
+        if (EltwiseSteps.of(epilogue.activation()) == null || composed) {
             if (!Float.isNaN(variant.outputRange())) {
                 return NarrowedAfter.quantising(dnnl, create(variant.withFloatOutput(output)), output,
                         variant.outputRange());
@@ -125,8 +127,7 @@ final class CpuConvolution implements Convolution {
                 return NarrowedAfter.rounding(dnnl, create(variant.withFloatOutput(output)), output, variant.output());
             }
         }
-        ResidualPostOps residual = ResidualPostOps.of(epilogue, variant.output());
-        if (epilogue.residual() != null && residual == null) {
+        if (composed) {
             return new ComposedResidual(create(variant.withoutResidual()), backend);
         }
         return int8 ? int8(variant, residual) : floating(variant, residual);
@@ -135,17 +136,16 @@ final class CpuConvolution implements Convolution {
     /**
      * Checks that the hand-offs it reads or writes are ones this convolution can take: a quantised
      * tensor ({@code Backend.allocateQuantised}) when it computes in int8, read with its own input
-     * range; a rounded one ({@code Backend.allocateRounded}) when it multiplies bf16; either
-     * written with no residual after.
+     * range, and written with or without a residual after (a quantised residual stream); a rounded
+     * one ({@code Backend.allocateRounded}) when it multiplies bf16, written with no residual after.
      */
     private void requireHandOff(Forward variant, boolean int8) {
-        boolean narrowOutput = !Float.isNaN(variant.outputRange()) || variant.roundedOutput();
         String problem = variant.quantised() && !int8 ? "it does not compute in int8"
                 : (variant.roundedInput() || variant.roundedOutput()) && !dnnl.bf16Products()
                 ? "it does not multiply bf16"
                 : !Float.isNaN(variant.inputRange()) && variant.inputRange() != spec.inputRange()
                 ? "its input was quantised with range " + variant.inputRange() + ", not its own " + spec.inputRange()
-                : narrowOutput && variant.epilogue().residual() != null ? "a residual follows it"
+                : variant.roundedOutput() && variant.epilogue().residual() != null ? "a residual follows it"
                 : null;
         if (problem != null) {
             throw new IllegalArgumentException("convolution " + spec + " cannot take a hand-off tensor: " + problem);
@@ -184,7 +184,8 @@ final class CpuConvolution implements Convolution {
         Activation activation = variant.epilogue().activation();
         boolean quantisedInput = !Float.isNaN(variant.inputRange());
         boolean quantisedOutput = !Float.isNaN(variant.outputRange());
-        try (primitive_attr attributes = quantisedOutput ? Int8Convolution.quantisingAttributes(activation, spec.groups())
+        try (primitive_attr attributes = quantisedOutput
+                ? Int8Convolution.quantisingAttributes(activation, residual, spec.groups())
                 : Int8Convolution.attributes(activation, residual, spec.groups());
              memory.desc source = quantisedInput ? ActivationTensor.integerDescriptor(input)
                      : Descriptors.int8(memory.format_tag.any, Descriptors.dimensions(spec.input()));

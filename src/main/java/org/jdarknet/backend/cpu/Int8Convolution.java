@@ -85,9 +85,12 @@ final class Int8Convolution implements ForwardPass {
         return attributes;
     }
 
-    /** The same for a convolution writing a quantised tensor: one output scale besides. */
-    static primitive_attr quantisingAttributes(Activation activation, int groups) {
-        primitive_attr attributes = attributes(activation, null, groups);
+    /**
+     * The same for a convolution writing a quantised tensor: one output scale besides, applied
+     * after every post-op, the residual's included.
+     */
+    static primitive_attr quantisingAttributes(Activation activation, ResidualPostOps residual, int groups) {
+        primitive_attr attributes = attributes(activation, residual, groups);
         attributes.set_scales_mask(DNNL_ARG_DST, 0);
         return attributes;
     }

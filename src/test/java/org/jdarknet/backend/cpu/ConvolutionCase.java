@@ -60,11 +60,30 @@ record ConvolutionCase(ConvolutionSpec spec, float[] input, float[] weights, flo
      */
     void forward(Backend backend, Tensor in, Tensor out, Residual residual) {
         List<Tensor> tensors = new ArrayList<>();
-        try (Convolution convolution = backend.convolution(spec)) {
-            Tensor w = upload(backend, tensors, backend.allocateParameter(spec.weights()), weights);
-            convolution.forward(in, w, withResidual(epilogue(backend, tensors), backend, tensors, residual), out);
+        try {
+            forward(backend, in, out, withResidual(epilogue(backend, tensors), backend, tensors, residual), tensors);
         } finally {
             tensors.forEach(Tensor::close);
+        }
+    }
+
+    /**
+     * The same, the epilogue ending with {@code residual}, whose {@code from} the caller allocated
+     * (a quantised tensor among them) and closes.
+     */
+    void forwardAdding(Backend backend, Tensor in, Tensor out, Epilogue.Residual residual) {
+        List<Tensor> tensors = new ArrayList<>();
+        try {
+            forward(backend, in, out, epilogue(backend, tensors).withResidual(residual), tensors);
+        } finally {
+            tensors.forEach(Tensor::close);
+        }
+    }
+
+    private void forward(Backend backend, Tensor in, Tensor out, Epilogue epilogue, List<Tensor> tensors) {
+        try (Convolution convolution = backend.convolution(spec)) {
+            Tensor w = upload(backend, tensors, backend.allocateParameter(spec.weights()), weights);
+            convolution.forward(in, w, epilogue, out);
         }
     }
 

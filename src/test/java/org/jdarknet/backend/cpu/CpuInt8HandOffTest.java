@@ -9,6 +9,7 @@ import java.util.Arrays;
 import org.jdarknet.backend.Activation;
 import org.jdarknet.backend.BackendPair;
 import org.jdarknet.backend.ConvolutionSpec;
+import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Quantization;
@@ -88,6 +89,80 @@ class CpuInt8HandOffTest {
                         + ", the integer arithmetic gives " + value);
             }
         }
+    }
+
+    /**
+     * A residual stream in bytes (the resnets' and darknet53's blocks, from one fused shortcut to
+     * the next): the convolution adds a quantised {@code from}'s values, the steps it holds, and
+     * writes {@code activation(alpha*y + beta*from)} as floats or quantised with its own range
+     * (four fifths of the largest sum, so that some saturate): the integer arithmetic's outputs
+     * and those values, within its bound scaled by alpha plus the float rounding of the sum, and
+     * quantised as {@link #assertQuantised} allows. With an activation oneDNN lacks the residual
+     * is composed after the convolution, from the floats of {@code from}.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        // size, activation; alpha, beta and activation of the residual; whether from and the output are quantised
+        "1, LINEAR, 1, 1, LEAKY, true, true",    // the resnets' third convolution and shortcut
+        "3, LEAKY, 1, 1, LINEAR, true, true",    // darknet53's 3x3 and shortcut
+        "1, LINEAR, 0.5, 2, LINEAR, true, false", // factors, into floats (a stream's last block)
+        "1, LINEAR, 1, 1, LEAKY, false, true",   // floats added, bytes written (a stream's first block)
+        "3, PLSE, 1, 1, LEAKY, true, true"})     // composed: Java activation, the residual, then quantised
+    void aResidualStreamAddsAndWritesBytes(int size, Activation activation, float alpha, float beta,
+            Activation residualActivation, boolean quantisedFrom, boolean quantisedOutput) {
+        ConvolutionCase layer = layer(new Shape(1, 16, 9, 10), 24, size, activation, 29);
+        float range = layer.inputRange();
+        Shape output = layer.spec().output();
+        float[] floats = BackendPair.random(31, output.size(), 2);
+        try (Tensor in = int8.allocate(layer.spec().input());
+             Tensor from = quantisedFrom ? quantised(floats, largest(floats)) : int8.allocate(output)) {
+            if (!quantisedFrom) {
+                int8.upload(floats, from);
+            }
+            float[] added = int8.download(from);
+            Int8Arithmetic.Result y = Int8Arithmetic.emulate(layer, range, halvesWeights());
+            Int8Arithmetic.Result expected = residual(y, added, alpha, beta, residualActivation);
+            float outputRange = quantisedOutput ? largest(expected.values()) * 0.8f : Float.NaN;
+            try (Tensor out = quantisedOutput ? int8.allocateQuantised(output, outputRange) : int8.allocate(output)) {
+                int8.upload(layer.input(), in);
+                layer.withSpec(layer.spec().withInputRange(range)).forwardAdding(int8, in, out,
+                        new Epilogue.Residual(from, alpha, beta, residualActivation));
+                float[] actual = int8.download(out);
+                if (quantisedOutput) {
+                    assertQuantised(expected, outputRange, actual);
+                    return;
+                }
+                for (int i = 0; i < actual.length; i++) {
+                    assertTrue(Math.abs(expected.values()[i] - actual[i]) <= expected.tight()[i], "output " + i + ": "
+                            + actual[i] + ", the integer arithmetic gives " + expected.values()[i]);
+                }
+            }
+        }
+    }
+
+    /** {@code activation(alpha*y + beta*from)}, with the bound of {@code y} scaled and the sum's rounding added. */
+    private static Int8Arithmetic.Result residual(Int8Arithmetic.Result y, float[] from, float alpha, float beta,
+                                                  Activation activation) {
+        float[] values = new float[from.length];
+        double[] bound = new double[from.length];
+        for (int i = 0; i < values.length; i++) {
+            float sum = alpha * y.values()[i] + beta * from[i];
+            values[i] = activation.apply(sum);
+            bound[i] = Math.abs(alpha) * y.tight()[i] + 1e-6 * (Math.abs(sum) + Math.abs(beta * from[i])) + 1e-6;
+        }
+        return new Int8Arithmetic.Result(values, bound, null, null);
+    }
+
+    /** A quantised tensor of {@code values}' shape in the test's output shape, holding them rounded to steps of {@code range}. */
+    private static Tensor quantised(float[] values, float range) {
+        Shape shape = new Shape(1, 24, 9, 10);
+        Tensor quantised = int8.allocateQuantised(shape, range);
+        try (Tensor floats = int8.allocate(shape)) {
+            int8.upload(values, floats);
+            int8.copyChannels(floats, quantised, 0);
+        }
+        assertTrue(ActivationTensor.of(quantised).quantised(), "an int8 backend stores the stream in bytes");
+        return quantised;
     }
 
     /**
