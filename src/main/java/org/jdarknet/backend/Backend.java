@@ -77,12 +77,13 @@ import java.util.Optional;
  *
  * <h2>Residuals</h2>
  * An {@link Epilogue} may end with a {@link Epilogue.Residual}: after batch normalisation, bias and
- * activation the output becomes {@code activation(alpha*output + beta*from)}, darknet's shortcut of
- * equal shapes and its activation. Every backend honours it in every operation that takes an
- * epilogue ({@link Convolution#forward}, {@link Connected#forward}, {@link #apply}), fused or composed
- * from {@link #shortcut} and {@link #apply} ({@link Epilogue#composeResidual}). {@code from} has the
- * output's shape and is never the output tensor nor a view sharing its values. Networks put one
- * there only at inference, fusing a {@code [shortcut]} into the convolution before it.
+ * activation the output becomes {@code activation(alpha*output + beta*from)}, darknet's shortcut
+ * and its activation. Every backend honours it in every operation that takes an epilogue
+ * ({@link Convolution#forward}, {@link Connected#forward}, {@link #apply}), fused or composed from
+ * {@link #shortcut} and {@link #apply} ({@link Epilogue#composeResidual}). {@code from} has the
+ * output's shape or another that {@link #shortcut} samples, and is never the output tensor nor a
+ * view sharing its values. Networks put one there only at inference, fusing a {@code [shortcut]}
+ * into the convolution before it.
  *
  * <h2>Order and waiting</h2>
  * Operations take effect in the order they are called, each seeing the results of those before

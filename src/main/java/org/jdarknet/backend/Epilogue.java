@@ -20,9 +20,11 @@ public record Epilogue(BatchNorm batchNorm, Tensor biases, Activation activation
     public static final Epilogue NONE = new Epilogue(null, null, Activation.LINEAR);
 
     /**
-     * Darknet's shortcut of equal shapes and its activation, done to the activated output:
-     * {@code output = activation(alpha*output + beta*from)}. {@code from} has the output's shape
-     * and is never the output tensor itself (nor a view of it); a network fuses a {@code [shortcut]}
+     * Darknet's shortcut and its activation, done to the activated output:
+     * {@code output = activation(alpha*output + beta*from)}. {@code from} has the output's shape,
+     * or another that darknet's sampled sum takes ({@link Backend#shortcut}: then only the cells it
+     * adds to are scaled by {@code alpha}), and is never the output tensor itself (nor a view of
+     * it); a network fuses a {@code [shortcut]}
      * into the convolution before it this way, at inference only. In an int8 network {@code from}
      * may be a quantised tensor ({@link Backend#allocateQuantised}): its values are the steps it holds.
      */

@@ -16,9 +16,9 @@ import org.jdarknet.layers.ShortcutLayer;
 /**
  * Decides, before an inference network's layers are built, which {@code [shortcut]} layers the
  * convolution right before them computes, so that a residual block costs no separate pass over
- * memory: the convolution's epilogue ends with the shortcut's sum and activation. A shortcut fuses
- * when its {@code from} output has its shape (darknet's sampled sum of unequal shapes stays a layer
- * of its own), and the convolution's output is read by nothing but the shortcut: no route takes it,
+ * memory: the convolution's epilogue ends with the shortcut's sum and activation (darknet's
+ * sampled sum too, where {@code from} has another shape). A shortcut fuses when the convolution's
+ * output is read by nothing but the shortcut: no route takes it,
  * no shortcut adds it (this one included), and neither output is placed in a route's
  * ({@link ConcatenationPlan}). A convolution is never the network's output, as the shortcut comes
  * after it. Training never fuses: backward needs the convolution's own output.
@@ -49,7 +49,6 @@ final class ShortcutPlan implements ShortcutFusion {
             shortcuts++;
             int previous = index - 1;
             boolean fusable = sketch.get(previous) instanceof ConvolutionalLayer
-                    && shortcut.from().outputShape().equals(shortcut.outputShape())
                     && !readElsewhere.contains(previous)
                     && placement.output(previous) == null && placement.output(index) == null;
             if (fusable) {

@@ -95,6 +95,25 @@ public abstract class ConvolutionConformance extends BackendConformance {
         }
     }
 
+    /**
+     * A residual whose {@code from} has another shape, darknet's sampled sum (the resnets' first
+     * block of each stage): larger with fewer channels (read at every second cell), smaller with
+     * more (added at every second cell), as large with fewer; {@code alpha = 1}, which a backend may
+     * fuse, and 0.5, which scales only the cells the sum adds to.
+     */
+    @ParameterizedTest
+    @CsvSource({"16, 16, 16, 1", "48, 4, 4, 1", "16, 8, 8, 1", "16, 16, 16, 0.5"})
+    void sampledResidual(int channels, int height, int width, float alpha) {
+        for (BackendPair backends : pairs) {
+            ConvolutionSpec spec = new ConvolutionSpec(new Shape(2, 16, 8, 8), 32, 1, 1, 0, 1);
+            Epilogues epilogue = backends.epilogue(spec.filters(), BatchNormStyle.PJREDDIE, true, Activation.LINEAR);
+            Shape added = new Shape(2, channels, height, width);
+            Pair from = backends.activation(added, random(7, added.size(), 1));
+            assertConvolution(backends, spec, epilogue.withResidual(from, alpha, 1, Activation.LEAKY),
+                    alpha + "*y + from of " + added + ", leaky");
+        }
+    }
+
     @Test
     void changedParametersAreNoticed() {
         for (BackendPair backends : pairs) {

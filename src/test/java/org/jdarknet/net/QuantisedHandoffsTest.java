@@ -52,8 +52,9 @@ class QuantisedHandoffsTest {
         // read by convolution 4 and by shortcut 6, fused too: both take the convolutions' ranges.
         // 5 writes shortcut 6's output, which shortcut 8, a layer of its own, reads in floats; so
         // do the shortcuts after it. The max-pool at 13 would hand on to the convolution after it,
-        // but it reads a shortcut's floats.
-        assertEquals(Map.of(0, 1f, 1, 2f, 2, 4f, 3, 4f, 4, 5f), handedOn("residual-blocks.cfg"));
+        // but it reads a shortcut's floats. 14 writes shortcut 15's sampled sum, read by convolution
+        // 16 and by shortcut 17, fused into it; 16 writes 17's, which the average pool reads.
+        assertEquals(Map.of(0, 1f, 1, 2f, 2, 4f, 3, 4f, 4, 5f, 14, 16f, 15, 16f), handedOn("residual-blocks.cfg"));
     }
 
     /** The layers of {@code cfg}'s int8 network whose outputs are quantised hand-offs, with their ranges. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A network built for inference computes a {@code [shortcut]} inside the convolution before it
- * when nothing else reads that convolution's output and {@code from} has the shortcut's shape; on
+ * when nothing else reads that convolution's output, whatever {@code from}'s shape; on
  * the reference backend it computes exactly what the separate layers compute (a network built for
  * training, which never fuses, run forward).
  */
@@ -27,7 +27,7 @@ class ShortcutFusionTest {
     @Test
     void onlyTheShortcutsAfterAConvolutionReadByNothingElseFuse() {
         try (Network network = Network.build(CFG, new ReferenceBackend(), 1)) {
-            assertEquals(List.of(2, 5, 16), fusedConvolutions(network), "the cfg's comments say why");
+            assertEquals(List.of(2, 5, 14, 16), fusedConvolutions(network), "the cfg's comments say why");
         }
     }
 
@@ -37,6 +37,18 @@ class ShortcutFusionTest {
             long shortcuts = network.layers().stream().filter(ShortcutLayer.class::isInstance).count();
             assertEquals(23, shortcuts);
             assertEquals(shortcuts, fusedConvolutions(network).size());
+        }
+    }
+
+    @Test
+    void everyShortcutOfResnet50FusesTheSampledOnesToo() {
+        try (Network network = Network.build(ZooCfgs.resized("resnet50", 64), new ReferenceBackend(), 1)) {
+            List<ShortcutLayer> shortcuts = network.layers().stream().filter(ShortcutLayer.class::isInstance)
+                    .map(ShortcutLayer.class::cast).toList();
+            assertEquals(16, shortcuts.size());
+            assertEquals(4, shortcuts.stream().filter(s -> !s.from().outputShape().equals(s.outputShape())).count(),
+                    "each stage's first block adds a from of another shape");
+            assertEquals(shortcuts.size(), fusedConvolutions(network).size());
         }
     }
 

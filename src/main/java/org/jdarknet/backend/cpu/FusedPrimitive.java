@@ -24,6 +24,7 @@ final class FusedPrimitive implements ForwardPass {
     private final FoldedWeights folded;
     private final List<Arg> constants;
     private final Activation javaActivation;
+    private final ResidualPostOps residual;
     private IntMemoryMap arguments;
     private memory argumentSource;
     private memory argumentDestination;
@@ -41,8 +42,8 @@ final class FusedPrimitive implements ForwardPass {
     /**
      * @param folded    the primitive's weights and bias, which it closes
      * @param constants further arguments the primitive reads on every pass (scales)
-     * @param residual  the residual the primitive was created to fuse, or null; never with an
-     *                  activation computed in Java
+     * @param residual  the residual the primitive was created to fuse, or null, which it closes;
+     *                  never with an activation computed in Java
      */
     FusedPrimitive(Dnnl dnnl, primitive primitive, FoldedWeights folded, List<Arg> constants, Activation activation,
                    ResidualPostOps residual) {
@@ -51,10 +52,11 @@ final class FusedPrimitive implements ForwardPass {
         this.folded = folded;
         List<Arg> all = new ArrayList<>(constants);
         if (residual != null) {
-            all.add(residual.argument());
+            all.add(residual.argument(dnnl));
         }
         this.constants = List.copyOf(all);
         this.javaActivation = EltwiseSteps.of(activation) == null ? activation : null;
+        this.residual = residual;
     }
 
     /**
@@ -74,6 +76,9 @@ final class FusedPrimitive implements ForwardPass {
     @Override
     public void forward(memory source, ParameterTensor weights, Epilogue epilogue, memory destination, ActivationTensor output) {
         folded.refresh(weights, epilogue);
+        if (residual != null) {
+            residual.gather();
+        }
         dnnl.execute(primitive, arguments(source, destination));
         if (javaActivation != null) {
             JavaActivation.apply(javaActivation, output);
@@ -103,5 +108,8 @@ final class FusedPrimitive implements ForwardPass {
         }
         primitive.close();
         folded.close();
+        if (residual != null) {
+            residual.close();
+        }
     }
 }

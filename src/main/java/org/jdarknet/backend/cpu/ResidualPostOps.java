@@ -17,15 +17,31 @@ import org.jdarknet.backend.Quantization;
  * or, for a quantised tensor (a residual stream handed on in int8), its integer steps, each worth
  * {@code s} ({@code k = beta*s}).
  *
- * @param position the index of the binary add in the primitive's chain of post-ops
+ * <p>A {@code from} of another shape (darknet's sampled sum, with {@code alpha = 1}: darknet leaves
+ * the cells it does not add to unscaled) is added as {@link SampledFrom} lays it out, gathered
+ * before each pass; the primitive made with these post-ops owns it.
  */
-record ResidualPostOps(Epilogue.Residual residual, ActivationTensor from, int position) {
+final class ResidualPostOps implements AutoCloseable {
+    private final Epilogue.Residual residual;
+    private final ActivationTensor from;
+    private final Layout destination;
+    private final int position;
+    /** The operand of a sampled sum, made with the primitive's arguments; null for equal shapes. */
+    private SampledFrom sampled;
+
+    private ResidualPostOps(Epilogue.Residual residual, ActivationTensor from, Layout destination, int position) {
+        this.residual = residual;
+        this.from = from;
+        this.destination = destination;
+        this.position = position;
+    }
 
     /**
      * The post-ops for {@code epilogue}'s residual on a primitive writing a tensor of
      * {@code destination}; null when it has none, or when oneDNN cannot fuse it: an activation
-     * computed in Java, {@code beta = 0}, or {@code from} in another layout than the output or
-     * either one a channel view.
+     * computed in Java, {@code beta = 0}, either one a channel view, or {@code from} in another
+     * layout than the output; of another shape, {@code alpha != 1} or a layout without strided
+     * descriptions.
      */
     static ResidualPostOps of(Epilogue epilogue, Layout destination) {
         Epilogue.Residual residual = epilogue.residual();
@@ -34,10 +50,13 @@ record ResidualPostOps(Epilogue.Residual residual, ActivationTensor from, int po
         }
         List<EltwiseSteps.Step> activation = EltwiseSteps.of(epilogue.activation());
         ActivationTensor from = ActivationTensor.of(residual.from());
+        boolean sameShape = from.shape().equals(destination.shape());
+        boolean operand = sameShape ? from.layout().equals(destination)
+                : residual.alpha() == 1 && SampledFrom.supports(from, destination);
         boolean fusable = activation != null && EltwiseSteps.of(residual.activation()) != null && residual.beta() != 0
-                && !destination.isView() && from.layout().equals(destination);
-        return fusable ? new ResidualPostOps(residual, from, activation.size() + (scalesOutput(residual, from) ? 1 : 0))
-                : null;
+                && !destination.isView() && operand;
+        return fusable ? new ResidualPostOps(residual, from, destination,
+                activation.size() + (scalesOutput(residual, from) ? 1 : 0)) : null;
     }
 
     /** The factor {@code k} of the sum: {@code beta}, times the step of a quantised {@code from}. */
@@ -49,13 +68,18 @@ record ResidualPostOps(Epilogue.Residual residual, ActivationTensor from, int po
         return residual.alpha() != sumFactor(residual, from);
     }
 
+    /** The index of the binary add in the primitive's chain of post-ops. */
+    int position() {
+        return position;
+    }
+
     /** Appends the residual's post-ops to {@code operations}, which holds the activation's. */
     post_ops append(post_ops operations) {
         float factor = sumFactor(residual, from);
         if (scalesOutput(residual, from)) {
             operations.append_eltwise(algorithm.eltwise_linear, residual.alpha() / factor, 0);
         }
-        try (memory.desc operand = from.storedDescriptor()) {
+        try (memory.desc operand = destination.descriptor(from.storedType())) {
             operations.append_binary(algorithm.binary_add, operand);
         }
         if (factor != 1) {
@@ -64,8 +88,32 @@ record ResidualPostOps(Epilogue.Residual residual, ActivationTensor from, int po
         return EltwiseSteps.append(operations, EltwiseSteps.of(residual.activation()));
     }
 
-    /** The binary add's second operand, {@code from} as it is stored, as the primitive's argument. */
-    Arg argument() {
-        return Arg.postOpOperand(position, from.stored());
+    /**
+     * The binary add's second operand as the primitive's argument: {@code from} as it is stored,
+     * or, of another shape, its sampled values in a tensor made now.
+     */
+    Arg argument(Dnnl dnnl) {
+        if (from.shape().equals(destination.shape())) {
+            return Arg.postOpOperand(position, from.stored());
+        }
+        if (sampled == null) {
+            sampled = new SampledFrom(dnnl, from, destination);
+        }
+        return Arg.postOpOperand(position, sampled.tensor().stored());
+    }
+
+    /** Before each pass: a sampled sum's values copied into its operand. */
+    void gather() {
+        if (sampled != null) {
+            sampled.gather();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (sampled != null) {
+            sampled.close();
+            sampled = null;
+        }
     }
 }

@@ -98,28 +98,35 @@ class CpuInt8HandOffTest {
      * (four fifths of the largest sum, so that some saturate): the integer arithmetic's outputs
      * and those values, within its bound scaled by alpha plus the float rounding of the sum, and
      * quantised as {@link #assertQuantised} allows. With an activation oneDNN lacks the residual
-     * is composed after the convolution, from the floats of {@code from}.
+     * is composed after the convolution, from the floats of {@code from}. A {@code from} of twice
+     * the size and half the channels is darknet's sampled sum (the resnets' first block of a
+     * stage): the values it adds are where the reference backend's shortcut puts them.
      */
     @ParameterizedTest
     @CsvSource({
-        // size, activation; alpha, beta and activation of the residual; whether from and the output are quantised
-        "1, LINEAR, 1, 1, LEAKY, true, true",    // the resnets' third convolution and shortcut
-        "3, LEAKY, 1, 1, LINEAR, true, true",    // darknet53's 3x3 and shortcut
-        "1, LINEAR, 0.5, 2, LINEAR, true, false", // factors, into floats (a stream's last block)
-        "1, LINEAR, 1, 1, LEAKY, false, true",   // floats added, bytes written (a stream's first block)
-        "3, PLSE, 1, 1, LEAKY, true, true"})     // composed: Java activation, the residual, then quantised
+        // size, activation; alpha, beta and activation of the residual; whether from and the output
+        // are quantised; from's channels and scale (its size over the output's)
+        "1, LINEAR, 1, 1, LEAKY, true, true, 24, 1",     // the resnets' third convolution and shortcut
+        "3, LEAKY, 1, 1, LINEAR, true, true, 24, 1",     // darknet53's 3x3 and shortcut
+        "1, LINEAR, 0.5, 2, LINEAR, true, false, 24, 1", // factors, into floats (a stream's last block)
+        "1, LINEAR, 1, 1, LEAKY, false, true, 24, 1",    // floats added, bytes written (a stream's first block)
+        "3, PLSE, 1, 1, LEAKY, true, true, 24, 1",       // composed: Java activation, the residual, then quantised
+        "1, LINEAR, 1, 1, LEAKY, true, true, 12, 2",     // the sampled sum of a stage's first block
+        "1, LINEAR, 1, 1, LEAKY, false, false, 12, 2"})  // the same in floats
     void aResidualStreamAddsAndWritesBytes(int size, Activation activation, float alpha, float beta,
-            Activation residualActivation, boolean quantisedFrom, boolean quantisedOutput) {
+            Activation residualActivation, boolean quantisedFrom, boolean quantisedOutput, int fromChannels,
+            int fromScale) {
         ConvolutionCase layer = layer(new Shape(1, 16, 9, 10), 24, size, activation, 29);
         float range = layer.inputRange();
         Shape output = layer.spec().output();
-        float[] floats = BackendPair.random(31, output.size(), 2);
+        Shape fromShape = new Shape(1, fromChannels, output.h() * fromScale, output.w() * fromScale);
+        float[] floats = BackendPair.random(31, fromShape.size(), 2);
         try (Tensor in = int8.allocate(layer.spec().input());
-             Tensor from = quantisedFrom ? quantised(floats, largest(floats)) : int8.allocate(output)) {
+             Tensor from = quantisedFrom ? quantised(floats, fromShape, largest(floats)) : int8.allocate(fromShape)) {
             if (!quantisedFrom) {
                 int8.upload(floats, from);
             }
-            float[] added = int8.download(from);
+            float[] added = sampledOnto(output, fromShape, int8.download(from));
             Int8Arithmetic.Result y = Int8Arithmetic.emulate(layer, range, halvesWeights());
             Int8Arithmetic.Result expected = residual(y, added, alpha, beta, residualActivation);
             float outputRange = quantisedOutput ? largest(expected.values()) * 0.8f : Float.NaN;
@@ -153,9 +160,22 @@ class CpuInt8HandOffTest {
         return new Int8Arithmetic.Result(values, bound, null, null);
     }
 
-    /** A quantised tensor of {@code values}' shape in the test's output shape, holding them rounded to steps of {@code range}. */
-    private static Tensor quantised(float[] values, float range) {
-        Shape shape = new Shape(1, 24, 9, 10);
+    /**
+     * What darknet's shortcut adds to each output value from {@code values} of {@code shape}: the
+     * reference backend's shortcut onto zeros (for equal shapes, the values themselves).
+     */
+    private static float[] sampledOnto(Shape output, Shape shape, float[] values) {
+        try (ReferenceBackend reference = new ReferenceBackend();
+             Tensor from = reference.allocate(shape);
+             Tensor zeros = reference.allocate(output)) {
+            reference.upload(values, from);
+            reference.shortcut(from, 1, 1, zeros);
+            return reference.download(zeros);
+        }
+    }
+
+    /** A quantised tensor of {@code shape}, holding {@code values} rounded to steps of {@code range}. */
+    private static Tensor quantised(float[] values, Shape shape, float range) {
         Tensor quantised = int8.allocateQuantised(shape, range);
         try (Tensor floats = int8.allocate(shape)) {
             int8.upload(values, floats);

@@ -66,4 +66,28 @@ class ResidualPostOpsTest {
             assertNull(ResidualPostOps.of(fromView, output), "from a channel view");
         }
     }
+
+    /**
+     * A {@code from} of another shape (darknet's sampled sum) fuses where strided descriptions
+     * reach both tensors ({@code nhwc}) and {@code alpha} is 1: darknet scales only the cells it
+     * adds to, and a binary add scales all.
+     */
+    @Test
+    void aSampledSumFusesInChannelsLastWithAlphaOne() {
+        try (CpuBackend channelsLast = new CpuBackend(0, Layout.Format.CHANNELS_LAST);
+             Tensor out = channelsLast.allocate(OUTPUT);
+             Tensor larger = channelsLast.allocate(new Shape(1, 8, 8, 8));
+             Tensor blockedLarger = backend.allocate(new Shape(1, 8, 8, 8))) {
+            Layout nhwc = ActivationTensor.of(out).layout();
+            Epilogue sampled = Epilogue.activation(Activation.LINEAR)
+                    .withResidual(new Epilogue.Residual(larger, 1, 1, Activation.LEAKY));
+            assertNotNull(ResidualPostOps.of(sampled, nhwc));
+            Epilogue scaled = Epilogue.activation(Activation.LINEAR)
+                    .withResidual(new Epilogue.Residual(larger, 0.5f, 1, Activation.LEAKY));
+            assertNull(ResidualPostOps.of(scaled, nhwc), "alpha != 1");
+            Epilogue blocked = Epilogue.activation(Activation.LINEAR)
+                    .withResidual(new Epilogue.Residual(blockedLarger, 1, 1, Activation.LEAKY));
+            assertNull(ResidualPostOps.of(blocked, output), "a blocked layout");
+        }
+    }
 }
