@@ -205,13 +205,15 @@ public interface Backend extends AutoCloseable {
 
     /**
      * An activation tensor whose every reader rounds its values to bf16 anyway where the backend
-     * multiplies in bf16 ({@link Precision#BF16}): it is written only by convolutions with no
-     * residual after and by max-pools (from another such tensor), read only by convolutions and by
-     * max-pools (into another such tensor), and otherwise only viewed ({@link #channelSlice}: the
-     * views are such tensors too, and a route placing all its sources in it reads nothing) and
+     * multiplies in bf16 ({@link Precision#BF16}): it is written only by convolutions (their
+     * residual, if any, included) and by max-pools (from another such tensor), read only by
+     * convolutions (as their input, or adding it as their epilogue's residual) and by max-pools
+     * (into another such tensor), and otherwise only viewed ({@link #channelSlice}: the views are
+     * such tensors too, and a route placing all its sources in it reads nothing) and
      * {@link #download}ed. A backend whose convolutions multiply bf16 may store it in bf16: writers
      * round what they store to nearest, ties to even, as the reader would have rounded its input,
-     * so results stay as they were and the rounding passes are saved; its values download exactly.
+     * so the rounding passes are saved, and a residual adds the rounded values; its values download
+     * exactly.
      * Every other backend gives a tensor of {@link #allocate}, which the default does.
      */
     default Tensor allocateRounded(Shape shape) {

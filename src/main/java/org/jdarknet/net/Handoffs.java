@@ -23,7 +23,8 @@ import org.jdarknet.layers.ShortcutLayer;
  * max-pools and routes hand on stored narrower than floats: in int8 quantised, in bf16 rounded.
  *
  * <p>Bf16 hand-offs are the outputs {@link RoundedOutputs} finds and {@code routes} has not placed
- * in a route's output (it allocates those buffers itself), each with {@link Backend#allocateRounded}.
+ * in a route's output (it allocates those buffers itself), each with {@link Backend#allocateRounded}
+ * (a fused shortcut's once, for its convolution).
  *
  * <p>Int8: which outputs are handed on quantised ({@link Backend#allocateQuantised}), each with
  * the range its readers quantise it with, so that none of them quantises it again: an output
@@ -82,7 +83,7 @@ final class Handoffs implements OutputPlacement, AutoCloseable {
             for (int index = 0; index < handed.length; index++) {
                 if (!Float.isNaN(handed[index])) {
                     plan.outputs.put(index, backend.allocateQuantised(sketch.get(index).outputShape(), handed[index]));
-                } else if (routes.rounded(index) && routes.output(index) == null) {
+                } else if (routes.rounded(index) && routes.output(index) == null && writer(index, fusion) == index) {
                     plan.outputs.put(index, backend.allocateRounded(sketch.get(index).outputShape()));
                     rounded++;
                 }

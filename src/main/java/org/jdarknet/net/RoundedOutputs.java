@@ -13,12 +13,17 @@ import org.jdarknet.layers.RouteLayer;
 /**
  * Decides which outputs of an inference network are bf16 hand-offs ({@link Backend#allocateRounded}):
  * those whose every reader is a convolution, which rounds its input to bf16 anyway where the
- * backend multiplies bf16, or a max-pool writing another hand-off (the maximum of rounded values
- * is the rounded maximum), and whose writer is a convolution (no shortcut fused after it: a
- * shortcut is neither), a max-pool reading a hand-off (with every window holding a cell of the
- * image), or a route whose sources all lie in its output. Outputs that share a buffer (a route's
- * and those placed in it, {@link ConcatenationPlan}) are one hand-off or none. The network's own
- * output never is one.
+ * backend multiplies bf16, a shortcut fused into a convolution ({@link ShortcutPlan#fuses}), which
+ * adds it, or a max-pool writing another hand-off (the maximum of rounded values is the rounded
+ * maximum), and whose writer is a convolution (with a fused shortcut after it or not), a max-pool
+ * reading a hand-off (with every window holding a cell of the image), or a route whose sources all
+ * lie in its output. Outputs that share a buffer (a route's and those placed in it,
+ * {@link ConcatenationPlan}; a fused shortcut's and its convolution's) are one hand-off or none.
+ * The network's own output never is one.
+ *
+ * <p>The shortcuts' readings make the resnets' and darknet53's residual streams bf16 from block to
+ * block: a deliberate deviation from the floats, as the next shortcut adds the rounded sum (a
+ * relative 2^-9 at most, once per block) where it added the exact one.
  *
  * <p>Networks are planned so on backends computing in {@link org.jdarknet.backend.Precision#BF16};
  * where such a backend's convolutions compute fp32 after all (a CPU without bf16 instructions) it
@@ -34,14 +39,15 @@ final class RoundedOutputs {
      * route, except in the buffers of the routes {@code floats}.
      */
     static Set<Integer> of(List<Layer> sketch, Map<Integer, Integer> placeable, Set<Integer> floats) {
-        int[] buffer = buffers(sketch.size(), placeable);
+        Set<Integer> fused = fusedShortcuts(sketch, placeable);
+        int[] buffer = buffers(sketch.size(), placeable, fused);
         // A source whose view the backend declines is copied by its route after all, but then that
         // route's buffer keeps floats (ConcatenationPlan), so it is planned as placed.
         List<List<Integer>> readers = Readers.of(sketch, placeable);
         Set<Integer> failed = new HashSet<>(floats);
         failed.add(buffer[sketch.size() - 1]);
         for (int index = 0; index < sketch.size(); index++) {
-            if (!handOffWriterAndReaders(sketch, index, readers, placeable)) {
+            if (!handOffWriterAndReaders(sketch, index, readers, placeable, fused)) {
                 failed.add(buffer[index]);
             }
         }
@@ -61,11 +67,29 @@ final class RoundedOutputs {
         return rounded;
     }
 
-    /** For each layer, the layer whose output buffer its output lies in: the outermost route it is placed in, or itself. */
-    private static int[] buffers(int layers, Map<Integer, Integer> placeable) {
+    /**
+     * The shortcuts that fuse into the convolution before them however the backend answers for the
+     * views: with every output that may be placed in a route's counted as placed.
+     */
+    private static Set<Integer> fusedShortcuts(List<Layer> sketch, Map<Integer, Integer> placeable) {
+        Set<Integer> readElsewhere = ShortcutPlan.readElsewhere(sketch);
+        Set<Integer> fused = new HashSet<>();
+        for (int index = 1; index < sketch.size(); index++) {
+            if (ShortcutPlan.fuses(sketch, index, readElsewhere, placeable::containsKey)) {
+                fused.add(index);
+            }
+        }
+        return fused;
+    }
+
+    /**
+     * For each layer, the layer whose output buffer its output lies in: the outermost route it is
+     * placed in, the convolution before it for a fused shortcut, or itself.
+     */
+    private static int[] buffers(int layers, Map<Integer, Integer> placeable, Set<Integer> fused) {
         int[] buffer = new int[layers];
         for (int index = 0; index < layers; index++) {
-            int owner = index;
+            int owner = fused.contains(index) ? index - 1 : index;
             while (placeable.containsKey(owner)) {
                 owner = placeable.get(owner);
             }
@@ -75,20 +99,25 @@ final class RoundedOutputs {
     }
 
     /**
-     * Whether layer {@code index} may write a hand-off (a convolution, a max-pool whose every window
-     * holds a cell of the image, as the backend pools a hand-off only so, or a route with all its
-     * sources placed in it) and every layer reading its output may read one (a convolution or a
-     * max-pool). Whether a max-pool's input and output are both hand-offs is settled after.
+     * Whether layer {@code index} may write a hand-off (a convolution, the fused shortcut after
+     * one, a max-pool whose every window holds a cell of the image, as the backend pools a hand-off
+     * only so, or a route with all its sources placed in it) and every layer reading its output may
+     * read one (a convolution, a fused shortcut or a max-pool; a convolution's fused shortcut is
+     * none, as its readers read their shared output). Whether a max-pool's input and output are
+     * both hand-offs is settled after.
      */
     private static boolean handOffWriterAndReaders(List<Layer> sketch, int index, List<List<Integer>> readers,
-                                                   Map<Integer, Integer> placeable) {
+                                                   Map<Integer, Integer> placeable, Set<Integer> fused) {
         Layer layer = sketch.get(index);
-        boolean writer = layer instanceof ConvolutionalLayer
+        if (fused.contains(index + 1)) {
+            return true;
+        }
+        boolean writer = layer instanceof ConvolutionalLayer || fused.contains(index)
                 || layer instanceof MaxpoolLayer maxpool && maxpool.spec().everyWindowInImage()
                 || layer instanceof RouteLayer route && route.sources().stream()
                 .allMatch(source -> placeable.getOrDefault(source.index(), -1) == index);
         return writer && readers.get(index).stream()
-                .allMatch(reader -> sketch.get(reader) instanceof ConvolutionalLayer
+                .allMatch(reader -> sketch.get(reader) instanceof ConvolutionalLayer || fused.contains(reader)
                         || sketch.get(reader) instanceof MaxpoolLayer);
     }
 

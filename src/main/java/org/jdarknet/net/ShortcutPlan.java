@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import org.jdarknet.Log;
 import org.jdarknet.layers.ConvolutionalLayer;
 import org.jdarknet.layers.Layer;
@@ -47,12 +48,8 @@ final class ShortcutPlan implements ShortcutFusion {
                 continue;
             }
             shortcuts++;
-            int previous = index - 1;
-            boolean fusable = sketch.get(previous) instanceof ConvolutionalLayer
-                    && !readElsewhere.contains(previous)
-                    && placement.output(previous) == null && placement.output(index) == null;
-            if (fusable) {
-                plan.fused.put(previous, new Fused(shortcut.from().index(), shortcut.alpha(), shortcut.beta(),
+            if (fuses(sketch, index, readElsewhere, layer -> placement.output(layer) != null)) {
+                plan.fused.put(index - 1, new Fused(shortcut.from().index(), shortcut.alpha(), shortcut.beta(),
                         shortcut.activation()));
             }
         }
@@ -61,6 +58,18 @@ final class ShortcutPlan implements ShortcutFusion {
                     + " are computed by the convolution before them");
         }
         return plan;
+    }
+
+    /**
+     * Whether layer {@code index}, a shortcut, fuses into the convolution before it, given the
+     * layers {@link #readElsewhere} and which outputs are placed in a route's ({@code placed}).
+     * Asked with the outputs that may be placed (before the backend has accepted their views), it
+     * says yes only where the network's own plan does.
+     */
+    static boolean fuses(List<Layer> sketch, int index, Set<Integer> readElsewhere, IntPredicate placed) {
+        int previous = index - 1;
+        return sketch.get(index) instanceof ShortcutLayer && sketch.get(previous) instanceof ConvolutionalLayer
+                && !readElsewhere.contains(previous) && !placed.test(previous) && !placed.test(index);
     }
 
     /** The layers whose output is read other than as the next layer's input: by routes and shortcuts. */

@@ -39,11 +39,13 @@ class RoundedOutputsTest {
     }
 
     @Test
-    void residualBlocksHandOnOnlyWhatOneConvolutionReads() {
-        // 1 and 4 are read by the next convolution alone. The shortcuts' inputs and outputs, and the
-        // max-pool at 13, which reads a shortcut's floats, keep floats, as does the convolution at 14
-        // after it (a shortcut reads it).
-        assertEquals(Set.of(1, 4), handedOn("residual-blocks.cfg"));
+    void residualBlocksHandOnWhatConvolutionsAndFusedShortcutsRead() {
+        // 1 and 4 are read by the next convolution alone; 0 by convolution 1 and shortcut 3, fused
+        // into convolution 2, whose output (3's) convolution 4 and shortcut 6, fused too, read. 5
+        // writes 6's, which shortcut 8, a layer of its own, reads; the max-pool at 13 reads a
+        // shortcut's floats. 14 writes shortcut 15's sampled sum, read by convolution 16 and
+        // shortcut 17 fused into it; 16 writes 17's, which the average pool reads.
+        assertEquals(Set.of(0, 1, 2, 3, 4, 14, 15), handedOn("residual-blocks.cfg"));
     }
 
     @Test

@@ -8,14 +8,14 @@ import org.jdarknet.backend.Tensor;
 /**
  * A forward pass whose epilogue ends with a residual that oneDNN does not fuse
  * ({@link ResidualPostOps#of} said no, or an inner product): the pass without it, then the
- * backend's own shortcut and activation ({@link Epilogue#composeResidual}). A quantised
- * {@code from} (an int8 residual stream) is first copied to floats, as the backend's shortcut
- * adds floats.
+ * backend's own shortcut and activation ({@link Epilogue#composeResidual}). A {@code from} stored
+ * narrower (a residual stream in bytes or bf16) is first copied to floats, as the backend's
+ * shortcut adds floats.
  */
 final class ComposedResidual implements ForwardPass {
     private final ForwardPass pass;
     private final Backend backend;
-    /** The floats of a quantised {@code from}, made on the first pass that has one. */
+    /** The floats of a narrower {@code from}, made on the first pass that has one. */
     private Tensor dequantised;
 
     /** @param pass the forward pass for the epilogue without its residual, owned (and closed) by this */
@@ -34,7 +34,7 @@ final class ComposedResidual implements ForwardPass {
     /** {@code epilogue}, its residual's {@code from} in floats. */
     private Epilogue withFloatResidual(Epilogue epilogue) {
         Epilogue.Residual residual = epilogue.residual();
-        if (!ActivationTensor.of(residual.from()).quantised()) {
+        if (ActivationTensor.of(residual.from()).storedType() == memory.data_type.f32) {
             return epilogue;
         }
         if (dequantised == null) {

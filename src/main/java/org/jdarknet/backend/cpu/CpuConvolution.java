@@ -136,8 +136,8 @@ final class CpuConvolution implements Convolution {
     /**
      * Checks that the hand-offs it reads or writes are ones this convolution can take: a quantised
      * tensor ({@code Backend.allocateQuantised}) when it computes in int8, read with its own input
-     * range, and written with or without a residual after (a quantised residual stream); a rounded
-     * one ({@code Backend.allocateRounded}) when it multiplies bf16, written with no residual after.
+     * range; a rounded one ({@code Backend.allocateRounded}) when it multiplies bf16. Either may be
+     * written with a residual in the epilogue (a residual stream in bytes or bf16).
      */
     private void requireHandOff(Forward variant, boolean int8) {
         String problem = variant.quantised() && !int8 ? "it does not compute in int8"
@@ -145,7 +145,6 @@ final class CpuConvolution implements Convolution {
                 ? "it does not multiply bf16"
                 : !Float.isNaN(variant.inputRange()) && variant.inputRange() != spec.inputRange()
                 ? "its input was quantised with range " + variant.inputRange() + ", not its own " + spec.inputRange()
-                : variant.roundedOutput() && variant.epilogue().residual() != null ? "a residual follows it"
                 : null;
         if (problem != null) {
             throw new IllegalArgumentException("convolution " + spec + " cannot take a hand-off tensor: " + problem);

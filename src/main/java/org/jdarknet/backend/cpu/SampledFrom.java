@@ -10,8 +10,8 @@ import org.jdarknet.backend.Shape;
  * convolution can add it as a binary post-op: the channels both have, {@code from} read at every
  * {@code stride}-th cell and written at every {@code sample}-th one, and zeros everywhere else. The
  * zeros are written once, when it is made; each pass copies only the sampled values, with one
- * oneDNN reorder between two strided descriptions. It holds what {@code from} holds: floats, or a
- * quantised tensor's bytes in its range. Only layouts with one channel per block ({@code nchw},
+ * oneDNN reorder between two strided descriptions. It holds what {@code from} holds: floats, a
+ * quantised tensor's bytes in its range, or bf16 values. Only layouts with one channel per block ({@code nchw},
  * {@code nhwc}) have strided descriptions; blocked ones are composed ({@link ComposedResidual}).
  */
 final class SampledFrom implements AutoCloseable {
@@ -24,7 +24,7 @@ final class SampledFrom implements AutoCloseable {
     SampledFrom(Dnnl dnnl, ActivationTensor from, Layout destination) {
         this.dnnl = dnnl;
         this.gathered = from.quantised() ? ActivationTensor.quantised(destination, from.range(), dnnl)
-                : new ActivationTensor(destination, dnnl);
+                : from.rounded() ? ActivationTensor.rounded(destination, dnnl) : new ActivationTensor(destination, dnnl);
         Shape a = from.shape();
         Shape o = destination.shape();
         long[] common = {o.n(), Math.min(a.c(), o.c()), Math.min(a.h(), o.h()), Math.min(a.w(), o.w())};
@@ -36,9 +36,9 @@ final class SampledFrom implements AutoCloseable {
         }
     }
 
-    /** Whether {@code from} can be gathered so into a tensor of {@code destination}: floats or bytes, neither side a view or blocked. */
+    /** Whether {@code from} can be gathered so into a tensor of {@code destination}: neither side a view or blocked. */
     static boolean supports(ActivationTensor from, Layout destination) {
-        return !from.rounded() && plainStrides(from.layout()) && plainStrides(destination);
+        return plainStrides(from.layout()) && plainStrides(destination);
     }
 
     private static boolean plainStrides(Layout layout) {

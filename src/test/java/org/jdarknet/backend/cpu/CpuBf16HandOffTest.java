@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.jdarknet.backend.Activation;
+import org.jdarknet.backend.BackendPair;
 import org.jdarknet.backend.ConvolutionSpec;
+import org.jdarknet.backend.Epilogue;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Precision;
 import org.jdarknet.backend.Shape;
@@ -69,6 +71,41 @@ class CpuBf16HandOffTest {
             second.forward(bf16, floats, fromFloats, null);
             second.forward(bf16, handOff, fromHandOff, null);
             assertArrayEquals(bf16.download(fromFloats), bf16.download(fromHandOff), "the next convolution's output");
+        }
+    }
+
+    /**
+     * A residual stream in bf16 (a fused shortcut reading the previous block's hand-off and writing
+     * one): adding a hand-off gives bit for bit what adding floats of the same (rounded) values
+     * gives, and a hand-off written with the residual holds that output rounded. Also for darknet's
+     * sampled sum (a {@code from} of twice the size and half the channels) and an activation
+     * oneDNN lacks (composed after the convolution, from the hand-off's floats).
+     */
+    @ParameterizedTest
+    @CsvSource({"LINEAR, 32, 1", "RAMP, 32, 1", "LINEAR, 16, 2"})
+    void aResidualStreamAddsTheRoundedValuesAndRoundsItsSum(Activation activation, int fromChannels, int fromScale) {
+        assumeBf16();
+        ConvolutionCase layer = ConvolutionCase.random(new ConvolutionSpec(new Shape(1, 16, 8, 10), 32, 1, 1, 0, 1),
+                true, activation, 13);
+        Shape output = layer.spec().output();
+        Shape added = new Shape(1, fromChannels, output.h() * fromScale, output.w() * fromScale);
+        float[] values = CpuBf16Test.toBf16(BackendPair.random(17, added.size(), 2));
+        try (Tensor in = bf16.allocate(layer.spec().input());
+             Tensor fromFloats = bf16.allocate(added);
+             Tensor fromHandOff = bf16.allocateRounded(added);
+             Tensor withFloats = bf16.allocate(output);
+             Tensor withHandOff = bf16.allocate(output);
+             Tensor handOff = bf16.allocateRounded(output)) {
+            bf16.upload(layer.input(), in);
+            bf16.upload(values, fromFloats);
+            bf16.copyChannels(fromFloats, fromHandOff, 0);
+            assertArrayEquals(values, bf16.download(fromHandOff), "bf16 values round to themselves");
+            layer.forwardAdding(bf16, in, withFloats, new Epilogue.Residual(fromFloats, 1, 1, Activation.LEAKY));
+            layer.forwardAdding(bf16, in, withHandOff, new Epilogue.Residual(fromHandOff, 1, 1, Activation.LEAKY));
+            layer.forwardAdding(bf16, in, handOff, new Epilogue.Residual(fromHandOff, 1, 1, Activation.LEAKY));
+            float[] sum = bf16.download(withFloats);
+            assertArrayEquals(sum, bf16.download(withHandOff), "the same values added");
+            assertArrayEquals(CpuBf16Test.toBf16(sum), bf16.download(handOff), "the sum rounded");
         }
     }
 
