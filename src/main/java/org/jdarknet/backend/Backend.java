@@ -183,20 +183,22 @@ public interface Backend extends AutoCloseable {
 
     /**
      * An activation tensor whose every reader quantises it in int8 with {@code range} (the
-     * calibrated largest |value| of this tensor): the output of a convolution (its residual, if
-     * any, included), max-pool or route read only by convolutions quantised with that
+     * calibrated largest |value| of this tensor): the network's input or the output of a
+     * convolution (its residual, if any, included), max-pool or route, read only by convolutions
+     * quantised with that
      * {@link ConvolutionSpec#inputRange}, by quantised convolutions adding it as their epilogue's
      * residual ({@link Epilogue.Residual#from}: an int8 residual stream), by max-pools writing
      * another such tensor (of the same range), and by routes writing another such tensor (of any
      * range). A backend computing the convolutions in int8 may store it in 8 bits,
      * {@link Quantization#activationScale} steps saturated as {@link Quantization#quantize} rounds
-     * them: a convolution writing it quantises its output as it computes it, one adding it adds
+     * them: {@link #upload} into it quantises the values, a convolution writing it quantises its
+     * output as it computes it, one adding it adds
      * the values it holds, a max-pool takes the
      * largest integers (quantising keeps the order), {@link #copyChannels} into it quantises a
      * source of floats and steps a source of another range again (a value then moves by at most
      * half a step of each range), a convolution reading it takes the integers as its quantised
      * input, and the passes between them are saved. Such a tensor is only written and read so,
-     * and {@link #download}ed (the values it holds, each a whole number of steps); nothing else
+     * uploaded and {@link #download}ed (the values it holds, each a whole number of steps); nothing else
      * may use it. Every other backend gives a tensor of {@link #allocate}, which the default does.
      */
     default Tensor allocateQuantised(Shape shape, float range) {

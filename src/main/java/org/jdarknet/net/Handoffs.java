@@ -8,6 +8,7 @@ import java.util.Map;
 import org.jdarknet.Log;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Precision;
+import org.jdarknet.backend.Shape;
 import org.jdarknet.backend.Tensor;
 import org.jdarknet.calibration.ConvolutionRanges;
 import org.jdarknet.layers.ConvolutionalLayer;
@@ -102,6 +103,17 @@ final class Handoffs implements OutputPlacement, AutoCloseable {
                     + " of them in route concatenations), stored in bf16 where the backend multiplies bf16");
         }
         return plan;
+    }
+
+    /**
+     * The network's input for an inference network on {@code backend} whose layers {@code sketch}
+     * shows: a quantised tensor ({@link Backend#allocateQuantised}) with the first layer's input
+     * range when that layer, the input's only reader, is a convolution quantised in int8, so that
+     * the upload quantises the image on its way in; else an ordinary one.
+     */
+    static Tensor input(List<Layer> sketch, ConvolutionRanges ranges, Shape shape, Backend backend) {
+        return backend.precision() == Precision.INT8 && quantised(sketch.get(0), ranges, 0)
+                ? backend.allocateQuantised(shape, ranges.inputRange(0)) : backend.allocate(shape);
     }
 
     /**

@@ -109,13 +109,13 @@ public final class Network implements AutoCloseable {
         Handoffs placement = null;
         try {
             backend.prepare(traits(sketch, training));
-            input = backend.allocate(shape);
             ConvolutionRanges ranges = calibration == null ? ConvolutionRanges.NONE
                     : ConvolutionRanges.of(calibration, sections.subList(1, sections.size()).stream().map(CfgSection::type).toList());
             concatenations = training ? ConcatenationPlan.none() : ConcatenationPlan.make(sketch, backend);
             ShortcutPlan shortcuts = training ? ShortcutPlan.none() : ShortcutPlan.make(sketch, concatenations);
             placement = training ? Handoffs.none(concatenations)
                     : Handoffs.make(sketch, ranges, concatenations, shortcuts, backend);
+            input = training ? backend.allocate(shape) : Handoffs.input(sketch, ranges, shape, backend);
             buildLayers(sections, backend, shape, config, training, ranges, placement, shortcuts, layers,
                     (section, layer) -> section.warnAboutLeftovers(Log::warn));
             if (calibration != null) {

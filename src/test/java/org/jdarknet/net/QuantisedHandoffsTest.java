@@ -42,6 +42,7 @@ class QuantisedHandoffsTest {
         Map<Integer, Float> expected = new TreeMap<>(Map.of(0, 2f, 1, 2f, 2, 3f, 3, 5f, 4, 5f, 5, 6f, 6, 8f, 7, 8f,
                 8, 9f, 9, 11f));
         expected.put(10, 11f);
+        expected.put(INPUT, 1f);
         assertEquals(expected, handedOn("dense-blocks.cfg"));
     }
 
@@ -54,10 +55,15 @@ class QuantisedHandoffsTest {
         // do the shortcuts after it. The max-pool at 13 would hand on to the convolution after it,
         // but it reads a shortcut's floats. 14 writes shortcut 15's sampled sum, read by convolution
         // 16 and by shortcut 17, fused into it; 16 writes 17's, which the average pool reads.
-        assertEquals(Map.of(0, 1f, 1, 2f, 2, 4f, 3, 4f, 4, 5f, 14, 16f, 15, 16f), handedOn("residual-blocks.cfg"));
+        Map<Integer, Float> expected = new TreeMap<>(Map.of(0, 1f, 1, 2f, 2, 4f, 3, 4f, 4, 5f, 14, 16f, 15, 16f));
+        expected.put(INPUT, 1f);
+        assertEquals(expected, handedOn("residual-blocks.cfg"));
     }
 
-    /** The layers of {@code cfg}'s int8 network whose outputs are quantised hand-offs, with their ranges. */
+    /** The network's input, quantised with the calibration's input range (1) when the first layer is a convolution. */
+    private static final int INPUT = -1;
+
+    /** The layers of {@code cfg}'s int8 network whose outputs are quantised hand-offs, with their ranges (and {@link #INPUT}). */
     private static Map<Integer, Float> handedOn(String cfg) {
         Path file = Path.of("src/test/resources/cfg", cfg);
         Map<Tensor, Float> quantised = new IdentityHashMap<>();
@@ -76,6 +82,9 @@ class QuantisedHandoffsTest {
         });
         try (Network network = Network.build(file, recording, 1, rangesByIndex(file))) {
             Map<Integer, Float> layers = new TreeMap<>();
+            if (quantised.containsKey(network.input())) {
+                layers.put(INPUT, quantised.get(network.input()));
+            }
             for (Layer layer : network.layers()) {
                 Float range = quantised.get(layer.output());
                 if (range != null) {

@@ -121,6 +121,16 @@ final class ActivationTensor extends CpuTensor {
         return range;
     }
 
+    /** A scale as a reorder reads it: one float in a memory of its own. */
+    private record Scale(float value) {
+    }
+
+    /** A quantised tensor's scale, and 1 for floats, as a reorder reads it (kept by {@code dnnl} per value). */
+    memory scale(Dnnl dnnl) {
+        float value = quantised() ? Quantization.activationScale(range) : 1;
+        return dnnl.cached(new Scale(value), () -> dnnl.scalar(value));
+    }
+
     /**
      * Channels {@code first .. first+channels} of {@code parent} (not itself a view), sharing its
      * buffer; in a blocked layout they must be whole blocks, as oneDNN's sub-memories are.

@@ -40,10 +40,6 @@ final class ChannelCopy {
     private record Target(Key key, long address) {
     }
 
-    /** A scale as the reorder reads it: one float in a memory of its own. */
-    private record Scale(float value) {
-    }
-
     void copy(ActivationTensor source, ActivationTensor destination, int offset) {
         Shape from = source.shape();
         Shape to = destination.shape();
@@ -63,7 +59,7 @@ final class ChannelCopy {
             return;
         }
         dnnl.execute(reorder, Arg.src(source.stored()), Arg.dst(target),
-                Arg.scales(DNNL_ARG_SRC, scale(source)), Arg.scales(DNNL_ARG_DST, scale(destination)));
+                Arg.scales(DNNL_ARG_SRC, source.scale(dnnl)), Arg.scales(DNNL_ARG_DST, destination.scale(dnnl)));
     }
 
     /**
@@ -91,12 +87,6 @@ final class ChannelCopy {
         try (memory.desc from = source.storedDescriptor(); memory.desc to = target.get_desc()) {
             return stepped ? dnnl.scalingReorder(from, to, DNNL_ARG_SRC, DNNL_ARG_DST) : dnnl.reorder(from, to);
         }
-    }
-
-    /** A quantised tensor's scale, and 1 for floats, as the reorder reads it. */
-    private memory scale(ActivationTensor tensor) {
-        float value = tensor.quantised() ? Quantization.activationScale(tensor.range()) : 1;
-        return dnnl.cached(new Scale(value), () -> dnnl.scalar(value));
     }
 
     /**

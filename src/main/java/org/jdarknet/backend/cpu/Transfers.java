@@ -1,5 +1,7 @@
 package org.jdarknet.backend.cpu;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
@@ -22,14 +24,20 @@ final class Transfers {
     private record ReorderKey(Layout from, memory.data_type type, Layout to) {
     }
 
+    private record QuantiserKey(Layout from, Layout to) {
+    }
+
     void upload(float[] values, ActivationTensor tensor) {
         upload(FloatBuffer.wrap(values), tensor);
     }
 
-    /** Copies the values remaining in {@code values}, in NCHW order, into {@code tensor}'s layout. */
+    /**
+     * Copies the values remaining in {@code values}, in NCHW order, into {@code tensor}'s layout;
+     * into a quantised tensor (an int8 network's input), quantised with its range on the way.
+     */
     void upload(FloatBuffer values, ActivationTensor tensor) {
         requireSize(values.remaining(), tensor.shape());
-        if (tensor.layout().inPlainOrder()) {
+        if (tensor.layout().inPlainOrder() && !tensor.quantised()) {
             tensor.values().put(0, values, values.position(), values.remaining());
             values.position(values.limit());
             return;
@@ -38,8 +46,19 @@ final class Transfers {
         try (FloatPointer staging = new FloatPointer(values.remaining());
              memory source = dnnl.wrap(plain.descriptor(), staging)) {
             staging.asBuffer().put(values);
-            dnnl.execute(reorder(plain, tensor.layout()), Arg.src(source), Arg.dst(tensor.memory()));
+            if (tensor.quantised()) {
+                dnnl.execute(quantiser(plain, tensor.layout()), Arg.src(source), Arg.dst(tensor.stored()),
+                        Arg.scales(DNNL_ARG_DST, tensor.scale(dnnl)));
+            } else {
+                dnnl.execute(reorder(plain, tensor.layout()), Arg.src(source), Arg.dst(tensor.memory()));
+            }
         }
+    }
+
+    /** The reorder from floats in {@code from}'s layout to signed bytes in {@code to}'s, dividing by a scale given on each pass. */
+    private primitive quantiser(Layout from, Layout to) {
+        return dnnl.cached(new QuantiserKey(from, to), () -> Int8Convolution.quantizer(dnnl, from.descriptor(),
+                ActivationTensor.integerDescriptor(to)));
     }
 
     /** The values in NCHW order; a tensor stored in bf16 widens them (exactly) on the way. */

@@ -284,6 +284,33 @@ class CpuInt8HandOffTest {
         }
     }
 
+    /**
+     * An upload into a quantised tensor (an int8 network's input, when its first layer is a
+     * quantised convolution) quantises the values with its range, as that convolution would have:
+     * one step off only at a near tie; beyond the range they saturate.
+     */
+    @Test
+    void anUploadIntoAHandOffQuantisesTheValues() {
+        Shape image = new Shape(1, 3, 13, 17);
+        float[] values = BackendPair.random(41, image.size(), 1);
+        float range = largest(values) * 0.75f;
+        float scale = Quantization.activationScale(range);
+        try (Tensor input = int8.allocateQuantised(image, range)) {
+            assertTrue(ActivationTensor.of(input).quantised(), "an int8 backend stores the input in bytes");
+            int8.upload(values, input);
+            float[] held = int8.download(input);
+            int nearTies = 0;
+            for (int i = 0; i < values.length; i++) {
+                float expected = Quantization.quantize(values[i], scale) * scale;
+                boolean nearTie = Math.abs(Math.abs(values[i] / scale % 1) - 0.5) < 1e-4;
+                assertTrue(held[i] == expected || nearTie && Math.abs(held[i] - expected) <= scale * 1.0001,
+                        "value " + i + ": " + held[i] + ", quantised " + expected);
+                nearTies += held[i] == expected ? 0 : 1;
+            }
+            assertTrue(nearTies <= 2, nearTies + " near ties");
+        }
+    }
+
     /** A quantised tensor of {@code part}'s shape holding channels {@code offset..} of {@code whole}: a route's source. */
     private static Tensor quantisedPart(Tensor whole, Shape part, int offset, float range) {
         float[] values = int8.download(whole);
