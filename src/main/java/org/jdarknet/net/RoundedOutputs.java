@@ -13,7 +13,7 @@ import org.jdarknet.layers.RouteLayer;
 /**
  * Decides which outputs of an inference network are bf16 hand-offs ({@link Backend#allocateRounded}):
  * those whose every reader is a convolution, which rounds its input to bf16 anyway where the
- * backend multiplies bf16, a shortcut fused into a convolution ({@link ShortcutPlan#fuses}), which
+ * backend multiplies bf16, a shortcut fused into a convolution ({@link ShortcutPlan#fusing}), which
  * adds it, or a max-pool writing another hand-off (the maximum of rounded values is the rounded
  * maximum), and whose writer is a convolution (with a fused shortcut after it or not), a max-pool
  * reading a hand-off (with every window holding a cell of the image), or a route whose sources all
@@ -39,7 +39,9 @@ final class RoundedOutputs {
      * route, except in the buffers of the routes {@code floats}.
      */
     static Set<Integer> of(List<Layer> sketch, Map<Integer, Integer> placeable, Set<Integer> floats) {
-        Set<Integer> fused = fusedShortcuts(sketch, placeable);
+        // Every output that may be placed in a route's counted as placed: the shortcuts that fuse
+        // however the backend answers for the views.
+        Set<Integer> fused = ShortcutPlan.fusing(sketch, placeable::containsKey);
         int[] buffer = buffers(sketch.size(), placeable, fused);
         // A source whose view the backend declines is copied by its route after all, but then that
         // route's buffer keeps floats (ConcatenationPlan), so it is planned as placed.
@@ -65,21 +67,6 @@ final class RoundedOutputs {
             }
         }
         return rounded;
-    }
-
-    /**
-     * The shortcuts that fuse into the convolution before them however the backend answers for the
-     * views: with every output that may be placed in a route's counted as placed.
-     */
-    private static Set<Integer> fusedShortcuts(List<Layer> sketch, Map<Integer, Integer> placeable) {
-        Set<Integer> readElsewhere = ShortcutPlan.readElsewhere(sketch);
-        Set<Integer> fused = new HashSet<>();
-        for (int index = 1; index < sketch.size(); index++) {
-            if (ShortcutPlan.fuses(sketch, index, readElsewhere, placeable::containsKey)) {
-                fused.add(index);
-            }
-        }
-        return fused;
     }
 
     /**

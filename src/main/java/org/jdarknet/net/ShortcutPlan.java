@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import org.jdarknet.Log;
 import org.jdarknet.layers.ConvolutionalLayer;
@@ -41,18 +42,12 @@ final class ShortcutPlan implements ShortcutFusion {
      */
     static ShortcutPlan make(List<Layer> sketch, OutputPlacement placement) {
         ShortcutPlan plan = new ShortcutPlan();
-        Set<Integer> readElsewhere = readElsewhere(sketch);
-        int shortcuts = 0;
-        for (int index = 1; index < sketch.size(); index++) {
-            if (!(sketch.get(index) instanceof ShortcutLayer shortcut)) {
-                continue;
-            }
-            shortcuts++;
-            if (fuses(sketch, index, readElsewhere, layer -> placement.output(layer) != null)) {
-                plan.fused.put(index - 1, new Fused(shortcut.from().index(), shortcut.alpha(), shortcut.beta(),
-                        shortcut.activation()));
-            }
+        for (int index : fusing(sketch, layer -> placement.output(layer) != null)) {
+            ShortcutLayer shortcut = (ShortcutLayer) sketch.get(index);
+            plan.fused.put(index - 1, new Fused(shortcut.from().index(), shortcut.alpha(), shortcut.beta(),
+                    shortcut.activation()));
         }
+        long shortcuts = sketch.stream().filter(ShortcutLayer.class::isInstance).count();
         if (shortcuts > 0) {
             Log.detail("shortcuts: " + plan.fused.size() + " of " + shortcuts
                     + " are computed by the convolution before them");
@@ -61,19 +56,25 @@ final class ShortcutPlan implements ShortcutFusion {
     }
 
     /**
-     * Whether layer {@code index}, a shortcut, fuses into the convolution before it, given the
-     * layers {@link #readElsewhere} and which outputs are placed in a route's ({@code placed}).
-     * Asked with the outputs that may be placed (before the backend has accepted their views), it
-     * says yes only where the network's own plan does.
+     * The shortcuts that fuse into the convolution before them, given which outputs are placed in
+     * a route's ({@code placed}). Asked with the outputs that may be placed (before the backend has
+     * accepted their views), it names only shortcuts that the network's own plan fuses.
      */
-    static boolean fuses(List<Layer> sketch, int index, Set<Integer> readElsewhere, IntPredicate placed) {
-        int previous = index - 1;
-        return sketch.get(index) instanceof ShortcutLayer && sketch.get(previous) instanceof ConvolutionalLayer
-                && !readElsewhere.contains(previous) && !placed.test(previous) && !placed.test(index);
+    static Set<Integer> fusing(List<Layer> sketch, IntPredicate placed) {
+        Set<Integer> readElsewhere = readElsewhere(sketch);
+        Set<Integer> fusing = new TreeSet<>();
+        for (int index = 1; index < sketch.size(); index++) {
+            int previous = index - 1;
+            if (sketch.get(index) instanceof ShortcutLayer && sketch.get(previous) instanceof ConvolutionalLayer
+                    && !readElsewhere.contains(previous) && !placed.test(previous) && !placed.test(index)) {
+                fusing.add(index);
+            }
+        }
+        return fusing;
     }
 
     /** The layers whose output is read other than as the next layer's input: by routes and shortcuts. */
-    static Set<Integer> readElsewhere(List<Layer> sketch) {
+    private static Set<Integer> readElsewhere(List<Layer> sketch) {
         Set<Integer> read = new HashSet<>();
         for (Layer layer : sketch) {
             if (layer instanceof RouteLayer route) {

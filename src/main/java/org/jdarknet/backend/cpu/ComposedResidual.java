@@ -16,7 +16,7 @@ final class ComposedResidual implements ForwardPass {
     private final ForwardPass pass;
     private final Backend backend;
     /** The floats of a narrower {@code from}, made on the first pass that has one. */
-    private Tensor dequantised;
+    private Tensor floats;
 
     /** @param pass the forward pass for the epilogue without its residual, owned (and closed) by this */
     ComposedResidual(ForwardPass pass, Backend backend) {
@@ -37,19 +37,19 @@ final class ComposedResidual implements ForwardPass {
         if (ActivationTensor.of(residual.from()).storedType() == memory.data_type.f32) {
             return epilogue;
         }
-        if (dequantised == null) {
-            dequantised = backend.allocate(residual.from().shape());
+        if (floats == null) {
+            floats = backend.allocate(residual.from().shape());
         }
-        backend.copyChannels(residual.from(), dequantised, 0);
-        return epilogue.withResidual(new Epilogue.Residual(dequantised, residual.alpha(), residual.beta(),
+        backend.copyChannels(residual.from(), floats, 0);
+        return epilogue.withResidual(new Epilogue.Residual(floats, residual.alpha(), residual.beta(),
                 residual.activation()));
     }
 
     @Override
     public void close() {
         pass.close();
-        if (dequantised != null) {
-            dequantised.close();
+        if (floats != null) {
+            floats.close();
         }
     }
 }

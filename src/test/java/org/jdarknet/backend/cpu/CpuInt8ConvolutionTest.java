@@ -137,16 +137,10 @@ class CpuInt8ConvolutionTest {
         ConvolutionSpec calibrated = layer.spec().withInputRange(range);
         float[] actual = layer.withSpec(calibrated)
                 .run(int8, new ConvolutionCase.Residual(from, alpha, beta, residualActivation));
-        Int8Arithmetic.Result plain = Int8Arithmetic.emulate(layer, range, halvesWeights());
-        float[] expected = new float[from.length];
-        double[] bounds = new double[from.length];
-        for (int i = 0; i < from.length; i++) {
-            float sum = alpha * plain.values()[i] + beta * from[i];
-            expected[i] = residualActivation.apply(sum);
-            bounds[i] = Math.abs(alpha) * plain.tight()[i] + 1e-6 * (Math.abs(sum) + Math.abs(beta * from[i])) + 1e-6;
-        }
-        assertWithin(expected, actual, bounds, "int8 " + calibrated + " then " + alpha + "*y + " + beta + "*from, "
-                + residualActivation.cfgName());
+        Int8Arithmetic.Result expected = Int8Arithmetic.withResidual(Int8Arithmetic.emulate(layer, range,
+                halvesWeights()), from, alpha, beta, residualActivation);
+        assertWithin(expected.values(), actual, expected.tight(), "int8 " + calibrated + " then " + alpha + "*y + "
+                + beta + "*from, " + residualActivation.cfgName());
     }
 
     @Test

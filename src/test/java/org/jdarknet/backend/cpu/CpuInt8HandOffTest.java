@@ -78,16 +78,12 @@ class CpuInt8HandOffTest {
             float[] from = BackendPair.random(17, second.spec().output().size(), 1);
             reading.forward(int8, handOff, out, beta == 0 ? null
                     : new ConvolutionCase.Residual(from, alpha, beta, Activation.LINEAR));
-            Int8Arithmetic.Result expected = Int8Arithmetic.emulate(second.withInput(handed), handOffRange,
+            Int8Arithmetic.Result emulated = Int8Arithmetic.emulate(second.withInput(handed), handOffRange,
                     halvesWeights());
+            Int8Arithmetic.Result expected = beta == 0 ? emulated
+                    : Int8Arithmetic.withResidual(emulated, from, alpha, beta, Activation.LINEAR);
             float[] actual = int8.download(out);
-            for (int i = 0; i < actual.length; i++) {
-                float value = beta == 0 ? expected.values()[i] : alpha * expected.values()[i] + beta * from[i];
-                double bound = beta == 0 ? expected.tight()[i]
-                        : Math.abs(alpha) * expected.tight()[i] + 1e-6 * (Math.abs(value) + Math.abs(beta * from[i])) + 1e-6;
-                assertTrue(Math.abs(value - actual[i]) <= bound, "output " + i + ": " + actual[i]
-                        + ", the integer arithmetic gives " + value);
-            }
+            assertArithmetic(expected, actual);
         }
     }
 
@@ -128,7 +124,7 @@ class CpuInt8HandOffTest {
             }
             float[] added = sampledOnto(output, fromShape, int8.download(from));
             Int8Arithmetic.Result y = Int8Arithmetic.emulate(layer, range, halvesWeights());
-            Int8Arithmetic.Result expected = residual(y, added, alpha, beta, residualActivation);
+            Int8Arithmetic.Result expected = Int8Arithmetic.withResidual(y, added, alpha, beta, residualActivation);
             float outputRange = quantisedOutput ? largest(expected.values()) * 0.8f : Float.NaN;
             try (Tensor out = quantisedOutput ? int8.allocateQuantised(output, outputRange) : int8.allocate(output)) {
                 int8.upload(layer.input(), in);
@@ -139,25 +135,9 @@ class CpuInt8HandOffTest {
                     assertQuantised(expected, outputRange, actual);
                     return;
                 }
-                for (int i = 0; i < actual.length; i++) {
-                    assertTrue(Math.abs(expected.values()[i] - actual[i]) <= expected.tight()[i], "output " + i + ": "
-                            + actual[i] + ", the integer arithmetic gives " + expected.values()[i]);
-                }
+                assertArithmetic(expected, actual);
             }
         }
-    }
-
-    /** {@code activation(alpha*y + beta*from)}, with the bound of {@code y} scaled and the sum's rounding added. */
-    private static Int8Arithmetic.Result residual(Int8Arithmetic.Result y, float[] from, float alpha, float beta,
-                                                  Activation activation) {
-        float[] values = new float[from.length];
-        double[] bound = new double[from.length];
-        for (int i = 0; i < values.length; i++) {
-            float sum = alpha * y.values()[i] + beta * from[i];
-            values[i] = activation.apply(sum);
-            bound[i] = Math.abs(alpha) * y.tight()[i] + 1e-6 * (Math.abs(sum) + Math.abs(beta * from[i])) + 1e-6;
-        }
-        return new Int8Arithmetic.Result(values, bound, null, null);
     }
 
     /**
@@ -216,10 +196,7 @@ class CpuInt8HandOffTest {
             Int8Arithmetic.Result expected = Int8Arithmetic.emulate(second.withInput(values), handOffRange,
                     halvesWeights());
             float[] actual = int8.download(out);
-            for (int i = 0; i < actual.length; i++) {
-                assertTrue(Math.abs(expected.values()[i] - actual[i]) <= expected.tight()[i], "output " + i + ": "
-                        + actual[i] + ", the integer arithmetic gives " + expected.values()[i]);
-            }
+            assertArithmetic(expected, actual);
         }
     }
 
@@ -344,6 +321,14 @@ class CpuInt8HandOffTest {
             assertTrue(refused.getMessage().endsWith("cannot take a hand-off tensor: it does not compute in int8"),
                     refused.getMessage());
             assertThrows(IllegalStateException.class, () -> int8.fill(in, 0), "only convolutions use its bytes");
+        }
+    }
+
+    /** Each output within the emulated arithmetic's bound of its value. */
+    private static void assertArithmetic(Int8Arithmetic.Result expected, float[] actual) {
+        for (int i = 0; i < actual.length; i++) {
+            assertTrue(Math.abs(expected.values()[i] - actual[i]) <= expected.tight()[i], "output " + i + ": "
+                    + actual[i] + ", the integer arithmetic gives " + expected.values()[i]);
         }
     }
 

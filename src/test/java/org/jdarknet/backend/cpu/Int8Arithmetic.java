@@ -102,6 +102,22 @@ final class Int8Arithmetic {
         return new Result(values, tight, fromReal, products);
     }
 
+    /**
+     * {@code activation(alpha*y + beta*from)} of {@code y}'s outputs (a residual after the
+     * convolution), with their bound scaled by {@code alpha} and the float rounding of the sum added;
+     * the result has no {@code fromReal} or {@code products}.
+     */
+    static Result withResidual(Result y, float[] from, float alpha, float beta, Activation activation) {
+        float[] values = new float[from.length];
+        double[] bound = new double[from.length];
+        for (int i = 0; i < values.length; i++) {
+            float sum = alpha * y.values()[i] + beta * from[i];
+            values[i] = activation.apply(sum);
+            bound[i] = Math.abs(alpha) * y.tight()[i] + 1e-6 * (Math.abs(sum) + Math.abs(beta * from[i])) + 1e-6;
+        }
+        return new Result(values, bound, null, null);
+    }
+
     /** The largest slope of {@code activation}: how much an error in its input can grow. */
     static double lipschitz(Activation activation) {
         return switch (activation) {
