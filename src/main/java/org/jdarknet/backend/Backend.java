@@ -152,6 +152,16 @@ public interface Backend extends AutoCloseable {
     String description();
 
     /**
+     * How many of this machine's cores the backend keeps busy while it computes. A caller with
+     * work of its own for the CPU (decoding the next images) runs it beside the passes when cores
+     * are left over, and between them when none are. The default: every core, as the reference
+     * backend's parallel loops take them.
+     */
+    default int hostThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
      * What convolutions and connected layers compute in. Every backend has {@link Precision#FP32},
      * and only there does the tolerance list above hold; a backend offering another precision says
      * in its documentation how far its results may be from fp32.

@@ -109,9 +109,16 @@ public final class Classifier implements AutoCloseable {
 
     /** The exact tensor the network receives for {@code image}, after preprocessing. */
     public float[] input(FloatImage image) {
-        int width = network.config().width();
-        int height = network.config().height();
-        return preprocessing.apply(image, width, height).data();
+        return preprocessing.apply(image, network.config().width(), network.config().height()).data();
+    }
+
+    /**
+     * The same tensor for the image in file {@code image} (of at most {@code maxPixels} pixels),
+     * decoded and preprocessed in one go ({@link ImageLoader#loadPrepared}).
+     */
+    public float[] input(Path image, long maxPixels) {
+        return ImageLoader.loadPrepared(image, maxPixels, preprocessing, network.config().width(),
+                network.config().height()).data();
     }
 
     /** The {@code top} largest outputs, in darknet's order. */

@@ -18,12 +18,18 @@ import org.jdarknet.image.ImageLoader;
  * being decoded at a time, so that memory stays small whatever the number of paths. Once the
  * network is known ({@link #prepareInputs}), the decoder threads also make each image into the
  * network's input (letterboxing it, say), which leaves the compute only the forward passes.
+ *
+ * <p>When the compute keeps every core busy, decoding beside it slows both: a oneDNN pass on all
+ * cores waits at each barrier for the thread the decoder pre-empted, and tiny's images then took
+ * longer than decoding and computing one after the other (docs/benchmarks.md). So the decoders
+ * then work between passes only: once the images under way are all handed out, the next window
+ * of them is decoded at once, one per decoder thread (at least a batch), while the compute waits.
  */
 final class DecodeAhead implements AutoCloseable {
 
     /**
-     * An image decoded from {@code path}, or why it could not be; {@code input} is the network's
-     * input made from it, or null when it was decoded before the network was known.
+     * An image decoded from {@code path}, or why it could not be: the network's {@code input}
+     * made from it, or, when it was decoded before the network was known, the {@code image}.
      */
     record Decoded(Path path, FloatImage image, float[] input, ImageException problem) {
         /** The network's input, made now by {@code toInput} if the decoder did not make it. */
@@ -34,14 +40,17 @@ final class DecodeAhead implements AutoCloseable {
 
     private final ImagePaths paths;
     private final ExecutorService decoders;
-    private final int window;
     private final long maxPixels;
     private final ArrayDeque<Future<Decoded>> ahead = new ArrayDeque<>();
-    private volatile Function<FloatImage, float[]> toInput;
+    private final int threads;
+    private volatile InputFromFile toInput;
+    private int window;
+    private boolean betweenPasses;
 
     /** Starts decoding the first images now; each of at most {@code maxPixels} pixels. */
     DecodeAhead(ImagePaths paths, int threads, long maxPixels) {
         this.paths = paths;
+        this.threads = threads;
         this.window = threads + 1;
         this.maxPixels = maxPixels;
         this.decoders = Executors.newFixedThreadPool(threads, task -> {
@@ -57,31 +66,48 @@ final class DecodeAhead implements AutoCloseable {
         return Math.min(4, Runtime.getRuntime().availableProcessors());
     }
 
+    /** Decodes the image in a file of at most {@code maxPixels} pixels into the network's input. */
+    interface InputFromFile {
+        float[] apply(Path path, long maxPixels);
+    }
+
     /**
-     * Makes each image decoded from now on into the network's input too, with {@code toInput}
-     * (which must be safe to call from several threads at once).
+     * Decodes each image from now on straight into the network's input, with {@code toInput}
+     * (which must be safe to call from several threads at once), for a network that takes
+     * {@code batch} images a pass; {@code betweenPasses}: decode only while the compute waits.
      */
-    void prepareInputs(Function<FloatImage, float[]> toInput) {
+    void prepareInputs(InputFromFile toInput, int batch, boolean betweenPasses) {
         this.toInput = toInput;
+        this.betweenPasses = betweenPasses;
+        if (betweenPasses) {
+            window = Math.max(threads, batch);
+        }
     }
 
     /** The next image in order, waiting for its path and its decoding; empty when no path is left. */
     Optional<Decoded> next() {
         if (ahead.isEmpty()) {
             paths.take().ifPresent(this::submit);
+            if (betweenPasses) {
+                fill();
+            }
         }
         Future<Decoded> head = ahead.poll();
         if (head == null) {
             return Optional.empty();
         }
         Decoded decoded = join(head);
-        fill();
+        if (!betweenPasses) {
+            fill();
+        }
         return Optional.of(decoded);
     }
 
     /** Whether {@link #next} has an image under way, so that waiting for it cannot stall on stdin. */
     boolean hasNextUnderWay() {
-        fill();
+        if (!betweenPasses) {
+            fill();
+        }
         return !ahead.isEmpty();
     }
 
@@ -101,9 +127,9 @@ final class DecodeAhead implements AutoCloseable {
 
     private Decoded decode(Path path) {
         try {
-            FloatImage image = ImageLoader.load(path, maxPixels);
-            Function<FloatImage, float[]> prepare = toInput;
-            return new Decoded(path, image, prepare == null ? null : prepare.apply(image), null);
+            InputFromFile prepare = toInput;
+            return prepare == null ? new Decoded(path, ImageLoader.load(path, maxPixels), null, null)
+                    : new Decoded(path, null, prepare.apply(path, maxPixels), null);
         } catch (ImageException e) {
             return new Decoded(path, null, null, e);
         }

@@ -56,7 +56,10 @@ final class PredictionRun {
         Log.detail("preprocessing: " + classifier.preprocessing().cliName());
         int batch = classifier.network().inputShape().n();
         long start = System.nanoTime();
-        images.prepareInputs(classifier::input);
+        boolean betweenPasses = computesOnEveryCore(classifier);
+        Log.detail("images are decoded " + (betweenPasses ? "between forward passes (they take every core)"
+                : "beside the forward passes (they leave cores free)"));
+        images.prepareInputs(classifier::input, batch, betweenPasses);
         try (images) {
             for (List<DecodeAhead.Decoded> group = nextGroup(batch); !group.isEmpty(); group = nextGroup(batch)) {
                 classifyGroup(classifier, group);
@@ -68,6 +71,11 @@ final class PredictionRun {
                     classified, seconds, classified / seconds, batch));
         }
         return failures == 0 ? 0 : 1;
+    }
+
+    /** Whether the forward passes keep all of this machine's cores busy, so that decoding must wait for them. */
+    private static boolean computesOnEveryCore(Classifier classifier) {
+        return classifier.network().backend().hostThreads() >= Runtime.getRuntime().availableProcessors();
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -74,14 +75,49 @@ public final class ImageLoader {
 
     private static FloatImage load(Path path, long maxPixels, JpegDecoder jpeg) {
         try {
-            byte[] file = readFile(path, maxFileBytes(maxPixels));
-            FloatImage image = FileType.of(file) == FileType.JPEG ? jpeg.decode(path, file, maxPixels)
-                    : decode(path, file, maxPixels);
-            return ExifOrientation.apply(image, ExifOrientation.of(file));
+            return decoded(path, readFile(path, maxFileBytes(maxPixels)), maxPixels, jpeg);
         } catch (OutOfMemoryError e) {
-            throw new ImageException(path, "is too large to decode in the memory there is (" + heapInWords()
-                    + "); try a smaller image, or more memory with JDARKNET_JAVA_OPTS=-Xmx...");
+            throw tooLarge(path);
         }
+    }
+
+    /**
+     * Decodes an image of at most {@code maxPixels} pixels and makes it {@code preprocessing}'s
+     * width×height input: the same floats as {@code preprocessing.apply(load(path, maxPixels),
+     * width, height)}, sooner for a JPEG that needs no turning, which is letterboxed or resized
+     * straight from libjpeg-turbo's bytes instead of from a float copy of the whole image.
+     */
+    public static FloatImage loadPrepared(Path path, long maxPixels, Preprocessing preprocessing, int width,
+            int height) {
+        return loadPrepared(path, maxPixels, preprocessing, width, height, ChosenJpegDecoder.DECODER);
+    }
+
+    /** As {@link #loadPrepared(Path, long, Preprocessing, int, int)}, with JPEG files decoded by {@code jpeg}. */
+    static FloatImage loadPrepared(Path path, long maxPixels, Preprocessing preprocessing, int width, int height,
+            JpegDecoder jpeg) {
+        try {
+            byte[] file = readFile(path, maxFileBytes(maxPixels));
+            if (FileType.of(file) == FileType.JPEG && ExifOrientation.of(file) == 1) {
+                Optional<Rgb8Image> bytes = jpeg.decodeBytes(path, file, maxPixels);
+                if (bytes.isPresent()) {
+                    return preprocessing.apply(bytes.get(), width, height);
+                }
+            }
+            return preprocessing.apply(decoded(path, file, maxPixels, jpeg), width, height);
+        } catch (OutOfMemoryError e) {
+            throw tooLarge(path);
+        }
+    }
+
+    private static FloatImage decoded(Path path, byte[] file, long maxPixels, JpegDecoder jpeg) {
+        FloatImage image = FileType.of(file) == FileType.JPEG ? jpeg.decode(path, file, maxPixels)
+                : decode(path, file, maxPixels);
+        return ExifOrientation.apply(image, ExifOrientation.of(file));
+    }
+
+    private static ImageException tooLarge(Path path) {
+        return new ImageException(path, "is too large to decode in the memory there is (" + heapInWords()
+                + "); try a smaller image, or more memory with JDARKNET_JAVA_OPTS=-Xmx...");
     }
 
     /** ImageIO's JPEG reader, the decoder where libjpeg-turbo is missing. */

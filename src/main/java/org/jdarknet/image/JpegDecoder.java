@@ -1,6 +1,7 @@
 package org.jdarknet.image;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Turns a JPEG file's bytes into the RGB image OpenCV's imread makes of it, before the EXIF
@@ -13,6 +14,14 @@ interface JpegDecoder {
      * be decoded or its header says it has more than {@code maxPixels} pixels.
      */
     FloatImage decode(Path path, byte[] file, long maxPixels);
+
+    /**
+     * As {@link #decode}, the pixels as the decoder makes them, 8-bit RGB; empty when this decoder
+     * has them only as floats (then nothing is decoded, and {@link #decode} is the way).
+     */
+    default Optional<Rgb8Image> decodeBytes(Path path, byte[] file, long maxPixels) {
+        return Optional.empty();
+    }
 
     /** What decodes, in words, for {@code --verbose}. */
     String name();

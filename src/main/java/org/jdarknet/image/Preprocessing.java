@@ -13,11 +13,21 @@ public enum Preprocessing {
         public FloatImage apply(FloatImage image, int width, int height) {
             return Resize.letterbox(image, width, height);
         }
+
+        @Override
+        FloatImage apply(Rgb8Image image, int width, int height) {
+            return Resize.letterbox(image, width, height);
+        }
     },
     /** Stretch to the input size. */
     RESIZE("resize") {
         @Override
         public FloatImage apply(FloatImage image, int width, int height) {
+            return Resize.bilinear(image, width, height);
+        }
+
+        @Override
+        FloatImage apply(Rgb8Image image, int width, int height) {
             return Resize.bilinear(image, width, height);
         }
     },
@@ -44,6 +54,14 @@ public enum Preprocessing {
     }
 
     public abstract FloatImage apply(FloatImage image, int width, int height);
+
+    /**
+     * The same floats as {@code apply(image.toFloat(), width, height)}; the letterbox and the
+     * resize read the bytes themselves, sooner than making the whole image floats first.
+     */
+    FloatImage apply(Rgb8Image image, int width, int height) {
+        return apply(image.toFloat(), width, height);
+    }
 
     public String cliName() {
         return cliName;

@@ -17,36 +17,78 @@ public final class Resize {
      */
     public static FloatImage bilinear(FloatImage image, int width, int height) {
         int sourceWidth = image.width();
-        int sourceHeight = image.height();
         float[] source = image.data();
-        float[] across = new float[width * sourceHeight * image.channels()];
-        // Each interpolated column's source pixel and weight, the same on every row: computed once.
-        // The last column, and every column of a one-pixel-wide source, copy the last source pixel.
-        int interpolated = sourceWidth > 1 ? width - 1 : 0;
-        int[] left = new int[interpolated];
-        float[] weight = new float[interpolated];
-        float widthScale = (float) (sourceWidth - 1) / (width - 1);
-        for (int c = 0; c < interpolated; c++) {
-            float sx = c * widthScale;
-            left[c] = (int) sx;
-            weight[c] = sx - left[c];
-        }
-        for (int row = 0; row < image.channels() * sourceHeight; row++) {
+        Columns columns = Columns.of(sourceWidth, width);
+        float[] across = new float[width * image.height() * image.channels()];
+        for (int row = 0; row < image.channels() * image.height(); row++) {
             int from = row * sourceWidth;
             int to = row * width;
-            for (int c = 0; c < interpolated; c++) {
-                float dx = weight[c];
-                across[to + c] = (1 - dx) * source[from + left[c]] + dx * source[from + left[c] + 1];
+            for (int c = 0; c < columns.interpolated(); c++) {
+                float dx = columns.weight()[c];
+                int left = from + columns.left()[c];
+                across[to + c] = (1 - dx) * source[left] + dx * source[left + 1];
             }
-            for (int c = interpolated; c < width; c++) {
+            for (int c = columns.interpolated(); c < width; c++) {
                 across[to + c] = source[from + sourceWidth - 1];
             }
         }
-        float[] result = new float[width * height * image.channels()];
+        return down(across, width, image.height(), image.channels(), height);
+    }
+
+    /**
+     * The same floats as {@code bilinear(image.toFloat(), width, height)}, read from the bytes: each
+     * sample becomes its float as the first pass reads it, so the whole image is never made floats.
+     */
+    static FloatImage bilinear(Rgb8Image image, int width, int height) {
+        int sourceWidth = image.width();
+        byte[] samples = image.samples();
+        Columns columns = Columns.of(sourceWidth, width);
+        float[] across = new float[width * image.height() * 3];
+        for (int k = 0; k < 3; k++) {
+            for (int r = 0; r < image.height(); r++) {
+                int from = 3 * r * sourceWidth + k;
+                int to = (k * image.height() + r) * width;
+                for (int c = 0; c < columns.interpolated(); c++) {
+                    float dx = columns.weight()[c];
+                    int left = from + 3 * columns.left()[c];
+                    across[to + c] = (1 - dx) * FloatImage.unit(samples[left] & 0xff)
+                            + dx * FloatImage.unit(samples[left + 3] & 0xff);
+                }
+                float last = FloatImage.unit(samples[from + 3 * (sourceWidth - 1)] & 0xff);
+                for (int c = columns.interpolated(); c < width; c++) {
+                    across[to + c] = last;
+                }
+            }
+        }
+        return down(across, width, image.height(), 3, height);
+    }
+
+    /**
+     * Each interpolated column's source pixel and weight, the same on every row: computed once.
+     * The last column, and every column of a one-pixel-wide source, copy the last source pixel.
+     */
+    private record Columns(int interpolated, int[] left, float[] weight) {
+        static Columns of(int sourceWidth, int width) {
+            int interpolated = sourceWidth > 1 ? width - 1 : 0;
+            int[] left = new int[interpolated];
+            float[] weight = new float[interpolated];
+            float widthScale = (float) (sourceWidth - 1) / (width - 1);
+            for (int c = 0; c < interpolated; c++) {
+                float sx = c * widthScale;
+                left[c] = (int) sx;
+                weight[c] = sx - left[c];
+            }
+            return new Columns(interpolated, left, weight);
+        }
+    }
+
+    /** The second, vertical pass over the rows the first made {@code width} wide. */
+    private static FloatImage down(float[] across, int width, int sourceHeight, int channels, int height) {
+        float[] result = new float[width * height * channels];
         // For one output row darknet divides by zero and then reads outside the image (row
         // (int) NaN); we take the first row, which its formula gives for any finite scale.
         float heightScale = height == 1 ? 0 : (float) (sourceHeight - 1) / (height - 1);
-        for (int k = 0; k < image.channels(); k++) {
+        for (int k = 0; k < channels; k++) {
             for (int r = 0; r < height; r++) {
                 float sy = r * heightScale;
                 int iy = (int) sy;
@@ -64,7 +106,7 @@ public final class Resize {
                 }
             }
         }
-        return new FloatImage(width, height, image.channels(), result);
+        return new FloatImage(width, height, channels, result);
     }
 
     /**
@@ -72,20 +114,36 @@ public final class Resize {
      * ratio, centred on a grey (0.5) canvas.
      */
     public static FloatImage letterbox(FloatImage image, int width, int height) {
+        return letterbox(image.width(), image.height(), image.channels(), (w, h) -> bilinear(image, w, h), width,
+                height);
+    }
+
+    /** The same floats as {@code letterbox(image.toFloat(), width, height)}, resized from the bytes. */
+    static FloatImage letterbox(Rgb8Image image, int width, int height) {
+        return letterbox(image.width(), image.height(), 3, (w, h) -> bilinear(image, w, h), width, height);
+    }
+
+    /** An image's bilinear resize to a given size. */
+    private interface Resizer {
+        FloatImage to(int width, int height);
+    }
+
+    private static FloatImage letterbox(int sourceWidth, int sourceHeight, int channels, Resizer resize, int width,
+            int height) {
         int newWidth;
         int newHeight;
-        if ((float) width / image.width() < (float) height / image.height()) {
+        if ((float) width / sourceWidth < (float) height / sourceHeight) {
             newWidth = width;
-            newHeight = image.height() * width / image.width();
+            newHeight = sourceHeight * width / sourceWidth;
         } else {
             newHeight = height;
-            newWidth = image.width() * height / image.height();
+            newWidth = sourceWidth * height / sourceHeight;
         }
-        FloatImage boxed = FloatImage.filled(width, height, image.channels(), 0.5f);
+        FloatImage boxed = FloatImage.filled(width, height, channels, 0.5f);
         if (newWidth == 0 || newHeight == 0) {
             return boxed; // a very long, thin image: darknet resizes it to nothing and embeds that
         }
-        embed(bilinear(image, newWidth, newHeight), boxed, (width - newWidth) / 2, (height - newHeight) / 2);
+        embed(resize.to(newWidth, newHeight), boxed, (width - newWidth) / 2, (height - newHeight) / 2);
         return boxed;
     }
 

@@ -104,6 +104,15 @@ final class TurboJpeg implements JpegDecoder {
 
     @Override
     public FloatImage decode(Path path, byte[] file, long maxPixels) {
+        return decodeRgb(path, file, maxPixels).toFloat();
+    }
+
+    @Override
+    public Optional<Rgb8Image> decodeBytes(Path path, byte[] file, long maxPixels) {
+        return Optional.of(decodeRgb(path, file, maxPixels));
+    }
+
+    private Rgb8Image decodeRgb(Path path, byte[] file, long maxPixels) {
         try {
             return decodeOrThrow(path, withEndMarker(file), maxPixels);
         } catch (RuntimeException | Error e) {
@@ -116,7 +125,7 @@ final class TurboJpeg implements JpegDecoder {
         }
     }
 
-    private FloatImage decodeOrThrow(Path path, byte[] file, long maxPixels) throws Throwable {
+    private Rgb8Image decodeOrThrow(Path path, byte[] file, long maxPixels) throws Throwable {
         Object decompressor = open.invoke(file);
         try {
             int w = (int) width.invoke(decompressor);
@@ -134,7 +143,7 @@ final class TurboJpeg implements JpegDecoder {
             } catch (Throwable e) {
                 keepIfHarmless(path, e);
             }
-            return inked ? fromCmyk(pixels, w, h) : fromRgb(pixels, w, h);
+            return inked ? fromCmyk(pixels, w, h) : new Rgb8Image(w, h, pixels);
         } finally {
             close.invoke(decompressor);
         }
@@ -170,30 +179,17 @@ final class TurboJpeg implements JpegDecoder {
         return ended;
     }
 
-    private static FloatImage fromRgb(byte[] pixels, int width, int height) {
-        int plane = width * height;
-        float[] data = new float[3 * plane];
-        for (int c = 0; c < 3; c++) {
-            int offset = c * plane;
-            for (int i = 0, sample = c; i < plane; i++, sample += 3) {
-                data[offset + i] = FloatImage.unit(pixels[sample] & 0xff);
-            }
-        }
-        return new FloatImage(width, height, 3, data);
-    }
-
-    private static FloatImage fromCmyk(byte[] pixels, int width, int height) {
-        int plane = width * height;
-        float[] data = new float[3 * plane];
+    private static Rgb8Image fromCmyk(byte[] pixels, int width, int height) {
+        byte[] samples = new byte[3 * width * height];
         int[] rgb = new int[3];
-        for (int i = 0; i < plane; i++) {
+        for (int i = 0; i < width * height; i++) {
             JpegColor.cmykToRgb(pixels[4 * i] & 0xff, pixels[4 * i + 1] & 0xff, pixels[4 * i + 2] & 0xff,
                     pixels[4 * i + 3] & 0xff, rgb);
             for (int c = 0; c < 3; c++) {
-                data[c * plane + i] = FloatImage.unit(rgb[c]);
+                samples[3 * i + c] = (byte) rgb[c];
             }
         }
-        return new FloatImage(width, height, 3, data);
+        return new Rgb8Image(width, height, samples);
     }
 
     /** Loads the bindings' jar and hands them the runtime package's library under its versioned name. */

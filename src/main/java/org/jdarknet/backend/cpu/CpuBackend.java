@@ -166,6 +166,12 @@ public final class CpuBackend extends ReferenceFallback {
         return false;
     }
 
+    /** oneDNN's OpenMP threads. */
+    @Override
+    public int hostThreads() {
+        return dnnl.threads();
+    }
+
     @Override
     public String description() {
         return "cpu (oneDNN " + Natives.version() + ", " + dnnl.activationFormat() + " activations, "

@@ -104,6 +104,12 @@ public final class CudaBackend implements Backend {
         return "cuda (" + gpu.name() + ", GPU " + gpu.ordinal() + ", " + versions + ")";
     }
 
+    /** The thread that queues the kernels and waits for the GPU; the rest of the host is free. */
+    @Override
+    public int hostThreads() {
+        return 1;
+    }
+
     Gpu gpu() {
         return gpu;
     }
