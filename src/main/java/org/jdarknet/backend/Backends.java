@@ -82,11 +82,19 @@ public final class Backends {
      * the cpu backend's native libraries (for {@code auto} too), a large part of a one-image
      * {@code classify}. The caller reads its other inputs meanwhile; {@link #create} then waits
      * only for what is left. Nothing happens for other names, unknown ones included.
+     * {@code noGpuAsked}: the process is a command that names no GPU and will create no backend
+     * but {@code name}'s, so where that is the cpu backend for certain ({@code cpu}, or
+     * {@code auto} without an NVIDIA driver) no other native bindings will be needed.
      */
-    public static void preload(String name) {
+    public static void preload(String name, boolean noGpuAsked) {
         if (name.equals("auto") || name.equals("cpu")) {
-            CpuBackend.preload();
+            CpuBackend.preload(bindsOnlyOneDnn(name, noGpuAsked));
         }
+    }
+
+    /** Whether a process that asks for backend {@code name}, and names no GPU, will bind oneDNN's libraries and no others. */
+    static boolean bindsOnlyOneDnn(String name, boolean noGpuAsked) {
+        return noGpuAsked && (name.equals("cpu") || name.equals("auto") && CudaAvailability.driverAbsence().isPresent());
     }
 
     private static Backend fastestAvailable(int threads) {

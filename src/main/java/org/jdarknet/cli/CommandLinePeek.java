@@ -1,5 +1,6 @@
 package org.jdarknet.cli;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -38,5 +39,20 @@ record CommandLinePeek(String[] args) {
             }
         }
         return "auto";
+    }
+
+    /**
+     * Whether any argument mentions a GPU or CUDA ({@code -gpu}, {@code -gpus}, {@code --backend
+     * cuda}, a file name with "gpu" in it...): read broadly, since a command that may use a GPU
+     * must not have CUDA's libraries left unloaded.
+     */
+    boolean mentionsGpu() {
+        for (String arg : args) {
+            String lower = arg.toLowerCase(Locale.ROOT);
+            if (lower.contains("gpu") || lower.contains("cuda")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -34,13 +34,18 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(run(true, args));
     }
 
     /** Runs a command line and returns its exit code: 0 success, 1 failure, 2 usage error. */
     public static int run(String... args) {
+        return run(false, args);
+    }
+
+    /** @param wholeProcess whether the command is all this process will run (not one of many, as in tests) */
+    private static int run(boolean wholeProcess, String... args) {
         CommandLinePeek peek = new CommandLinePeek(args);
-        startLoadingBackend(peek);
+        startLoadingBackend(peek, wholeProcess);
         System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
         CommandLine commandLine = new CommandLine(new Main());
         subcommandsFor(peek).forEach(commandLine::addSubcommand);
@@ -71,11 +76,12 @@ public final class Main {
     /**
      * For the commands that compute, starts loading their backend's native libraries on another
      * core while picocli parses the command line: a one-image {@code classify} would otherwise
-     * wait for the two one after the other.
+     * wait for the two one after the other. A process that runs only this command, and whose
+     * command line names no GPU, will bind no CUDA library ({@link Backends#preload}).
      */
-    private static void startLoadingBackend(CommandLinePeek peek) {
+    private static void startLoadingBackend(CommandLinePeek peek, boolean wholeProcess) {
         if (peek.subcommand().filter(COMPUTING::contains).isPresent()) {
-            Backends.preload(peek.backend());
+            Backends.preload(peek.backend(), wholeProcess && !peek.mentionsGpu());
         }
     }
 

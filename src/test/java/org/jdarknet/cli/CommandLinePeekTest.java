@@ -1,6 +1,8 @@
 package org.jdarknet.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +30,15 @@ class CommandLinePeekTest {
         assertEquals("cuda", peek("classifier", "train", "d", "c", "-gpu", "0").backend());
         assertEquals("auto", peek("classify", "c", "w", "i").backend());
         assertEquals("auto", peek("classify", "--backend").backend());
+    }
+
+    @Test
+    void anyMentionOfAGpuOrCudaCountsWhereverItIs() {
+        assertTrue(peek("classifier", "train", "d", "c", "-gpus", "0,1").mentionsGpu());
+        assertTrue(peek("classify", "--backend=CUDA", "c", "w").mentionsGpu());
+        assertTrue(peek("train", "runs/gpu-test/data", "c").mentionsGpu());
+        assertFalse(peek("classify", "--backend", "cpu", "cfg/tiny.cfg", "tiny.weights", "dog.jpg").mentionsGpu());
+        assertFalse(peek("classify", "c", "w").mentionsGpu());
     }
 
     @Test

@@ -136,9 +136,13 @@ public final class CpuBackend extends ReferenceFallback {
         }
     }
 
-    /** Starts loading the native libraries on a background thread; creating a backend waits for them. */
-    public static void preload() {
-        Natives.loadInBackground();
+    /**
+     * Starts loading the native libraries on a background thread; creating a backend waits for
+     * them. {@code onlyOneDnnInProcess}: this process will bind no other JavaCPP preset (no CUDA),
+     * so the binding classes initialised from then on need not have their libraries checked again.
+     */
+    public static void preload(boolean onlyOneDnnInProcess) {
+        Natives.loadInBackground(onlyOneDnnInProcess);
     }
 
     /** Why the backend cannot be created in this process, or empty when it can; loads the natives to find out. */

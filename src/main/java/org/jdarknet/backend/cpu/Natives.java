@@ -29,14 +29,17 @@ final class Natives {
      * it, and then has that thread work out the fp32 {@link ActivationFormat}: the first thing a
      * backend asks oneDNN, which sets oneDNN up, so the backend that follows is created sooner.
      */
-    static void loadInBackground() {
-        Thread loader = new Thread(Natives::loadAndPrepare, "native library loader");
+    static void loadInBackground(boolean onlyOneDnnInProcess) {
+        Thread loader = new Thread(() -> loadAndPrepare(onlyOneDnnInProcess), "native library loader");
         loader.setDaemon(true);
         loader.start();
     }
 
-    private static void loadAndPrepare() {
+    private static void loadAndPrepare(boolean onlyOneDnnInProcess) {
         if (load().loaded()) {
+            if (onlyOneDnnInProcess) {
+                stopLibraryRechecks();
+            }
             try {
                 ActivationFormat.preferred(Precision.FP32);
             } catch (RuntimeException e) { // the backend asks again, and reports what goes wrong then
@@ -77,6 +80,18 @@ final class Natives {
         Loader.getLoadedLibraries().entrySet().stream()
                 .filter(library -> library.getKey().startsWith("gomp@"))
                 .forEach(library -> Loader.loadGlobal(library.getValue()));
+    }
+
+    /**
+     * Every binding class's static initialiser asks JavaCPP to load its preset's libraries, and
+     * JavaCPP then checks each of them against its cached copy again, loaded or not: a few
+     * milliseconds a class, about 70 ms of a one-image {@code classify} (docs/benchmarks.md).
+     * Once oneDNN's libraries are loaded, a process that will bind no other preset can switch
+     * that off. The switch is JavaCPP's own and process-wide: a CUDA binding touched later would
+     * not load its libraries, so only a caller that knows no GPU will be used asks for it.
+     */
+    private static void stopLibraryRechecks() {
+        System.setProperty("org.bytedeco.javacpp.loadLibraries", "false");
     }
 
     private static void limitSpinning() {
