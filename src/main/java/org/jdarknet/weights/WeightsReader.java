@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -51,6 +52,12 @@ public final class WeightsReader {
      * network with one would print infinities or NaN instead of failing here.
      */
     static final float LARGEST_PLAUSIBLE = (float) Math.sqrt(Float.MAX_VALUE);
+    /**
+     * {@link #LARGEST_PLAUSIBLE}'s bits: for floats without their sign, the order of the bits as
+     * integers is the order of the magnitudes, and NaN's are above infinity's.
+     */
+    private static final int LARGEST_PLAUSIBLE_BITS = Float.floatToRawIntBits(LARGEST_PLAUSIBLE);
+    private static final int MAGNITUDE = 0x7fffffff;
     /** Values {@link Loading#checkValues} checks at a time: large enough for few copies, small enough to stay in cache. */
     private static final int CHECK_CHUNK = 1 << 14;
 
@@ -122,7 +129,7 @@ public final class WeightsReader {
         private final long unreadBytes;
         private final boolean allowPartial;
         /** Where {@link #checkValues} copies the values it checks. */
-        private final float[] chunk = new float[CHECK_CHUNK];
+        private final int[] chunk = new int[CHECK_CHUNK];
 
         Loading(Network network, Path file, ByteBuffer buffer, long unreadBytes, boolean allowPartial) {
             this.network = network;
@@ -202,8 +209,8 @@ public final class WeightsReader {
             }
             int offset = buffer.position();
             FloatBuffer values = buffer.asFloatBuffer().limit(count);
+            checkValues(layer, parameter, buffer.asIntBuffer().limit(count), offset);
             buffer.position(offset + (int) bytes);
-            checkValues(layer, parameter, values, offset);
             if (parameter.transpose().applies(header.transposed())) {
                 float[] array = new float[count];
                 values.get(array);
@@ -217,23 +224,33 @@ public final class WeightsReader {
         /**
          * Values that would make every answer NaN or infinite: not finite, or too large for a
          * product to stay finite; for a variance, also negative. The first such value is named by
-         * layer, tensor and byte offset. The values are copied a chunk at a time into an array and
-         * checked there: a process checks its first file before the JIT has compiled this loop,
-         * and the interpreter runs through an array several times faster than through
-         * {@link FloatBuffer#get(int)}.
+         * layer, tensor and byte offset. The values' bits are copied a chunk at a time into an
+         * array and compared there as integers: a process checks its first file before the JIT
+         * has compiled much, and the quick compiler's code for this loop was most of a one-image
+         * classify of darknet53 when it read floats (docs/benchmarks.md).
          */
-        private void checkValues(Layer layer, Parameter parameter, FloatBuffer values, int offset) {
+        private void checkValues(Layer layer, Parameter parameter, IntBuffer bits, int offset) {
             boolean variance = parameter.name().equals("rolling_variance");
-            for (int start = 0; start < values.limit(); start += chunk.length) {
-                int length = Math.min(chunk.length, values.limit() - start);
-                values.get(start, chunk, 0, length);
-                for (int i = 0; i < length; i++) {
-                    float value = chunk[i];
-                    if (!(Math.abs(value) <= LARGEST_PLAUSIBLE) || (variance && value < 0)) { // NaN fails the first test
-                        throw implausible(layer, parameter, start + i, value, variance, offset);
-                    }
+            for (int start = 0; start < bits.limit(); start += chunk.length) {
+                int length = Math.min(chunk.length, bits.limit() - start);
+                bits.get(start, chunk, 0, length);
+                int first = firstImplausible(chunk, length, variance);
+                if (first >= 0) {
+                    throw implausible(layer, parameter, start + first, Float.intBitsToFloat(chunk[first]), variance,
+                            offset);
                 }
             }
+        }
+
+        /** The index of the first implausible value among the first {@code length} bits, or -1. */
+        private static int firstImplausible(int[] bits, int length, boolean variance) {
+            for (int i = 0; i < length; i++) {
+                int magnitude = bits[i] & MAGNITUDE;
+                if (magnitude > LARGEST_PLAUSIBLE_BITS || (variance && bits[i] < 0 && magnitude != 0)) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         private WeightsException implausible(Layer layer, Parameter parameter, int index, float value, boolean variance,

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.jdarknet.net.Network;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Weights a network cannot compute with (NaN, infinities, values whose products overflow) are
@@ -49,6 +51,32 @@ class WeightsValuesAndStreamsTest {
             WeightsException e = assertThrows(WeightsException.class, () -> WeightsReader.load(network, file));
             assertEquals(file + ": layer " + layer + " (" + kind + "): " + name + "[" + index + "] at byte " + offset
                     + " is " + problem, e.getMessage());
+        }
+    }
+
+    /**
+     * The check compares bits as integers; what it must accept is defined on floats: a magnitude
+     * of at most {@link WeightsReader#LARGEST_PLAUSIBLE}, and for a variance no value below zero.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0x5f7fffff, 0x5f800000, 0x5f7ffffe, 0x5f800001, 0xdf7fffff, 0xdf800000, 0xdf800001, 0x80000000, 0x80000001, 0x00000001,
+            0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001, 0x3f800000, 0xbf800000})
+    void exactlyTheFloatsWithinTheBoundLoad(int bits) {
+        float value = Float.intBitsToFloat(bits);
+        for (String name : List.of("weights", "rolling_variance")) {
+            boolean plausible = Math.abs(value) <= WeightsReader.LARGEST_PLAUSIBLE
+                    && !(name.equals("rolling_variance") && value < 0);
+            Map<Tensor, float[]> values = SmallNet.sequential();
+            values.get(tensor(0, name))[2] = value;
+            Path file = SmallNet.append(WeightsFile.header64(0, 2, 0, 0), values).write(dir.resolve("edge.weights"));
+            try (Network network = SmallNet.build()) {
+                if (plausible) {
+                    WeightsReader.load(network, file);
+                    assertEquals(bits, Float.floatToRawIntBits(SmallNet.loaded(network, tensor(0, name))[2]));
+                } else {
+                    assertThrows(WeightsException.class, () -> WeightsReader.load(network, file), name + " " + value);
+                }
+            }
         }
     }
 
