@@ -14,11 +14,15 @@ import org.jdarknet.weights.WeightsWriter;
 
 /**
  * Measures models on one backend: each cfg is built with seeded random weights (no weights file
- * needed), run untimed ({@code warmup} times, and for at least {@code warmupSeconds}) and then
- * {@code runs} times timed. Progress goes to stderr,
+ * needed), run untimed ({@code warmup} times, for at least {@code warmupSeconds}, and on until
+ * the JIT has gone quiet, for at most {@value #MOST_WARMUP_FACTOR} times {@code warmupSeconds})
+ * and then {@code runs} times timed. Progress goes to stderr,
  * one line per run, because a slow backend can take minutes per model.
  */
 public final class Benchmark {
+    /** The warm-up waits for a quiet JIT for at most this many times {@code --warmup-time}. */
+    static final int MOST_WARMUP_FACTOR = 5;
+
     private final Backend backend;
     private final int threads;
     private final BenchmarkSettings settings;
@@ -81,19 +85,29 @@ public final class Benchmark {
         }
     }
 
-    /** The untimed runs: at least {@code warmup} of them, and more until {@code warmupSeconds} have passed. Returns how many. */
+    /**
+     * The untimed runs: at least {@code warmup} of them, and more until {@code warmupSeconds} have
+     * passed and the JIT is quiet, or {@value #MOST_WARMUP_FACTOR} times that. Returns how many.
+     */
     private int warmUp(Workload workload, String label) {
         long start = System.nanoTime();
         long least = (long) (settings.warmupSeconds() * 1e9);
+        long most = least * MOST_WARMUP_FACTOR;
+        JitActivity jit = JitActivity.ofThisJvm();
         int runs = 0;
-        while (runs < settings.warmup() || System.nanoTime() - start < least) {
+        while (runs < settings.warmup() || elapsedSince(start) < least
+                || (!jit.quiet() && elapsedSince(start) < most)) {
             runs++;
             Log.info(runs <= settings.warmup() ? label + ": warm-up " + runs + "/" + settings.warmup()
-                    : String.format(Locale.ROOT, "%s: warm-up %d (%.1f of %.1f s)", label, runs,
-                    (System.nanoTime() - start) / 1e9, settings.warmupSeconds()));
+                    : String.format(Locale.ROOT, "%s: warm-up %d (%.1f s of at least %.1f, until the JIT is quiet)",
+                    label, runs, elapsedSince(start) / 1e9, settings.warmupSeconds()));
             workload.run(Network.LayerObserver.NONE);
         }
         return runs;
+    }
+
+    private static long elapsedSince(long start) {
+        return System.nanoTime() - start;
     }
 
     /** Nanoseconds of each timed run; with a clock, every layer is timed too. */

@@ -58,8 +58,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--warmup-time", paramLabel = "SECONDS", defaultValue = "2",
-            description = "Keep warming up until this much time has passed: the JVM compiles on the cores the "
-                    + "backend computes on during its first seconds (default: ${DEFAULT-VALUE}; 0: just the --warmup runs).")
+            description = "Keep warming up until this much time has passed and then until the JIT is quiet (at most"
+                    + " five times as long): the JVM compiles on the cores the backend computes on"
+                    + " (default: ${DEFAULT-VALUE}; 0: just the --warmup runs).")
     double warmupTime;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random weights (default: 1).")
