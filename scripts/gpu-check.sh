@@ -49,7 +49,8 @@ prepare() {
     cp "$env_script" "$GPU/cuda-env.sh"
     local image
     image=$(mktemp -d)
-    "$jdk/bin/jlink" --add-modules java.base,java.desktop,java.logging,jdk.unsupported,jdk.incubator.vector \
+    # java.management: benchmark's warm-up asks the JIT whether it is quiet (bench/JitActivity).
+    "$jdk/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,jdk.unsupported,jdk.incubator.vector \
         --strip-debug --no-header-files --no-man-pages --output "$image/jre" || die "jlink failed"
     XZ_OPT=-9 tar -C "$image" -cJf "$GPU/jre.tar.xz" jre
     rm -rf "$image"
