@@ -1,5 +1,7 @@
 package org.jdarknet.backend;
 
+import java.util.Objects;
+
 /**
  * What darknet does to a convolution's or connected layer's raw output, in order: optional batch
  * normalisation (with rolling statistics), optional per-channel bias, then the activation, and
@@ -29,6 +31,18 @@ public record Epilogue(BatchNorm batchNorm, Tensor biases, Activation activation
      * may be a quantised tensor ({@link Backend#allocateQuantised}): its values are the steps it holds.
      */
     public record Residual(Tensor from, float alpha, float beta, Activation activation) {
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Residual residual && from.equals(residual.from)
+                    && Float.compare(alpha, residual.alpha) == 0 && Float.compare(beta, residual.beta) == 0
+                    && activation == residual.activation;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(from, alpha, beta, activation);
+        }
     }
 
     public Epilogue(BatchNorm batchNorm, Tensor biases, Activation activation) {
@@ -66,5 +80,18 @@ public record Epilogue(BatchNorm batchNorm, Tensor biases, Activation activation
         if (residual.activation() != Activation.LINEAR) {
             backend.apply(activation(residual.activation()), output);
         }
+    }
+
+    // Written out, not generated: see Shape#equals.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Epilogue epilogue && Objects.equals(batchNorm, epilogue.batchNorm)
+                && Objects.equals(biases, epilogue.biases) && activation == epilogue.activation
+                && Objects.equals(residual, epilogue.residual);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(batchNorm, biases, activation, residual);
     }
 }

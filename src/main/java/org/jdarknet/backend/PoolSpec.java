@@ -1,5 +1,7 @@
 package org.jdarknet.backend;
 
+import java.util.Objects;
+
 /**
  * Darknet's max-pooling window: {@code size}×{@code size} every {@code stride} cells, the first
  * window starting {@code padding/2} cells before the image, cells outside the image ignored.
@@ -50,5 +52,17 @@ public record PoolSpec(Shape input, int size, int stride, int padding) {
 
     public PoolSpec withBatch(int batch) {
         return new PoolSpec(input.withBatch(batch), size, stride, padding);
+    }
+
+    // Written out, not generated: see Shape#equals.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PoolSpec spec && input.equals(spec.input) && size == spec.size && stride == spec.stride
+                && padding == spec.padding;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(input, size, stride, padding);
     }
 }

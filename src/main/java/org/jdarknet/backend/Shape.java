@@ -33,6 +33,22 @@ public record Shape(int n, int c, int h, int w) {
         return new Shape(batch, c, h, w);
     }
 
+    /**
+     * Written out, as in every record that the first forward pass compares or looks up: a record's
+     * generated {@code equals} and {@code hashCode} are linked through {@code invokedynamic} on
+     * their first call, a few milliseconds of method-handle spinning per record class, which was
+     * half of a one-image {@code classify}'s first pass (docs/benchmarks.md).
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Shape shape && n == shape.n && c == shape.c && h == shape.h && w == shape.w;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((n * 31 + c) * 31 + h) * 31 + w;
+    }
+
     @Override
     public String toString() {
         return n + "x" + c + "x" + h + "x" + w;

@@ -123,6 +123,16 @@ final class ActivationTensor extends CpuTensor {
 
     /** A scale as a reorder reads it: one float in a memory of its own. */
     private record Scale(float value) {
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Scale scale && Float.compare(value, scale.value) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return Float.hashCode(value);
+        }
     }
 
     /** A quantised tensor's scale, and 1 for floats, as a reorder reads it (kept by {@code dnnl} per value). */

@@ -9,6 +9,7 @@ import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.reorder;
 import org.jdarknet.backend.Quantization;
 import org.jdarknet.backend.Shape;
+import java.util.Objects;
 
 /**
  * A route's concatenation step: all channels of one tensor into a channel range of another. When
@@ -34,10 +35,32 @@ final class ChannelCopy {
 
     private record Key(Layout source, memory.data_type from, Layout destination, memory.data_type to, int offset,
                        boolean stepped) {
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && source.equals(key.source) && from == key.from
+                    && destination.equals(key.destination) && to == key.to && offset == key.offset
+                    && stepped == key.stepped;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(source, from, destination, to, offset, stepped);
+        }
     }
 
     /** Where a copy of {@code key} writes: the address of the destination's buffer. */
     private record Target(Key key, long address) {
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Target target && key.equals(target.key) && address == target.address;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(key, address);
+        }
     }
 
     void copy(ActivationTensor source, ActivationTensor destination, int offset) {

@@ -2,6 +2,7 @@ package org.jdarknet.backend.cpu;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.bytedeco.dnnl.memory;
 import org.jdarknet.backend.Backend;
 import org.jdarknet.backend.Connected;
@@ -36,6 +37,17 @@ final class CpuConnected implements Connected {
 
     /** A forward primitive's variant: its epilogue, and the layouts it reads and writes (either may be a channel view). */
     private record Forward(Epilogue epilogue, InnerProduct layouts) {
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Forward forward && epilogue.equals(forward.epilogue)
+                    && layouts.equals(forward.layouts);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(epilogue, layouts);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.jdarknet.backend.cpu;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
@@ -85,6 +86,20 @@ final class CpuConvolution implements Convolution {
 
         boolean roundedOutput() {
             return outputType == memory.data_type.bf16;
+        }
+
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Forward forward && epilogue.equals(forward.epilogue) && input.equals(forward.input)
+                    && output.equals(forward.output) && inputType == forward.inputType
+                    && outputType == forward.outputType && Float.compare(inputRange, forward.inputRange) == 0
+                    && Float.compare(outputRange, forward.outputRange) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(epilogue, input, output, inputType, outputType, inputRange, outputRange);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.jdarknet.backend.cpu;
 
 import java.util.List;
+import java.util.Objects;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.post_ops;
 import org.jdarknet.backend.Activation;
@@ -17,6 +18,18 @@ final class EltwiseSteps {
     record Step(algorithm algorithm, float alpha, float beta) {
         static Step of(algorithm algorithm) {
             return new Step(algorithm, 0, 0);
+        }
+
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Step step && algorithm == step.algorithm && Float.compare(alpha, step.alpha) == 0
+                    && Float.compare(beta, step.beta) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(algorithm, alpha, beta);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.jdarknet.backend.cpu;
 
 import java.util.List;
+import java.util.Objects;
 import org.bytedeco.dnnl.binary;
 import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
@@ -26,9 +27,29 @@ final class EpilogueOp {
     }
 
     private record EltwiseKey(Layout layout, EltwiseSteps.Step step) {
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof EltwiseKey key && layout.equals(key.layout) && step.equals(key.step);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(layout, step);
+        }
     }
 
     private record AffineKey(Epilogue epilogue, Layout layout) {
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof AffineKey key && epilogue.equals(key.epilogue) && layout.equals(key.layout);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(epilogue, layout);
+        }
     }
 
     void apply(Epilogue epilogue, ActivationTensor tensor) {

@@ -1,5 +1,6 @@
 package org.jdarknet.backend.cpu;
 
+import java.util.Objects;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.inner_product_backward_data;
@@ -89,5 +90,17 @@ record InnerProduct(Dnnl dnnl, Accumulate accumulate, Layout input, Layout outpu
 
     private memory.desc plainWeights() {
         return Descriptors.of(memory.format_tag.oihw, weightDimensions());
+    }
+
+    // Written out, not generated: see Shape#equals.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof InnerProduct product && dnnl == product.dnnl && accumulate == product.accumulate
+                && input.equals(product.input) && output.equals(product.output);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(dnnl, accumulate, input, output);
     }
 }

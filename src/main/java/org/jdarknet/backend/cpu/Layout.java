@@ -1,5 +1,6 @@
 package org.jdarknet.backend.cpu;
 
+import java.util.Objects;
 import org.bytedeco.dnnl.memory;
 import org.jdarknet.backend.Shape;
 
@@ -181,5 +182,17 @@ record Layout(Shape shape, Format format, int parentChannels, int firstChannel) 
         try (memory.desc parent = Descriptors.of(type, format.tag(), shape.n(), parentChannels, shape.h(), shape.w())) {
             return parent.submemory_desc(Descriptors.dimensions(shape), new long[] {0, firstChannel, 0, 0});
         }
+    }
+
+    // Written out, not generated: see Shape#equals.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Layout layout && shape.equals(layout.shape) && format == layout.format
+                && parentChannels == layout.parentChannels && firstChannel == layout.firstChannel;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(shape, format, parentChannels, firstChannel);
     }
 }

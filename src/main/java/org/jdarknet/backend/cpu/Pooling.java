@@ -7,6 +7,7 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
 import org.jdarknet.backend.PoolSpec;
 import org.jdarknet.backend.Shape;
+import java.util.Objects;
 
 /**
  * Max and global average pooling as oneDNN pooling primitives in the activation layout.
@@ -27,9 +28,30 @@ final class Pooling {
     }
 
     private record MaxKey(PoolSpec spec, Layout input, Layout output, memory.data_type type) {
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof MaxKey key && spec.equals(key.spec) && input.equals(key.input)
+                    && output.equals(key.output) && type == key.type;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(spec, input, output, type);
+        }
     }
 
     private record AverageKey(Layout input, Layout output) {
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof AverageKey key && input.equals(key.input) && output.equals(key.output);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(input, output);
+        }
     }
 
     /**

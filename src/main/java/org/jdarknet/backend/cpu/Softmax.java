@@ -6,6 +6,7 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.softmax_forward;
 import org.jdarknet.backend.Shape;
+import java.util.Objects;
 
 /**
  * Darknet's softmax as oneDNN's (max subtracted, exponentials summed in fp32), where each item's
@@ -20,6 +21,17 @@ final class Softmax {
     private final Dnnl dnnl;
 
     private record Key(Shape shape, int groups, long inputStride, long outputStride) {
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && shape.equals(key.shape) && groups == key.groups
+                    && inputStride == key.inputStride && outputStride == key.outputStride;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(shape, groups, inputStride, outputStride);
+        }
     }
 
     /** The primitive and its two 3-D views, made once per key. */

@@ -8,6 +8,7 @@ import org.bytedeco.dnnl.primitive;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.jdarknet.backend.Shape;
+import java.util.Objects;
 
 /**
  * Moves whole activation tensors: between Java arrays in NCHW order and the backend's layout (the
@@ -22,9 +23,29 @@ final class Transfers {
     }
 
     private record ReorderKey(Layout from, memory.data_type type, Layout to) {
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ReorderKey key && from.equals(key.from) && type == key.type && to.equals(key.to);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(from, type, to);
+        }
     }
 
     private record QuantiserKey(Layout from, Layout to) {
+        // Written out, not generated: see Shape#equals.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof QuantiserKey key && from.equals(key.from) && to.equals(key.to);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(from, to);
+        }
     }
 
     void upload(float[] values, ActivationTensor tensor) {
