@@ -110,7 +110,7 @@ final class PredictionRun {
             }
             List<Prediction> predictions = classifier.topPredictions(outputs[next++], top);
             classified++;
-            Log.info(String.format(Locale.ROOT, "%s: Predicted in %f seconds.", image.path(), seconds));
+            Log.info(image.path() + ": Predicted in " + CFormat.fixed(seconds, 0, 6) + " seconds.");
             printer.print(image.path().toString(), predictions, seconds);
         }
     }

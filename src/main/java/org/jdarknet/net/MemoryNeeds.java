@@ -68,16 +68,16 @@ public record MemoryNeeds(int batch, long parameterBytes, long activationBytes, 
                                boolean activationsInJavaHeap, List<Layer> layers) {
         MeasuringBackend measuring = new MeasuringBackend();
         try {
-            measuring.backend().allocate(input);
+            measuring.allocate(input);
         } catch (MeasuringBackend.TensorTooLarge e) {
             throw tooLarge(sections.get(0), "a batch of " + input.n() + " images", e);
         }
         Largest largest = new Largest(measuring);
         try {
-            Log.withoutWarnings(() -> Network.buildLayers(sections, measuring.backend(), input, config, training, layers,
+            Log.withoutWarnings(() -> Network.buildLayers(sections, measuring, input, config, training, layers,
                     largest));
             if (training) { // the truth, shaped like the output (cost layers keep their input's shape)
-                measuring.backend().allocate(layers.get(layers.size() - 1).outputShape());
+                measuring.allocate(layers.get(layers.size() - 1).outputShape());
             }
         } catch (MeasuringBackend.TensorTooLarge e) {
             CfgSection section = sections.get(Math.min(layers.size() + 1, sections.size() - 1));
