@@ -9,6 +9,7 @@ import org.jdarknet.backend.Backend;
 import org.jdarknet.calibration.Calibration;
 import org.jdarknet.image.FloatImage;
 import org.jdarknet.image.ImageLoader;
+import org.jdarknet.image.PendingImage;
 import org.jdarknet.image.Preprocessing;
 import org.jdarknet.net.Network;
 import org.jdarknet.weights.WeightsReader;
@@ -110,6 +111,11 @@ public final class Classifier implements AutoCloseable {
     /** The exact tensor the network receives for {@code image}, after preprocessing. */
     public float[] input(FloatImage image) {
         return preprocessing.apply(image, network.config().width(), network.config().height()).data();
+    }
+
+    /** The same tensor for an image decoded before the network was known. */
+    public float[] input(PendingImage image) {
+        return image.prepare(preprocessing, network.config().width(), network.config().height()).data();
     }
 
     /**

@@ -8,9 +8,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import org.jdarknet.image.FloatImage;
 import org.jdarknet.image.ImageException;
 import org.jdarknet.image.ImageLoader;
+import org.jdarknet.image.PendingImage;
 
 /**
  * Decodes the next few images on their own threads while the network works on earlier ones, and
@@ -31,9 +31,9 @@ final class DecodeAhead implements AutoCloseable {
      * An image decoded from {@code path}, or why it could not be: the network's {@code input}
      * made from it, or, when it was decoded before the network was known, the {@code image}.
      */
-    record Decoded(Path path, FloatImage image, float[] input, ImageException problem) {
+    record Decoded(Path path, PendingImage image, float[] input, ImageException problem) {
         /** The network's input, made now by {@code toInput} if the decoder did not make it. */
-        float[] input(Function<FloatImage, float[]> toInput) {
+        float[] input(Function<PendingImage, float[]> toInput) {
             return input != null ? input : toInput.apply(image);
         }
     }
@@ -128,7 +128,7 @@ final class DecodeAhead implements AutoCloseable {
     private Decoded decode(Path path) {
         try {
             InputFromFile prepare = toInput;
-            return prepare == null ? new Decoded(path, ImageLoader.load(path, maxPixels), null, null)
+            return prepare == null ? new Decoded(path, ImageLoader.loadPending(path, maxPixels), null, null)
                     : new Decoded(path, null, prepare.apply(path, maxPixels), null);
         } catch (ImageException e) {
             return new Decoded(path, null, null, e);

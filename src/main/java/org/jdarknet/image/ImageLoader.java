@@ -96,14 +96,30 @@ public final class ImageLoader {
     static FloatImage loadPrepared(Path path, long maxPixels, Preprocessing preprocessing, int width, int height,
             JpegDecoder jpeg) {
         try {
+            return loadPending(path, maxPixels, jpeg).prepare(preprocessing, width, height);
+        } catch (OutOfMemoryError e) {
+            throw tooLarge(path);
+        }
+    }
+
+    /**
+     * Decodes an image of at most {@code maxPixels} pixels to be preprocessed later, once its
+     * input size is known: an upright JPEG as libjpeg-turbo's bytes, others as floats.
+     */
+    public static PendingImage loadPending(Path path, long maxPixels) {
+        return loadPending(path, maxPixels, ChosenJpegDecoder.DECODER);
+    }
+
+    private static PendingImage loadPending(Path path, long maxPixels, JpegDecoder jpeg) {
+        try {
             byte[] file = readFile(path, maxFileBytes(maxPixels));
             if (FileType.of(file) == FileType.JPEG && ExifOrientation.of(file) == 1) {
                 Optional<Rgb8Image> bytes = jpeg.decodeBytes(path, file, maxPixels);
                 if (bytes.isPresent()) {
-                    return preprocessing.apply(bytes.get(), width, height);
+                    return PendingImage.ofBytes(bytes.get());
                 }
             }
-            return preprocessing.apply(decoded(path, file, maxPixels, jpeg), width, height);
+            return PendingImage.ofFloats(decoded(path, file, maxPixels, jpeg));
         } catch (OutOfMemoryError e) {
             throw tooLarge(path);
         }

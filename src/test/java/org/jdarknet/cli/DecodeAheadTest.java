@@ -14,14 +14,19 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.jdarknet.image.FloatImage;
 import org.jdarknet.image.ImageLoader;
+import org.jdarknet.image.PendingImage;
+import org.jdarknet.image.Preprocessing;
 import org.junit.jupiter.api.Test;
 
 /** Which images are decoded when: beside the passes, or only between them; and always in order. */
 class DecodeAheadTest {
     private static final Path JPEG = Path.of("src/test/resources/images/jpeg-420.jpg");
     private static final Path BMP = Path.of("src/test/resources/images/bmp-24.bmp");
-    private static final Function<FloatImage, float[]> FIRST_ROW = image -> Arrays.copyOf(image.data(),
-            image.width());
+    /** A stand-in for the network's input: the first row of the image letterboxed to 32×32. */
+    private static final Function<FloatImage, float[]> FIRST_ROW = image -> Arrays.copyOf(
+            Preprocessing.LETTERBOX.apply(image, 32, 32).data(), 32);
+    private static final Function<PendingImage, float[]> PENDING_FIRST_ROW = image -> Arrays.copyOf(
+            image.prepare(Preprocessing.LETTERBOX, 32, 32).data(), 32);
     private static final DecodeAhead.InputFromFile FIRST_ROW_OF_FILE = (path, maxPixels) -> FIRST_ROW.apply(
             ImageLoader.load(path, maxPixels));
 
@@ -113,7 +118,7 @@ class DecodeAheadTest {
                 for (Path path : order) {
                     DecodeAhead.Decoded decoded = images.next().orElseThrow();
                     assertEquals(path, decoded.path());
-                    assertArrayEquals(path.equals(JPEG) ? jpeg : bmp, decoded.input(FIRST_ROW));
+                    assertArrayEquals(path.equals(JPEG) ? jpeg : bmp, decoded.input(PENDING_FIRST_ROW));
                 }
                 assertFalse(images.next().isPresent());
             }
