@@ -209,7 +209,7 @@ final class CpuConvolution implements Convolution {
             Dnnl.noteKernel(descriptor, () -> "convolution " + spec + " in int8" + (quantisedInput ? ", int8 input" : "")
                     + (quantisedOutput ? ", int8 output" : ""));
             CpuIsa.warnOfSlowInt8();
-            return new Int8Convolution(dnnl, descriptor, input, quantisedInput, plainWeights(),
+            return new Int8Convolution(dnnl, descriptor, input, quantisedInput,
                     Descriptors.int8(plainWeightsTag(), weightDimensions()), spec.filters(), spec.inputRange(),
                     variant.outputRange(), activation, residual);
         }

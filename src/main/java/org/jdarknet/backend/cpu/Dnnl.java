@@ -1,5 +1,7 @@
 package org.jdarknet.backend.cpu;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -193,6 +195,25 @@ final class Dnnl implements AutoCloseable {
     void reorder(memory from, memory to) {
         try (reorder reorder = new reorder(from, to)) {
             execute(reorder, Arg.src(from), Arg.dst(to));
+        }
+    }
+
+    /**
+     * The same, each output's values multiplied by its entry of {@code factors}: {@code from}
+     * holds weights in darknet's order, outputs first ({@code oihw}, {@code oi}; {@code goihw},
+     * whose groups and outputs within them are the outputs in order).
+     */
+    void reorderScalingOutputs(memory from, memory to, float[] factors) {
+        try (memory.desc source = from.get_desc(); memory.desc destination = to.get_desc();
+             primitive_attr attributes = new primitive_attr()) {
+            attributes.set_scales_mask(DNNL_ARG_SRC, source.get_ndims() == 5 ? 0b11 : 0b1);
+            try (reorder.primitive_desc descriptor = new reorder.primitive_desc(engine, source, engine, destination,
+                    attributes, false);
+                 reorder reorder = new reorder(descriptor);
+                 memory scales = allocate(Descriptors.of(memory.format_tag.x, factors.length))) {
+                new FloatPointer(scales.get_data_handle()).put(factors);
+                execute(reorder, Arg.src(from), Arg.dst(to), Arg.scales(DNNL_ARG_SRC, scales));
+            }
         }
     }
 

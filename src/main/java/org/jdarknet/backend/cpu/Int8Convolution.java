@@ -44,13 +44,12 @@ final class Int8Convolution implements ForwardPass {
      * @param descriptor    the int8 convolution, created with {@link #attributes}
      * @param input         the layout of the input
      * @param quantisedInput whether the input is a quantised tensor (with this convolution's input range)
-     * @param plainFloats   the layer's weights as darknet stores them
      * @param plainIntegers the same dimensions as bytes
      * @param inputRange    the calibrated largest |input|
      * @param outputRange   the range of a quantised output, NaN for floats
      */
     Int8Convolution(Dnnl dnnl, convolution_forward.primitive_desc descriptor, Layout input, boolean quantisedInput,
-                    memory.desc plainFloats, memory.desc plainIntegers, int outputs, float inputRange,
+                    memory.desc plainIntegers, int outputs, float inputRange,
                     float outputRange, Activation activation, ResidualPostOps residual) {
         this.dnnl = dnnl;
         memory.desc integers = descriptor.src_desc();
@@ -65,7 +64,7 @@ final class Int8Convolution implements ForwardPass {
             scales.add(Arg.scales(DNNL_ARG_DST, outputScale));
         }
         this.convolution = new FusedPrimitive(dnnl, new convolution_forward(descriptor),
-                new FoldedWeights(dnnl, plainFloats, weights, outputs), scales, activation, residual);
+                new FoldedWeights(dnnl, weights, outputs), scales, activation, residual);
     }
 
     /** The activation scale of {@code range}, as a primitive reads it. */

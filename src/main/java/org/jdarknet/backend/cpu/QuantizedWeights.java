@@ -34,9 +34,9 @@ final class QuantizedWeights implements FoldedWeights.Store {
     }
 
     @Override
-    public void store(memory plain, FloatBuffer folded) {
-        float[] values = new float[folded.limit()];
-        folded.get(0, values);
+    public void store(FloatBuffer layerWeights, ChannelAffine affine) {
+        float[] values = new float[layerWeights.limit()];
+        affine.scaleRows(layerWeights, FloatBuffer.wrap(values));
         float[] channelScales = Quantization.weightScales(values, outputs);
         int perChannel = values.length / outputs;
         byte[] integers = new byte[values.length];

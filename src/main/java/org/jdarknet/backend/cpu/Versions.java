@@ -9,7 +9,10 @@ final class Versions {
 
     private Versions(List<ParameterTensor> tensors) {
         this.tensors = List.copyOf(tensors);
-        this.versions = tensors.stream().mapToLong(ParameterTensor::version).toArray();
+        this.versions = new long[tensors.size()];
+        for (int i = 0; i < versions.length; i++) { // a loop, not a stream: its first use is in a one-image classify's only pass
+            versions[i] = tensors.get(i).version();
+        }
     }
 
     /** The current versions of {@code tensors}. */
