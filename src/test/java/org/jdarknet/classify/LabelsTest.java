@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +23,14 @@ class LabelsTest {
         assertEquals(List.of("kit fox", "tabby, cat", "  goldfish"), labels.asList());
         assertEquals("goldfish".length() + 2, labels.name(2).length());
         assertEquals("7", labels.name(7), "beyond the file: the index");
+    }
+
+    /** As darknet's fgetl: an empty line is a name, a last line needs no newline, only \n ends a line. */
+    @Test
+    void utf8NamesEmptyLinesAndALastLineWithoutNewline() throws IOException {
+        Path file = Files.writeString(dir.resolve("names.list"), "crème brûlée\n\nNiño\rmix\nlast", StandardCharsets.UTF_8);
+        assertEquals(List.of("crème brûlée", "", "Niño\rmix", "last"), Labels.read(file).asList());
+        assertEquals(List.of(), Labels.read(Files.writeString(dir.resolve("empty.list"), "")).asList());
     }
 
     @Test
