@@ -67,7 +67,8 @@ final class ClassifierCommand {
             DataConfig dataConfig = DataConfig.read(Resources.locate(data));
             int count = top != null ? top : dataConfig.top();
             Classifiers.requirePositive(count, "-t");
-            PredictionRun run = PredictionRun.start(images, count, format, imageOptions.maxPixels());
+            PredictionRun run = PredictionRun.start(images, count, format, imageOptions.maxPixels(),
+                    new EarlyInputs(cfg, Preprocessing.LETTERBOX));
             Labels labels = LabelOrder.reconcile(Classifiers.labels(dataConfig), data.toString(), cfg, weights);
             Calibration calibration = precisionOptions.calibration(precision, cfg, weights, backendOptions, Preprocessing.LETTERBOX,
                     imageOptions.maxPixels());

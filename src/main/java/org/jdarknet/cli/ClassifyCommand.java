@@ -67,7 +67,8 @@ final class ClassifyCommand implements Callable<Integer> {
         Classifiers.requirePositive(batch, "--batch");
         Preprocessing preprocessing = Preprocessing.byName(preprocess);
         Precision precision = precisionOptions.precision();
-        PredictionRun run = PredictionRun.start(images, top, format, imageOptions.maxPixels());
+        PredictionRun run = PredictionRun.start(images, top, format, imageOptions.maxPixels(),
+                new EarlyInputs(cfg, preprocessing));
         Labels names = LabelOrder.reconcile(Classifiers.labels(labels, data), (labels != null ? labels : data).toString(),
                 cfg, weights);
         Calibration calibration = precisionOptions.calibration(precision, cfg, weights, backendOptions, preprocessing,

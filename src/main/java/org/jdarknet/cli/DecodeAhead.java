@@ -49,6 +49,15 @@ final class DecodeAhead implements AutoCloseable {
 
     /** Starts decoding the first images now; each of at most {@code maxPixels} pixels. */
     DecodeAhead(ImagePaths paths, int threads, long maxPixels) {
+        this(paths, threads, maxPixels, null);
+    }
+
+    /**
+     * The same, the images decoded before {@link #prepareInputs} made into the network's input
+     * by {@code early} where it can ({@link InputFromFile}); null: they wait for the network.
+     */
+    DecodeAhead(ImagePaths paths, int threads, long maxPixels, InputFromFile early) {
+        this.toInput = early;
         this.paths = paths;
         this.threads = threads;
         this.window = threads + 1;
@@ -66,7 +75,10 @@ final class DecodeAhead implements AutoCloseable {
         return Math.min(4, Runtime.getRuntime().availableProcessors());
     }
 
-    /** Decodes the image in a file of at most {@code maxPixels} pixels into the network's input. */
+    /**
+     * Decodes the image in a file of at most {@code maxPixels} pixels into the network's input;
+     * null when it cannot yet (the image is then decoded to be prepared later).
+     */
     interface InputFromFile {
         float[] apply(Path path, long maxPixels);
     }
@@ -128,8 +140,9 @@ final class DecodeAhead implements AutoCloseable {
     private Decoded decode(Path path) {
         try {
             InputFromFile prepare = toInput;
-            return prepare == null ? new Decoded(path, ImageLoader.loadPending(path, maxPixels), null, null)
-                    : new Decoded(path, null, prepare.apply(path, maxPixels), null);
+            float[] input = prepare == null ? null : prepare.apply(path, maxPixels);
+            return input != null ? new Decoded(path, null, input, null)
+                    : new Decoded(path, ImageLoader.loadPending(path, maxPixels), null, null);
         } catch (ImageException e) {
             return new Decoded(path, null, null, e);
         }

@@ -38,12 +38,14 @@ final class PredictionRun {
 
     /**
      * A run over {@code images} (stdin's paths when empty) of at most {@code maxPixels} pixels
-     * each, that starts decoding the first ones now.
+     * each, that starts decoding the first ones now, into the network's input by {@code early}
+     * where it can ({@link EarlyInputs}; null: none).
      */
-    static PredictionRun start(List<Path> images, int top, OutputFormat format, long maxPixels) {
+    static PredictionRun start(List<Path> images, int top, OutputFormat format, long maxPixels,
+                               DecodeAhead.InputFromFile early) {
         boolean several = images.size() != 1;
         ImagePaths paths = images.isEmpty() ? ImagePaths.stdin() : ImagePaths.of(List.copyOf(images));
-        return new PredictionRun(new DecodeAhead(paths, DecodeAhead.defaultThreads(), maxPixels), top,
+        return new PredictionRun(new DecodeAhead(paths, DecodeAhead.defaultThreads(), maxPixels, early), top,
                 new PredictionPrinter(System.out, format, several));
     }
 
