@@ -13,7 +13,8 @@ import org.jdarknet.backend.Tensor;
  * {@code y = x*multiplier + shift} with {@code multiplier = scale/stddev} and
  * {@code shift = bias - mean*multiplier}, computed in double and rounded once. Darknet normalises,
  * scales and adds in three float steps; the folded form differs from it by a few units in the
- * last place, and lets a convolution absorb the multiplier into its weights.
+ * last place, and lets a convolution absorb the multiplier into its weights (a float reorder
+ * does that for float weights; {@link #scaleRows} in double for int8's, before quantising).
  *
  * @param multipliers per-channel factors, null when there is no batch normalisation (all ones)
  * @param shifts      per-channel terms (zeros when the epilogue has neither bias nor normalisation)
