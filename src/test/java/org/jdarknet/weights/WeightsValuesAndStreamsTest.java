@@ -3,6 +3,7 @@ package org.jdarknet.weights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,8 +56,10 @@ class WeightsValuesAndStreamsTest {
     }
 
     /**
-     * The check compares bits as integers; what it must accept is defined on floats: a magnitude
-     * of at most {@link WeightsReader#LARGEST_PLAUSIBLE}, and for a variance no value below zero.
+     * The check compares bits as integers, two values at a time where it can; what it must accept
+     * is defined on floats: a magnitude of at most {@link WeightsReader#LARGEST_PLAUSIBLE}, and for
+     * a variance no value below zero. Each value is tried first and second in its pair, and beside
+     * a neighbour at the bound.
      */
     @ParameterizedTest
     @ValueSource(ints = {0x5f7fffff, 0x5f800000, 0x5f7ffffe, 0x5f800001, 0xdf7fffff, 0xdf800000, 0xdf800001, 0x80000000, 0x80000001, 0x00000001,
@@ -66,15 +69,20 @@ class WeightsValuesAndStreamsTest {
         for (String name : List.of("weights", "rolling_variance")) {
             boolean plausible = Math.abs(value) <= WeightsReader.LARGEST_PLAUSIBLE
                     && !(name.equals("rolling_variance") && value < 0);
-            Map<Tensor, float[]> values = SmallNet.sequential();
-            values.get(tensor(0, name))[2] = value;
-            Path file = SmallNet.append(WeightsFile.header64(0, 2, 0, 0), values).write(dir.resolve("edge.weights"));
-            try (Network network = SmallNet.build()) {
-                if (plausible) {
-                    WeightsReader.load(network, file);
-                    assertEquals(bits, Float.floatToRawIntBits(SmallNet.loaded(network, tensor(0, name))[2]));
-                } else {
-                    assertThrows(WeightsException.class, () -> WeightsReader.load(network, file), name + " " + value);
+            for (int index : new int[] {2, 3}) {
+                Map<Tensor, float[]> values = SmallNet.sequential();
+                values.get(tensor(0, name))[index] = value;
+                values.get(tensor(0, name))[index ^ 1] = WeightsReader.LARGEST_PLAUSIBLE;
+                Path file = SmallNet.append(WeightsFile.header64(0, 2, 0, 0), values).write(dir.resolve("edge.weights"));
+                try (Network network = SmallNet.build()) {
+                    if (plausible) {
+                        WeightsReader.load(network, file);
+                        assertEquals(bits, Float.floatToRawIntBits(SmallNet.loaded(network, tensor(0, name))[index]));
+                    } else {
+                        WeightsException e = assertThrows(WeightsException.class, () -> WeightsReader.load(network, file),
+                                name + " " + value);
+                        assertTrue(e.getMessage().contains(name + "[" + index + "]"), e.getMessage());
+                    }
                 }
             }
         }
