@@ -1,5 +1,9 @@
 package org.jdarknet.backend.cpu;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.bytedeco.dnnl.dnnl_version_t;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.Loader;
@@ -12,6 +16,7 @@ import org.jdarknet.backend.Precision;
  * about 100 MB into JavaCPP's cache.
  */
 final class Natives {
+    private static final String LOAD_LIBRARIES = "org.bytedeco.javacpp.loadLibraries";
     private static Status status;
 
     private Natives() {
@@ -36,7 +41,7 @@ final class Natives {
     }
 
     private static void loadAndPrepare(boolean onlyOneDnnInProcess) {
-        if (load().loaded()) {
+        if ((onlyOneDnnInProcess ? loadAlone() : load()).loaded()) {
             if (onlyOneDnnInProcess) {
                 stopLibraryRechecks();
             }
@@ -53,6 +58,69 @@ final class Natives {
             status = tryLoad();
         }
         return status;
+    }
+
+    /**
+     * As {@link #load}, for a process that will bind no other preset: the libraries JavaCPP
+     * loaded last time ({@link CachedLibraries}) are loaded with {@code System.load}, JavaCPP
+     * told to load nothing itself; where none are remembered, or they fail to load, JavaCPP
+     * loads them and they are remembered for the next process.
+     */
+    private static synchronized Status loadAlone() {
+        if (status == null) {
+            Optional<CachedLibraries> cached = cachedLibraries();
+            Optional<List<Path>> remembered = cached.flatMap(CachedLibraries::read);
+            if (remembered.isPresent()) {
+                status = loadRemembered(remembered.get()).orElseGet(() -> {
+                    cached.get().forget(); // the next process loads through JavaCPP and remembers anew
+                    return tryLoad();
+                });
+            } else {
+                status = loadAndRemember(cached);
+            }
+        }
+        return status;
+    }
+
+    private static Status loadAndRemember(Optional<CachedLibraries> cached) {
+        Status loaded = tryLoad();
+        if (loaded.loaded() && cached.isPresent() && cached.get().remember(Loader.getLoadedLibraries())) {
+            Log.detail("remembered oneDNN's native libraries for the next start");
+        }
+        return loaded;
+    }
+
+    /** The list of remembered libraries for these bindings; none when JavaCPP has no cache directory here. */
+    private static Optional<CachedLibraries> cachedLibraries() {
+        try {
+            return Optional.of(CachedLibraries.in(Loader.getCacheDir().toPath(), bindings()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Loaded, or empty when one of them would not load (JavaCPP is then allowed to load again). */
+    private static Optional<Status> loadRemembered(List<Path> libraries) {
+        long start = System.nanoTime();
+        stopLibraryRechecks();
+        try {
+            System.load(libraries.get(0).toString()); // JavaCPP's own, which limitSpinning's pointer needs
+            limitSpinning();
+            libraries.subList(1, libraries.size()).forEach(library -> System.load(library.toString()));
+            Loader.loadGlobal(CachedLibraries.openMp(libraries).toString());
+            Log.detail("loaded oneDNN's native libraries as remembered in " + millisSince(start) + " ms");
+            return Optional.of(new Status(null));
+        } catch (LinkageError | RuntimeException e) {
+            System.setProperty(LOAD_LIBRARIES, "true");
+            Log.detail("the remembered native libraries did not load (" + e + "); JavaCPP loads them");
+            return Optional.empty();
+        }
+    }
+
+    /** The jars oneDNN's bindings and JavaCPP come from: what a remembered list of libraries is for. */
+    private static String bindings() {
+        return dnnl.class.getProtectionDomain().getCodeSource().getLocation() + " "
+                + Loader.class.getProtectionDomain().getCodeSource().getLocation();
     }
 
     private static Status tryLoad() {
@@ -91,7 +159,7 @@ final class Natives {
      * not load its libraries, so only a caller that knows no GPU will be used asks for it.
      */
     private static void stopLibraryRechecks() {
-        System.setProperty("org.bytedeco.javacpp.loadLibraries", "false");
+        System.setProperty(LOAD_LIBRARIES, "false");
     }
 
     private static void limitSpinning() {
