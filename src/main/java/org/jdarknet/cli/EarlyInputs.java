@@ -1,9 +1,7 @@
 package org.jdarknet.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.jdarknet.Log;
-import org.jdarknet.cfg.CfgSection;
 import org.jdarknet.cfg.CfgParser;
 import org.jdarknet.image.ImageLoader;
 import org.jdarknet.image.Preprocessing;
@@ -40,20 +38,11 @@ final class EarlyInputs implements DecodeAhead.InputFromFile {
     private synchronized NetConfig net() {
         if (net == null && !unreadable) {
             try {
-                Log.withoutWarnings(() -> net = NetConfig.parse(firstSection()));
+                Log.withoutWarnings(() -> net = NetConfig.parse(NetConfig.section(CfgParser.parseSections(cfg))));
             } catch (RuntimeException e) {
                 unreadable = true;
             }
         }
         return net;
-    }
-
-    private CfgSection firstSection() {
-        List<CfgSection> sections = CfgParser.parseSections(cfg);
-        CfgSection first = sections.get(0);
-        if (!first.type().equals("net")) {
-            throw first.error("the first section must be [net] (or [network])");
-        }
-        return first;
     }
 }

@@ -1,5 +1,6 @@
 package org.jdarknet.net;
 
+import java.util.List;
 import org.jdarknet.Text;
 import org.jdarknet.backend.BatchNormStyle;
 import org.jdarknet.cfg.CfgSection;
@@ -13,6 +14,15 @@ import org.jdarknet.cfg.CfgSection;
  */
 public record NetConfig(int width, int height, int channels, int batch, int subdivisions,
                         BatchNormStyle batchNormStyle, SolverConfig solver, AugmentationConfig augmentation) {
+
+    /** A cfg's first section, which must be {@code [net]} (or {@code [network]}). */
+    public static CfgSection section(List<CfgSection> sections) {
+        CfgSection first = sections.get(0);
+        if (!first.type().equals("net")) {
+            throw first.error("the first section must be [net] (or [network])");
+        }
+        return first;
+    }
 
     public static NetConfig parse(CfgSection net) {
         int width = net.getInt("width", 0);

@@ -90,10 +90,7 @@ public final class Network implements AutoCloseable {
 
     private static Network build(Path cfgFile, Backend backend, int batch, boolean training, Calibration calibration) {
         List<CfgSection> sections = CfgParser.parseSections(cfgFile);
-        CfgSection first = sections.get(0);
-        if (!first.type().equals("net")) {
-            throw first.error("the first section must be [net] (or [network])");
-        }
+        CfgSection first = NetConfig.section(sections);
         NetConfig config = NetConfig.parse(first);
         first.warnAboutLeftovers(Log::warn);
         Shape shape = new Shape(batch, config.channels(), config.height(), config.width());
