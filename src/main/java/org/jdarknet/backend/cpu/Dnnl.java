@@ -180,9 +180,14 @@ final class Dnnl implements AutoCloseable {
      * stepping bytes to another range.
      */
     reorder scalingReorder(memory.desc from, memory.desc to, int... scaled) {
+        return scalingReorder(from, to, 0, scaled);
+    }
+
+    /** The same, each scale given per slice of the dimensions set in {@code mask} (oneDNN's scales mask). */
+    private reorder scalingReorder(memory.desc from, memory.desc to, int mask, int[] scaled) {
         try (primitive_attr attributes = new primitive_attr()) {
             for (int argument : scaled) {
-                attributes.set_scales_mask(argument, 0);
+                attributes.set_scales_mask(argument, mask);
             }
             try (reorder.primitive_desc descriptor = new reorder.primitive_desc(engine, from, engine, to, attributes,
                     false)) {
@@ -205,15 +210,11 @@ final class Dnnl implements AutoCloseable {
      */
     void reorderScalingOutputs(memory from, memory to, float[] factors) {
         try (memory.desc source = from.get_desc(); memory.desc destination = to.get_desc();
-             primitive_attr attributes = new primitive_attr()) {
-            attributes.set_scales_mask(DNNL_ARG_SRC, source.get_ndims() == 5 ? 0b11 : 0b1);
-            try (reorder.primitive_desc descriptor = new reorder.primitive_desc(engine, source, engine, destination,
-                    attributes, false);
-                 reorder reorder = new reorder(descriptor);
-                 memory scales = allocate(Descriptors.of(memory.format_tag.x, factors.length))) {
-                new FloatPointer(scales.get_data_handle()).put(factors);
-                execute(reorder, Arg.src(from), Arg.dst(to), Arg.scales(DNNL_ARG_SRC, scales));
-            }
+             reorder reorder = scalingReorder(source, destination, source.get_ndims() == 5 ? 0b11 : 0b1,
+                     new int[] {DNNL_ARG_SRC});
+             memory scales = allocate(Descriptors.of(memory.format_tag.x, factors.length))) {
+            new FloatPointer(scales.get_data_handle()).put(factors);
+            execute(reorder, Arg.src(from), Arg.dst(to), Arg.scales(DNNL_ARG_SRC, scales));
         }
     }
 
